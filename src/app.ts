@@ -1,0 +1,87 @@
+import { Scalar } from "@scalar/hono-api-reference";
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
+import { createRouter } from "./lib/create-router";
+import { ApiError, type ErrorCode, renderProblem } from "./lib/errors";
+import { allowedMethods } from "./lib/method-not-allowed";
+import { maxBodySize } from "./middleware/body-limit";
+import { corsPolicy } from "./middleware/cors";
+import { healthRouter } from "./routes/health";
+import type { AppEnv } from "./types";
+
+const httpExceptionCodes: Record<number, ErrorCode> = {
+  400: "malformed_json",
+  401: "unauthorized",
+  403: "forbidden",
+  404: "not_found",
+  405: "method_not_allowed",
+  413: "payload_too_large",
+  415: "unsupported_media_type",
+  429: "rate_limited",
+};
+
+function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof HTTPException) {
+    const code = httpExceptionCodes[error.status];
+    if (code) return new ApiError(code, error.message || "The request was refused.");
+  }
+  console.error("unhandled error", error);
+  return new ApiError("internal_error", "Something went wrong on our side; it has been logged.");
+}
+
+const requestIdOf = (c: Context<AppEnv>) => c.get("requestId") ?? crypto.randomUUID();
+
+export function createApp() {
+  const app = createRouter();
+
+  app.use(requestId());
+  app.use(secureHeaders());
+  app.use(corsPolicy());
+  app.use(maxBodySize());
+
+  app.route("/", healthRouter);
+
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "gi-trace API",
+      version: "1.0.0",
+      description:
+        "Registry and traceability of geographical-indication (地理标志) products: GI registry, producers, batches, QR labels, scans and counterfeit alerts.",
+    },
+    servers: [{ url: "/" }],
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+  });
+  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "gi-trace API" }));
+
+  app.notFound((c) => {
+    const methods = allowedMethods(app.routes, c.req.path);
+    if (methods.length > 0 && !methods.includes(c.req.method)) {
+      return renderProblem(
+        c,
+        new ApiError("method_not_allowed", `${c.req.method} is not allowed on ${c.req.path}.`, {
+          headers: { Allow: methods.join(", ") },
+        }),
+        requestIdOf(c),
+      );
+    }
+    return renderProblem(
+      c,
+      new ApiError("not_found", `No route matches ${c.req.method} ${c.req.path}.`),
+      requestIdOf(c),
+    );
+  });
+
+  app.onError((error, c) => renderProblem(c, toApiError(error), requestIdOf(c)));
+
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,508 @@
+import { sql } from "drizzle-orm";
+import {
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
+
+// Timestamps are ISO-8601 UTC strings with milliseconds and `Z` (what the API returns), so
+// that they sort and compare as text. Dates without time (validity) are `YYYY-MM-DD`.
+const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
+const createdAt = () => text("created_at").notNull().default(now);
+const updatedAt = () => text("updated_at").notNull().default(now);
+
+export const giCategories = [
+  "seafood",
+  "aquatic",
+  "produce",
+  "fruit",
+  "grain",
+  "tea",
+  "livestock",
+  "processed_food",
+  "beverage",
+  "herbal",
+  "handicraft",
+  "other",
+] as const;
+export const protectionTypes = [
+  "gi_product",
+  "certification_mark",
+  "collective_mark",
+  "agri_product_gi",
+] as const;
+export const giProductStatuses = ["active", "suspended", "revoked"] as const;
+
+export const giProducts = sqliteTable(
+  "gi_products",
+  {
+    id: text("id").primaryKey(),
+    nameZh: text("name_zh").notNull(),
+    nameEn: text("name_en"),
+    category: text("category", { enum: giCategories }).notNull(),
+    protectionType: text("protection_type", { enum: protectionTypes }).notNull(),
+    registrationNo: text("registration_no").notNull(),
+    holderName: text("holder_name").notNull(),
+    /** JSON array of GB/T 2260 codes. */
+    protectedRegionCodes: text("protected_region_codes", { mode: "json" })
+      .$type<string[]>()
+      .notNull(),
+    /** GeoJSON Polygon or MultiPolygon (RFC 7946), or null when no area is defined. */
+    protectedArea: text("protected_area", { mode: "json" }).$type<unknown>(),
+    qualityStandard: text("quality_standard"),
+    shelfLifeDays: integer("shelf_life_days"),
+    euChinaAgreement: integer("eu_china_agreement", { mode: "boolean" }).notNull().default(false),
+    status: text("status", { enum: giProductStatuses }).notNull().default("active"),
+    statusReason: text("status_reason"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("gi_products_registration_uq").on(t.protectionType, t.registrationNo),
+    index("gi_products_category_idx").on(t.category),
+  ],
+);
+
+export const organizationKinds = [
+  "cooperative",
+  "enterprise",
+  "individual_household",
+  "association",
+] as const;
+export const organizationStatuses = ["active", "suspended"] as const;
+
+export const organizations = sqliteTable(
+  "organizations",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    uscc: text("uscc").notNull(),
+    kind: text("kind", { enum: organizationKinds }).notNull(),
+    regionCode: text("region_code").notNull(),
+    address: text("address"),
+    contactName: text("contact_name"),
+    contactPhone: text("contact_phone"),
+    contactEmail: text("contact_email"),
+    status: text("status", { enum: organizationStatuses }).notNull().default("active"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("organizations_uscc_uq").on(t.uscc),
+    index("organizations_region_idx").on(t.regionCode),
+  ],
+);
+
+export const siteKinds = [
+  "farm",
+  "fishing_ground",
+  "base",
+  "processing",
+  "port",
+  "warehouse",
+] as const;
+
+export const sites = sqliteTable(
+  "sites",
+  {
+    id: text("id").primaryKey(),
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    name: text("name").notNull(),
+    kind: text("kind", { enum: siteKinds }).notNull(),
+    lat: real("lat").notNull(),
+    lng: real("lng").notNull(),
+    regionCode: text("region_code").notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("sites_organization_idx").on(t.organizationId)],
+);
+
+export const roles = ["admin", "producer", "regulator", "consumer"] as const;
+export type Role = (typeof roles)[number];
+
+export const users = sqliteTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    /** Null for consumers created by WeChat login. */
+    email: text("email"),
+    /** Versioned PBKDF2 string; null for accounts without a password (WeChat consumers). */
+    passwordHash: text("password_hash"),
+    role: text("role", { enum: roles }).notNull(),
+    displayName: text("display_name").notNull(),
+    organizationId: text("organization_id").references(() => organizations.id),
+    /** JSON array of GB/T 2260 codes a regulator covers. */
+    regionCodes: text("region_codes", { mode: "json" }).$type<string[]>().notNull().default([]),
+    /** Keyed hash of the WeChat openid; the raw openid is never stored. */
+    wechatOpenidHash: text("wechat_openid_hash"),
+    disabledAt: text("disabled_at"),
+    failedLoginCount: integer("failed_login_count").notNull().default(0),
+    failedLoginWindowStart: text("failed_login_window_start"),
+    lastLoginAt: text("last_login_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("users_email_uq").on(t.email),
+    uniqueIndex("users_wechat_openid_hash_uq").on(t.wechatOpenidHash),
+    index("users_organization_idx").on(t.organizationId),
+  ],
+);
+
+export const refreshTokens = sqliteTable(
+  "refresh_tokens",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    /** All tokens descended from one login share a family; reuse of a spent one revokes it. */
+    familyId: text("family_id").notNull(),
+    tokenHash: text("token_hash").notNull(),
+    expiresAt: text("expires_at").notNull(),
+    spentAt: text("spent_at"),
+    revokedAt: text("revoked_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("refresh_tokens_hash_uq").on(t.tokenHash),
+    index("refresh_tokens_family_idx").on(t.familyId),
+  ],
+);
+
+export const authorizationStatuses = ["active", "suspended", "revoked"] as const;
+
+export const authorizations = sqliteTable(
+  "authorizations",
+  {
+    id: text("id").primaryKey(),
+    number: text("number").notNull(),
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    giProductId: text("gi_product_id")
+      .notNull()
+      .references(() => giProducts.id),
+    validFrom: text("valid_from").notNull(),
+    validUntil: text("valid_until").notNull(),
+    /** Labels per calendar year; null means unlimited. */
+    annualLabelQuota: integer("annual_label_quota"),
+    /** Stored status; "expired" is derived from valid_until when read. */
+    status: text("status", { enum: authorizationStatuses }).notNull().default("active"),
+    statusReason: text("status_reason"),
+    statusChangedBy: text("status_changed_by"),
+    statusChangedAt: text("status_changed_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("authorizations_number_uq").on(t.number),
+    index("authorizations_org_product_idx").on(t.organizationId, t.giProductId),
+    index("authorizations_product_idx").on(t.giProductId),
+  ],
+);
+
+/** Labels issued per authorization and calendar year: the row the quota check updates. */
+export const authorizationLabelUsage = sqliteTable(
+  "authorization_label_usage",
+  {
+    authorizationId: text("authorization_id")
+      .notNull()
+      .references(() => authorizations.id),
+    year: integer("year").notNull(),
+    issued: integer("issued").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.authorizationId, t.year] })],
+);
+
+export const batchStatuses = ["draft", "released", "recalled"] as const;
+
+export const batches = sqliteTable(
+  "batches",
+  {
+    id: text("id").primaryKey(),
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    authorizationId: text("authorization_id")
+      .notNull()
+      .references(() => authorizations.id),
+    siteId: text("site_id")
+      .notNull()
+      .references(() => sites.id),
+    lotCode: text("lot_code").notNull(),
+    /** GTIN-14, check digit verified. */
+    gtin: text("gtin"),
+    quantity: real("quantity").notNull(),
+    unit: text("unit").notNull(),
+    producedAt: text("produced_at").notNull(),
+    description: text("description"),
+    status: text("status", { enum: batchStatuses }).notNull().default("draft"),
+    statusReason: text("status_reason"),
+    releasedAt: text("released_at"),
+    recalledAt: text("recalled_at"),
+    labelCount: integer("label_count").notNull().default(0),
+    createdBy: text("created_by"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("batches_org_lot_uq").on(t.organizationId, t.lotCode),
+    index("batches_authorization_idx").on(t.authorizationId),
+    index("batches_gtin_lot_idx").on(t.gtin, t.lotCode),
+    index("batches_org_created_idx").on(t.organizationId, t.createdAt),
+  ],
+);
+
+export const traceEventTypes = [
+  "harvest",
+  "catch",
+  "landing",
+  "processing",
+  "inspection",
+  "packing",
+  "shipping",
+  "receiving",
+  "retail",
+] as const;
+
+export const traceEvents = sqliteTable(
+  "trace_events",
+  {
+    id: text("id").primaryKey(),
+    batchId: text("batch_id")
+      .notNull()
+      .references(() => batches.id),
+    type: text("type", { enum: traceEventTypes }).notNull(),
+    occurredAt: text("occurred_at").notNull(),
+    lat: real("lat"),
+    lng: real("lng"),
+    placeName: text("place_name"),
+    data: text("data", { mode: "json" }).$type<Record<string, unknown>>(),
+    actorUserId: text("actor_user_id"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("trace_events_batch_time_idx").on(t.batchId, t.occurredAt)],
+);
+
+export const labelStatuses = ["active", "voided"] as const;
+
+export const labels = sqliteTable(
+  "labels",
+  {
+    /** The printed code, upper-case Crockford base32; the natural key of every lookup. */
+    code: text("code").primaryKey(),
+    batchId: text("batch_id")
+      .notNull()
+      .references(() => batches.id),
+    /** Id of the HMAC key that tagged the code, so keys can rotate. */
+    keyId: text("key_id").notNull(),
+    status: text("status", { enum: labelStatuses }).notNull().default("active"),
+    voidReason: text("void_reason"),
+    voidedAt: text("voided_at"),
+    voidedBy: text("voided_by"),
+    scanCount: integer("scan_count").notNull().default(0),
+    firstScanAt: text("first_scan_at"),
+    firstScanRegion: text("first_scan_region"),
+    lastScanAt: text("last_scan_at"),
+    lastScanLat: real("last_scan_lat"),
+    lastScanLng: real("last_scan_lng"),
+    /** JSON array of distinct client key hashes seen (capped), for the many_clients rule. */
+    clientKeys: text("client_keys", { mode: "json" }).$type<string[]>().notNull().default([]),
+    /** JSON array of distinct prefecture codes seen, for the wide_spread rule. */
+    scanRegions: text("scan_regions", { mode: "json" }).$type<string[]>().notNull().default([]),
+    createdAt: createdAt(),
+  },
+  (t) => [index("labels_batch_idx").on(t.batchId)],
+);
+
+export const verdicts = [
+  "genuine",
+  "warning",
+  "suspicious",
+  "counterfeit",
+  "recalled",
+  "invalid",
+] as const;
+export const locationSources = ["gps", "ip", "none"] as const;
+
+export const scans = sqliteTable(
+  "scans",
+  {
+    id: text("id").primaryKey(),
+    /** Null for invalid (forged or unknown) codes: then raw_input holds what was sent. */
+    labelCode: text("label_code").references(() => labels.code),
+    batchId: text("batch_id"),
+    organizationId: text("organization_id"),
+    rawInput: text("raw_input"),
+    /** Keyed hash of the openid, client id or IP; never the raw value. */
+    clientKey: text("client_key").notNull(),
+    userId: text("user_id"),
+    /** Rounded to about 1 km. */
+    lat: real("lat"),
+    lng: real("lng"),
+    locationSource: text("location_source", { enum: locationSources }).notNull().default("none"),
+    regionCode: text("region_code"),
+    userAgentClass: text("user_agent_class"),
+    verdict: text("verdict", { enum: verdicts }).notNull(),
+    reasons: text("reasons", { mode: "json" }).$type<string[]>().notNull().default([]),
+    requestId: text("request_id"),
+    scannedAt: text("scanned_at").notNull().default(now),
+  },
+  (t) => [
+    index("scans_label_time_idx").on(t.labelCode, t.scannedAt),
+    index("scans_batch_time_idx").on(t.batchId, t.scannedAt),
+    index("scans_org_time_idx").on(t.organizationId, t.scannedAt),
+    index("scans_region_time_idx").on(t.regionCode, t.scannedAt),
+    index("scans_client_time_idx").on(t.clientKey, t.scannedAt),
+    index("scans_time_idx").on(t.scannedAt),
+  ],
+);
+
+/** Raw scans past retention, rolled up per label, region and day. */
+export const scanDailyAggregates = sqliteTable(
+  "scan_daily_aggregates",
+  {
+    day: text("day").notNull(),
+    labelCode: text("label_code").notNull().default(""),
+    regionCode: text("region_code").notNull().default(""),
+    verdict: text("verdict", { enum: verdicts }).notNull(),
+    scans: integer("scans").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.labelCode, t.regionCode, t.verdict] })],
+);
+
+export const alertSubjects = ["label", "batch", "authorization", "client", "region"] as const;
+export const alertSeverities = ["low", "medium", "high", "critical"] as const;
+export const alertStatuses = [
+  "new",
+  "acknowledged",
+  "investigating",
+  "confirmed",
+  "dismissed",
+] as const;
+
+export const alerts = sqliteTable(
+  "alerts",
+  {
+    id: text("id").primaryKey(),
+    rule: text("rule").notNull(),
+    subjectType: text("subject_type", { enum: alertSubjects }).notNull(),
+    subjectId: text("subject_id").notNull(),
+    labelCode: text("label_code"),
+    batchId: text("batch_id"),
+    authorizationId: text("authorization_id"),
+    organizationId: text("organization_id"),
+    /** Producer's region, for regulator scoping. */
+    regionCode: text("region_code"),
+    /** Region where the scans that raised it happened, also used for regulator scoping. */
+    scanRegionCode: text("scan_region_code"),
+    severity: text("severity", { enum: alertSeverities }).notNull(),
+    status: text("status", { enum: alertStatuses }).notNull().default("new"),
+    count: integer("count").notNull().default(1),
+    firstSeenAt: text("first_seen_at").notNull().default(now),
+    lastSeenAt: text("last_seen_at").notNull().default(now),
+    details: text("details", { mode: "json" }).$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("alerts_status_region_idx").on(t.status, t.regionCode),
+    index("alerts_scan_region_idx").on(t.scanRegionCode, t.status),
+    index("alerts_subject_rule_idx").on(t.subjectType, t.subjectId, t.rule, t.lastSeenAt),
+    index("alerts_org_idx").on(t.organizationId, t.status),
+  ],
+);
+
+export const alertEvents = sqliteTable(
+  "alert_events",
+  {
+    id: text("id").primaryKey(),
+    alertId: text("alert_id")
+      .notNull()
+      .references(() => alerts.id),
+    fromStatus: text("from_status", { enum: alertStatuses }),
+    toStatus: text("to_status", { enum: alertStatuses }).notNull(),
+    note: text("note"),
+    actions: text("actions", { mode: "json" }).$type<string[]>().notNull().default([]),
+    actorUserId: text("actor_user_id"),
+    at: text("at").notNull().default(now),
+  },
+  (t) => [index("alert_events_alert_idx").on(t.alertId, t.at)],
+);
+
+export const reportStatuses = ["new", "reviewed", "closed"] as const;
+
+/** A consumer's report of a suspected fake. */
+export const reports = sqliteTable(
+  "reports",
+  {
+    id: text("id").primaryKey(),
+    labelCode: text("label_code"),
+    description: text("description").notNull(),
+    lat: real("lat"),
+    lng: real("lng"),
+    regionCode: text("region_code"),
+    clientKey: text("client_key").notNull(),
+    userId: text("user_id"),
+    status: text("status", { enum: reportStatuses }).notNull().default("new"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("reports_label_idx").on(t.labelCode),
+    index("reports_region_idx").on(t.regionCode, t.createdAt),
+  ],
+);
+
+/** Append-only: rows are inserted, never updated or deleted. */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: text("id").primaryKey(),
+    actorUserId: text("actor_user_id"),
+    actorRole: text("actor_role"),
+    action: text("action").notNull(),
+    targetType: text("target_type").notNull(),
+    targetId: text("target_id").notNull(),
+    before: text("before", { mode: "json" }).$type<unknown>(),
+    after: text("after", { mode: "json" }).$type<unknown>(),
+    requestId: text("request_id"),
+    at: text("at").notNull().default(now),
+  },
+  (t) => [index("audit_log_target_idx").on(t.targetId, t.at), index("audit_log_at_idx").on(t.at)],
+);
+
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    /** Who sent it (user id) and on which operation, so keys of different callers never meet. */
+    scope: text("scope").notNull(),
+    key: text("key").notNull(),
+    requestHash: text("request_hash").notNull(),
+    statusCode: integer("status_code"),
+    responseBody: text("response_body"),
+    createdAt: createdAt(),
+    expiresAt: text("expires_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.scope, t.key] }),
+    index("idempotency_expires_idx").on(t.expiresAt),
+  ],
+);
+
+export const riskSettings = sqliteTable("risk_settings", {
+  /** Rule id, e.g. many_clients. */
+  rule: text("rule").primaryKey(),
+  enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+  /** JSON object of the rule's thresholds. */
+  params: text("params", { mode: "json" }).$type<Record<string, number>>().notNull(),
+  updatedBy: text("updated_by"),
+  updatedAt: updatedAt(),
+});

@@ -1,0 +1,25 @@
+// Opaque ids with a type prefix (`org_…`), 16 characters of base32 from the platform CSPRNG:
+// 80 random bits, never sequential, safe to show in URLs.
+const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
+
+export type IdPrefix =
+  | "gi"
+  | "org"
+  | "site"
+  | "usr"
+  | "rt"
+  | "auth"
+  | "bat"
+  | "evt"
+  | "scn"
+  | "alr"
+  | "ale"
+  | "rpt"
+  | "aud";
+
+export function newId(prefix: IdPrefix): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  let out = "";
+  for (const byte of bytes) out += ALPHABET[byte & 31];
+  return `${prefix}_${out}`;
+}

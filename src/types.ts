@@ -1,0 +1,29 @@
+import type { RequestIdVariables } from "hono/request-id";
+
+/** Worker bindings: D1, static assets, plain vars from wrangler.toml and secrets. */
+export type Bindings = {
+  DB: D1Database;
+  ASSETS: Fetcher;
+  ENVIRONMENT: string;
+  PUBLIC_HOST: string;
+  TOKEN_ISSUER: string;
+  TOKEN_AUDIENCE: string;
+  WECHAT_MODE: string;
+  WECHAT_API_BASE: string;
+  WECHAT_APP_ID?: string;
+  CORS_ORIGINS: string;
+  MAX_BODY_BYTES: string;
+  /** JSON array of private JWKs (ES256) with `kid`; the first signs, all verify. */
+  TOKEN_SIGNING_KEYS: string;
+  /** JSON object `{ "<kid>": "<base64 key>" }`; LABEL_HMAC_CURRENT_KID names the issuing key. */
+  LABEL_HMAC_KEYS: string;
+  LABEL_HMAC_CURRENT_KID: string;
+  /** Pepper for keyed hashes of client ids, openids and IPs. */
+  CLIENT_ID_PEPPER: string;
+  WECHAT_APP_SECRET?: string;
+};
+
+export type AppEnv = {
+  Bindings: Bindings;
+  Variables: RequestIdVariables;
+};
