@@ -7,9 +7,13 @@ import { generateSecrets } from "./secrets.ts";
 if (!existsSync(".dev.vars")) {
   const secrets = await generateSecrets();
   const lines = Object.entries(secrets).map(([name, value]) => `${name}='${value}'`);
-  writeFileSync(".dev.vars", `# Written by npm start; local only, never commit.\n${lines.join("\n")}\n`, {
-    mode: 0o600,
-  });
+  writeFileSync(
+    ".dev.vars",
+    `# Written by npm start; local only, never commit.\n${lines.join("\n")}\n`,
+    {
+      mode: 0o600,
+    },
+  );
   console.log("start: wrote .dev.vars with fresh random secrets");
 }
 
