@@ -11,7 +11,7 @@ describe("OpenAPI document", () => {
       info: { title: "gi-trace API", version: "1.0.0" },
     });
     const validator = new Validator();
-    const result = await validator.validate(document as unknown as object);
+    const result = await validator.validate(document as unknown as Record<string, unknown>);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
     expect(validator.version).toBe("3.1");
