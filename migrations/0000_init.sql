@@ -55,8 +55,10 @@ CREATE TABLE `authorization_label_usage` (
 	`authorization_id` text NOT NULL,
 	`year` integer NOT NULL,
 	`issued` integer DEFAULT 0 NOT NULL,
+	`quota` integer,
 	PRIMARY KEY(`authorization_id`, `year`),
-	FOREIGN KEY (`authorization_id`) REFERENCES `authorizations`(`id`) ON UPDATE no action ON DELETE no action
+	FOREIGN KEY (`authorization_id`) REFERENCES `authorizations`(`id`) ON UPDATE no action ON DELETE no action,
+	CONSTRAINT "label_quota_not_exceeded" CHECK("authorization_label_usage"."quota" IS NULL OR "authorization_label_usage"."issued" <= "authorization_label_usage"."quota")
 );
 --> statement-breakpoint
 CREATE TABLE `authorizations` (
@@ -96,6 +98,8 @@ CREATE TABLE `batches` (
 	`released_at` text,
 	`recalled_at` text,
 	`label_count` integer DEFAULT 0 NOT NULL,
+	`labels_scanned` integer DEFAULT 0 NOT NULL,
+	`labels_flagged` integer DEFAULT 0 NOT NULL,
 	`created_by` text,
 	`created_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) NOT NULL,
 	`updated_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) NOT NULL,
@@ -157,6 +161,7 @@ CREATE TABLE `labels` (
 	`last_scan_lng` real,
 	`client_keys` text DEFAULT '[]' NOT NULL,
 	`scan_regions` text DEFAULT '[]' NOT NULL,
+	`flagged_by_scan` text,
 	`created_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) NOT NULL,
 	FOREIGN KEY (`batch_id`) REFERENCES `batches`(`id`) ON UPDATE no action ON DELETE no action
 );
@@ -209,9 +214,8 @@ CREATE TABLE `reports` (
 CREATE INDEX `reports_label_idx` ON `reports` (`label_code`);--> statement-breakpoint
 CREATE INDEX `reports_region_idx` ON `reports` (`region_code`,`created_at`);--> statement-breakpoint
 CREATE TABLE `risk_settings` (
-	`rule` text PRIMARY KEY NOT NULL,
-	`enabled` integer DEFAULT true NOT NULL,
-	`params` text NOT NULL,
+	`key` text PRIMARY KEY NOT NULL,
+	`settings` text NOT NULL,
 	`updated_by` text,
 	`updated_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) NOT NULL
 );

@@ -1,4 +1,5 @@
 import type { RequestIdVariables } from "hono/request-id";
+import type { Role } from "./db/schema";
 
 /** Worker bindings: D1, static assets, plain vars from wrangler.toml and secrets. */
 export type Bindings = {
@@ -21,9 +22,21 @@ export type Bindings = {
   /** Pepper for keyed hashes of client ids, openids and IPs. */
   CLIENT_ID_PEPPER: string;
   WECHAT_APP_SECRET?: string;
+  /** Workers Rate Limiting binding: scans per client key (see wrangler.toml). */
+  SCAN_RATE_LIMITER?: RateLimit;
+};
+
+/** The signed-in caller, reloaded from D1 on every authenticated request. */
+export type AuthUser = {
+  id: string;
+  role: Role;
+  email: string | null;
+  displayName: string;
+  organizationId: string | null;
+  regionCodes: string[];
 };
 
 export type AppEnv = {
   Bindings: Bindings;
-  Variables: RequestIdVariables;
+  Variables: RequestIdVariables & { user: AuthUser };
 };

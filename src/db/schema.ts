@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  check,
   index,
   integer,
   primaryKey,
@@ -209,7 +210,11 @@ export const authorizations = sqliteTable(
   ],
 );
 
-/** Labels issued per authorization and calendar year: the row the quota check updates. */
+/**
+ * Labels issued per authorization and calendar year. The quota is copied here so that a CHECK
+ * constraint enforces it: an issuing batch that would pass it fails as a whole, atomically,
+ * however many requests run at once.
+ */
 export const authorizationLabelUsage = sqliteTable(
   "authorization_label_usage",
   {
@@ -218,8 +223,12 @@ export const authorizationLabelUsage = sqliteTable(
       .references(() => authorizations.id),
     year: integer("year").notNull(),
     issued: integer("issued").notNull().default(0),
+    quota: integer("quota"),
   },
-  (t) => [primaryKey({ columns: [t.authorizationId, t.year] })],
+  (t) => [
+    primaryKey({ columns: [t.authorizationId, t.year] }),
+    check("label_quota_not_exceeded", sql`${t.quota} IS NULL OR ${t.issued} <= ${t.quota}`),
+  ],
 );
 
 export const batchStatuses = ["draft", "released", "recalled"] as const;
@@ -249,6 +258,9 @@ export const batches = sqliteTable(
     releasedAt: text("released_at"),
     recalledAt: text("recalled_at"),
     labelCount: integer("label_count").notNull().default(0),
+    /** Labels scanned at least once, and labels a copy rule flagged: the batch_anomaly inputs. */
+    labelsScanned: integer("labels_scanned").notNull().default(0),
+    labelsFlagged: integer("labels_flagged").notNull().default(0),
     createdBy: text("created_by"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -318,6 +330,8 @@ export const labels = sqliteTable(
     clientKeys: text("client_keys", { mode: "json" }).$type<string[]>().notNull().default([]),
     /** JSON array of distinct prefecture codes seen, for the wide_spread rule. */
     scanRegions: text("scan_regions", { mode: "json" }).$type<string[]>().notNull().default([]),
+    /** The scan that first tripped a copy rule (many_clients, impossible_travel, wide_spread). */
+    flaggedByScan: text("flagged_by_scan"),
     createdAt: createdAt(),
   },
   (t) => [index("labels_batch_idx").on(t.batchId)],
@@ -497,12 +511,13 @@ export const idempotencyKeys = sqliteTable(
   ],
 );
 
+/**
+ * Risk settings as one document (see src/lib/risk/settings.ts); a single row keyed "current".
+ * Stored leniently merged over the defaults, so rules added later get their defaults.
+ */
 export const riskSettings = sqliteTable("risk_settings", {
-  /** Rule id, e.g. many_clients. */
-  rule: text("rule").primaryKey(),
-  enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
-  /** JSON object of the rule's thresholds. */
-  params: text("params", { mode: "json" }).$type<Record<string, number>>().notNull(),
+  key: text("key").primaryKey(),
+  settings: text("settings", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
   updatedBy: text("updated_by"),
   updatedAt: updatedAt(),
 });

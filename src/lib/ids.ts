@@ -23,3 +23,13 @@ export function newId(prefix: IdPrefix): string {
   for (const byte of bytes) out += ALPHABET[byte & 31];
   return `${prefix}_${out}`;
 }
+
+const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/** Human-readable authorization number, e.g. GIA-2026-7K3M9Q (30 random bits; unique index). */
+export function newAuthorizationNumber(year: number): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(6));
+  let suffix = "";
+  for (const byte of bytes) suffix += CROCKFORD[byte & 31];
+  return `GIA-${year}-${suffix}`;
+}
