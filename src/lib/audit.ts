@@ -1,0 +1,61 @@
+import type { Context } from "hono";
+import { getDb } from "../db/client";
+import { auditLog } from "../db/schema";
+import type { AppEnv } from "../types";
+import { newId } from "./ids";
+
+export type AuditChange = {
+  action: string;
+  targetType: string;
+  targetId: string;
+  before?: unknown;
+  after?: unknown;
+};
+
+/**
+ * The audit record of a state change, as a statement to run in the same db.batch as the change
+ * itself, so a change is never stored without its record.
+ */
+export function auditEntry(c: Context<AppEnv>, change: AuditChange) {
+  const user = c.get("user");
+  return getDb(c.env.DB)
+    .insert(auditLog)
+    .values({
+      id: newId("aud"),
+      actorUserId: user?.id ?? null,
+      actorRole: user?.role ?? "anonymous",
+      action: change.action,
+      targetType: change.targetType,
+      targetId: change.targetId,
+      before: change.before ?? null,
+      after: change.after ?? null,
+      requestId: c.get("requestId") ?? null,
+    });
+}
+
+/**
+ * A raw audit statement that only inserts when `condition` (SQL over existing rows) holds, for
+ * conditional writes in one D1 batch: the record appears exactly when the change happened.
+ */
+export function auditStatementWhen(
+  c: Context<AppEnv>,
+  change: AuditChange,
+  condition: { sql: string; params: unknown[] },
+): D1PreparedStatement {
+  const user = c.get("user");
+  return c.env.DB.prepare(
+    `INSERT INTO audit_log (id, actor_user_id, actor_role, action, target_type, target_id, before, after, request_id)
+     SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE ${condition.sql}`,
+  ).bind(
+    newId("aud"),
+    user?.id ?? null,
+    user?.role ?? "anonymous",
+    change.action,
+    change.targetType,
+    change.targetId,
+    change.before === undefined ? null : JSON.stringify(change.before),
+    change.after === undefined ? null : JSON.stringify(change.after),
+    c.get("requestId") ?? null,
+    ...condition.params,
+  );
+}

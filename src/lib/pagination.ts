@@ -1,0 +1,72 @@
+import { z } from "@hono/zod-openapi";
+import { type SQL, sql } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { ApiError } from "./errors";
+
+export const DEFAULT_LIMIT = 50;
+export const MAX_LIMIT = 200;
+
+export const ListQuerySchema = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_LIMIT)
+    .default(DEFAULT_LIMIT)
+    .openapi({ description: `Page size, 1..${MAX_LIMIT}`, example: DEFAULT_LIMIT }),
+  cursor: z
+    .string()
+    .max(512)
+    .optional()
+    .openapi({ description: "The next_cursor of the previous page" }),
+});
+
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), next_cursor: z.string().nullable() });
+
+type Cursor = { k: string; id: string };
+
+const encode = (cursor: Cursor) =>
+  btoa(JSON.stringify(cursor)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+
+function decode(text: string): Cursor {
+  try {
+    const json = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
+    const cursor = JSON.parse(json) as Cursor;
+    if (typeof cursor.k === "string" && typeof cursor.id === "string") return cursor;
+  } catch {
+    // falls through to the error below
+  }
+  throw new ApiError("validation_failed", "The cursor is not one this API issued.", {
+    errors: [{ path: "query.cursor", message: "invalid cursor" }],
+  });
+}
+
+/**
+ * Keyset pagination, newest first, over (sortColumn, idColumn): stable under inserts and
+ * cheap at any depth. Returns the WHERE condition for the page after `cursor`.
+ */
+export function afterCursor(
+  cursor: string | undefined,
+  sortColumn: SQLiteColumn,
+  idColumn: SQLiteColumn,
+): SQL | undefined {
+  if (!cursor) return undefined;
+  const { k, id } = decode(cursor);
+  return sql`(${sortColumn}, ${idColumn}) < (${k}, ${id})`;
+}
+
+/** Query `limit + 1` rows; this trims the extra one and makes the next cursor from the last. */
+export function toPage<Row, Item>(
+  rows: Row[],
+  limit: number,
+  keyOf: (row: Row) => { k: string; id: string },
+  toItem: (row: Row) => Item,
+): { items: Item[]; next_cursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map(toItem),
+    next_cursor: rows.length > limit && last ? encode(keyOf(last)) : null,
+  };
+}

@@ -1,0 +1,112 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import { eq, sql } from "drizzle-orm";
+import { getDb } from "../../db/client";
+import { users } from "../../db/schema";
+import { publicJwks } from "../../lib/access-tokens";
+import { ApiError } from "../../lib/errors";
+import { newId } from "../../lib/ids";
+import { keyedHash } from "../../lib/keyed-hash";
+import { lockedForSeconds, windowCutoff } from "../../lib/login-throttle";
+import { decoyPasswordHash, hashPassword, verifyPassword } from "../../lib/password";
+import { exchangeWechatCode } from "../../lib/wechat";
+import { tokenConfig } from "../../middleware/auth";
+import type { AppEnv } from "../../types";
+import { toUserDto } from "../users/users.schemas";
+import type * as routes from "./auth.routes";
+import { issueTokenPair, rotateRefreshToken, spendRefreshToken } from "./sessions";
+
+const badCredentials = () => new ApiError("unauthorized", "Email or password is wrong.");
+
+export const login: RouteHandler<typeof routes.login, AppEnv> = async (c) => {
+  const { email, password } = c.req.valid("json");
+  const db = getDb(c.env.DB);
+  const now = new Date();
+  const cutoff = windowCutoff(now);
+  // One statement finds the account and counts this attempt (see login-throttle.ts).
+  const [user] = await db
+    .update(users)
+    .set({
+      failedLoginCount: sql`CASE WHEN ${users.failedLoginWindowStart} IS NULL OR ${users.failedLoginWindowStart} <= ${cutoff} THEN 1 ELSE ${users.failedLoginCount} + 1 END`,
+      failedLoginWindowStart: sql`CASE WHEN ${users.failedLoginWindowStart} IS NULL OR ${users.failedLoginWindowStart} <= ${cutoff} THEN ${now.toISOString()} ELSE ${users.failedLoginWindowStart} END`,
+    })
+    .where(eq(users.email, email))
+    .returning();
+  if (user) {
+    const wait = lockedForSeconds(user, now);
+    if (wait > 0) {
+      throw new ApiError(
+        "rate_limited",
+        "Too many failed sign-ins for this account; try again later.",
+        {
+          headers: { "Retry-After": String(wait) },
+          extra: { retry_after_seconds: wait },
+        },
+      );
+    }
+  }
+  // An unknown account is checked against a decoy hash so both failures take the same time.
+  const check = await verifyPassword(password, user?.passwordHash ?? (await decoyPasswordHash()));
+  if (!user?.passwordHash || user.disabledAt || !check.ok) throw badCredentials();
+  const changes: Partial<typeof users.$inferInsert> = {
+    failedLoginCount: 0,
+    failedLoginWindowStart: null,
+    lastLoginAt: now.toISOString(),
+  };
+  if (check.needsRehash) changes.passwordHash = await hashPassword(password);
+  const [signedIn] = await db.update(users).set(changes).where(eq(users.id, user.id)).returning();
+  return c.json(await issueTokenPair(c, signedIn ?? user), 200);
+};
+
+export const refresh: RouteHandler<typeof routes.refresh, AppEnv> = async (c) => {
+  const { refresh_token } = c.req.valid("json");
+  return c.json(await rotateRefreshToken(c, refresh_token), 200);
+};
+
+export const logout: RouteHandler<typeof routes.logout, AppEnv> = async (c) => {
+  await spendRefreshToken(c, c.get("user").id, c.req.valid("json").refresh_token);
+  return c.body(null, 204);
+};
+
+export const wechat: RouteHandler<typeof routes.wechat, AppEnv> = async (c) => {
+  const openid = await exchangeWechatCode(
+    {
+      mode: c.env.WECHAT_MODE,
+      apiBase: c.env.WECHAT_API_BASE,
+      appId: c.env.WECHAT_APP_ID,
+      appSecret: c.env.WECHAT_APP_SECRET,
+    },
+    c.req.valid("json").code,
+  );
+  const openidHash = await keyedHash(c.env.CLIENT_ID_PEPPER, "wechat-openid", openid);
+  const db = getDb(c.env.DB);
+  const now = new Date().toISOString();
+  await db
+    .insert(users)
+    .values({
+      id: newId("usr"),
+      role: "consumer",
+      displayName: "微信用户",
+      wechatOpenidHash: openidHash,
+    })
+    .onConflictDoNothing({ target: users.wechatOpenidHash });
+  const [user] = await db
+    .update(users)
+    .set({ lastLoginAt: now })
+    .where(eq(users.wechatOpenidHash, openidHash))
+    .returning();
+  if (!user || user.disabledAt) throw new ApiError("forbidden", "This account is disabled.");
+  return c.json(await issueTokenPair(c, user), 200);
+};
+
+export const me: RouteHandler<typeof routes.me, AppEnv> = async (c) => {
+  const row = await getDb(c.env.DB).query.users.findFirst({
+    where: eq(users.id, c.get("user").id),
+  });
+  if (!row) throw new ApiError("not_found", "The account no longer exists.");
+  return c.json(toUserDto(row), 200);
+};
+
+export const jwks: RouteHandler<typeof routes.jwks, AppEnv> = async (c) => {
+  c.header("Cache-Control", "public, max-age=300");
+  return c.json(await publicJwks(tokenConfig(c.env)), 200);
+};

@@ -1,0 +1,81 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { ACCESS_TOKEN_TTL_SECONDS } from "../../lib/access-tokens";
+import { errorResponses, jsonBody, jsonContent } from "../../lib/openapi";
+import { authenticated } from "../../middleware/auth";
+import { EmailSchema, UserSchema } from "../users/users.schemas";
+
+const TokenPairSchema = z
+  .object({
+    access_token: z.string(),
+    refresh_token: z.string(),
+    token_type: z.literal("Bearer"),
+    expires_in: z.number().int().openapi({ example: ACCESS_TOKEN_TTL_SECONDS }),
+    user: UserSchema,
+  })
+  .openapi("TokenPair");
+
+const RefreshBody = z.object({ refresh_token: z.string().min(1).max(256) });
+
+export const login = createRoute({
+  method: "post",
+  path: "/v1/auth/login",
+  tags: ["auth"],
+  summary: "Sign in with email and password",
+  description:
+    "Unknown email and wrong password get the same 401 in about the same time. After 5 failed attempts for one account within 15 minutes, that account answers 429 with Retry-After.",
+  request: {
+    body: jsonBody(z.object({ email: EmailSchema, password: z.string().min(1).max(256) })),
+  },
+  responses: { 200: jsonContent(TokenPairSchema, "Signed in"), ...errorResponses },
+});
+
+export const refresh = createRoute({
+  method: "post",
+  path: "/v1/auth/refresh",
+  tags: ["auth"],
+  summary: "Exchange a refresh token for a new pair (the old one is spent)",
+  description:
+    "Refresh tokens rotate on every use. Presenting a token that was already rotated revokes its whole family (every token descended from the same sign-in).",
+  request: { body: jsonBody(RefreshBody) },
+  responses: { 200: jsonContent(TokenPairSchema, "New token pair"), ...errorResponses },
+});
+
+export const logout = createRoute({
+  method: "post",
+  path: "/v1/auth/logout",
+  tags: ["auth"],
+  summary: "Spend a refresh token",
+  ...authenticated(),
+  request: { body: jsonBody(RefreshBody) },
+  responses: { 204: { description: "Signed out" }, ...errorResponses },
+});
+
+export const wechat = createRoute({
+  method: "post",
+  path: "/v1/auth/wechat",
+  tags: ["auth"],
+  summary: "Sign in a consumer with a WeChat mini-program login code",
+  description:
+    "Exchanges the code from wx.login() at jscode2session. Only a keyed hash of the openid is stored; session_key is never stored or returned. WeChat errors map to 400 (40029 invalid code), 429 (45011 rate limit), 403 (40226 blocked user), 503 (-1 busy) and 502 (network failure or malformed answer).",
+  request: { body: jsonBody(z.object({ code: z.string().min(1).max(128) })) },
+  responses: { 200: jsonContent(TokenPairSchema, "Signed in as a consumer"), ...errorResponses },
+});
+
+export const me = createRoute({
+  method: "get",
+  path: "/v1/me",
+  tags: ["auth"],
+  summary: "The signed-in user",
+  ...authenticated(),
+  responses: { 200: jsonContent(UserSchema, "The caller"), ...errorResponses },
+});
+
+const JwksSchema = z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).openapi("JWKS");
+
+export const jwks = createRoute({
+  method: "get",
+  path: "/.well-known/jwks.json",
+  tags: ["auth"],
+  summary: "Public keys that verify access tokens",
+  responses: { 200: jsonContent(JwksSchema, "JSON Web Key Set"), ...errorResponses },
+});

@@ -1,0 +1,98 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { roles } from "../../db/schema";
+import { errorResponses, jsonBody, jsonContent } from "../../lib/openapi";
+import { ListQuerySchema, pageOf } from "../../lib/pagination";
+import { RegionCodeSchema } from "../../lib/region-schema";
+import { authenticated } from "../../middleware/auth";
+import { EmailSchema, NewPasswordSchema, UserSchema } from "./users.schemas";
+
+const staffRoles = roles.filter((role) => role !== "consumer") as [
+  "admin",
+  "producer",
+  "regulator",
+];
+
+export const CreateUserSchema = z
+  .object({
+    email: EmailSchema,
+    password: NewPasswordSchema,
+    role: z.enum(staffRoles).openapi({ description: "Consumers are created by WeChat login only" }),
+    display_name: z.string().trim().min(1).max(100),
+    organization_id: z
+      .string()
+      .max(64)
+      .optional()
+      .openapi({ description: "Required for producers" }),
+    region_codes: z
+      .array(RegionCodeSchema)
+      .max(50)
+      .optional()
+      .openapi({ description: "Required for regulators: GB/T 2260 codes they cover" }),
+  })
+  .strict()
+  .openapi("CreateUser");
+
+export const UpdateUserSchema = z
+  .object({
+    display_name: z.string().trim().min(1).max(100).optional(),
+    password: NewPasswordSchema.optional(),
+    role: z.enum(staffRoles).optional(),
+    organization_id: z.string().max(64).nullable().optional(),
+    region_codes: z.array(RegionCodeSchema).max(50).optional(),
+    disabled: z.boolean().optional().openapi({ description: "Disabling revokes all sessions" }),
+  })
+  .strict()
+  .openapi("UpdateUser");
+
+const IdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "id", in: "path" } }),
+});
+
+export const create = createRoute({
+  method: "post",
+  path: "/v1/users",
+  tags: ["users"],
+  summary: "Create an account (admin)",
+  ...authenticated("admin"),
+  request: { body: jsonBody(CreateUserSchema) },
+  responses: { 201: jsonContent(UserSchema, "The new account"), ...errorResponses },
+});
+
+export const list = createRoute({
+  method: "get",
+  path: "/v1/users",
+  tags: ["users"],
+  summary: "List accounts (admin), newest first",
+  ...authenticated("admin"),
+  request: {
+    query: ListQuerySchema.extend({
+      role: z.enum(roles).optional(),
+      organization_id: z.string().max(64).optional(),
+    }),
+  },
+  responses: { 200: jsonContent(pageOf(UserSchema), "A page of accounts"), ...errorResponses },
+});
+
+export const get = createRoute({
+  method: "get",
+  path: "/v1/users/{id}",
+  tags: ["users"],
+  summary: "Read an account (admin)",
+  ...authenticated("admin"),
+  request: { params: IdParam },
+  responses: { 200: jsonContent(UserSchema, "The account"), ...errorResponses },
+});
+
+export const update = createRoute({
+  method: "patch",
+  path: "/v1/users/{id}",
+  tags: ["users"],
+  summary: "Update or disable an account (admin)",
+  ...authenticated("admin"),
+  request: { params: IdParam, body: jsonBody(UpdateUserSchema) },
+  responses: { 200: jsonContent(UserSchema, "The updated account"), ...errorResponses },
+});
