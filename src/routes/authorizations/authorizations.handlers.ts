@@ -1,0 +1,275 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import { and, desc, eq, inArray } from "drizzle-orm";
+import type { Context } from "hono";
+import { getDb } from "../../db/client";
+import { authorizations, giProducts, organizations } from "../../db/schema";
+import { assertReadable, canEnforce, notFound, readScope } from "../../lib/access";
+import { auditEntry, auditStatementWhen } from "../../lib/audit";
+import {
+  canChangeAuthorizationStatus,
+  effectiveAuthorizationStatus,
+} from "../../lib/authorization-status";
+import { ApiError } from "../../lib/errors";
+import { newAuthorizationNumber, newId } from "../../lib/ids";
+import { afterCursor, toPage } from "../../lib/pagination";
+import { regionName } from "../../lib/regions";
+import { checkUscc } from "../../lib/uscc";
+import type { AppEnv } from "../../types";
+import type * as routes from "./authorizations.routes";
+import { type AuthorizationRow, toAuthorizationDto } from "./authorizations.schemas";
+
+// Active and suspended authorizations block an overlapping new one (a suspension can be lifted).
+const OVERLAP_SQL =
+  "EXISTS (SELECT 1 FROM authorizations WHERE organization_id = ? AND gi_product_id = ? AND status IN ('active', 'suspended') AND valid_from <= ? AND valid_until >= ?)";
+
+async function readableAuthorization(c: Context<AppEnv>, id: string) {
+  const [row] = await getDb(c.env.DB)
+    .select({ authorization: authorizations, regionCode: organizations.regionCode })
+    .from(authorizations)
+    .innerJoin(organizations, eq(organizations.id, authorizations.organizationId))
+    .where(eq(authorizations.id, id));
+  const owner = row && { ...row, organizationId: row.authorization.organizationId };
+  return assertReadable(c.get("user"), owner, "authorization", id);
+}
+
+export const create: RouteHandler<typeof routes.create, AppEnv> = async (c) => {
+  const body = c.req.valid("json");
+  const db = getDb(c.env.DB);
+  const [org, product] = await db.batch([
+    db
+      .select({ id: organizations.id })
+      .from(organizations)
+      .where(eq(organizations.id, body.organization_id)),
+    db
+      .select({ id: giProducts.id, status: giProducts.status })
+      .from(giProducts)
+      .where(eq(giProducts.id, body.gi_product_id)),
+  ]);
+  const errors = [
+    ...(org.length === 0
+      ? [{ path: "body.organization_id", message: "no such organization" }]
+      : []),
+    ...(product.length === 0
+      ? [{ path: "body.gi_product_id", message: "no such GI product" }]
+      : []),
+  ];
+  if (errors.length > 0)
+    throw new ApiError("validation_failed", "The authorization refers to missing objects.", {
+      errors,
+    });
+  if (product[0]?.status !== "active") {
+    throw new ApiError(
+      "unprocessable",
+      `GI product ${body.gi_product_id} is ${product[0]?.status}; it cannot be authorized.`,
+    );
+  }
+  const id = newId("auth");
+  const number = newAuthorizationNumber(Number(body.valid_from.slice(0, 4)));
+  const quota = body.annual_label_quota ?? null;
+  const overlap = [body.organization_id, body.gi_product_id, body.valid_until, body.valid_from];
+  // One batch: the insert only happens when nothing overlaps, and its audit record only when
+  // the insert happened, so two concurrent grants cannot both succeed.
+  const insert = c.env.DB.prepare(
+    `INSERT INTO authorizations (id, number, organization_id, gi_product_id, valid_from, valid_until, annual_label_quota, status)
+     SELECT ?, ?, ?, ?, ?, ?, ?, 'active' WHERE NOT ${OVERLAP_SQL}`,
+  ).bind(
+    id,
+    number,
+    body.organization_id,
+    body.gi_product_id,
+    body.valid_from,
+    body.valid_until,
+    quota,
+    ...overlap,
+  );
+  const audit = auditStatementWhen(
+    c,
+    {
+      action: "authorization.create",
+      targetType: "authorization",
+      targetId: id,
+      after: { ...body, id, number },
+    },
+    { sql: "EXISTS (SELECT 1 FROM authorizations WHERE id = ?)", params: [id] },
+  );
+  const [inserted] = await c.env.DB.batch([insert, audit]);
+  if (!inserted?.meta.changes) {
+    const [clash] = await db
+      .select({ id: authorizations.id, number: authorizations.number })
+      .from(authorizations)
+      .where(
+        and(
+          eq(authorizations.organizationId, body.organization_id),
+          eq(authorizations.giProductId, body.gi_product_id),
+          inArray(authorizations.status, ["active", "suspended"]),
+        ),
+      );
+    throw new ApiError(
+      "conflict",
+      `The organization already holds authorization ${clash?.number ?? ""} for this GI product in an overlapping period.`,
+      {
+        extra: { existing_id: clash?.id ?? null },
+      },
+    );
+  }
+  const row = await db.query.authorizations.findFirst({ where: eq(authorizations.id, id) });
+  if (!row) throw new Error("inserted authorization not found");
+  c.header("Location", `/v1/authorizations/${id}`);
+  return c.json(toAuthorizationDto(row), 201);
+};
+
+export const list: RouteHandler<typeof routes.list, AppEnv> = async (c) => {
+  const query = c.req.valid("query");
+  const rows = await getDb(c.env.DB)
+    .select({ authorization: authorizations })
+    .from(authorizations)
+    .innerJoin(organizations, eq(organizations.id, authorizations.organizationId))
+    .where(
+      and(
+        readScope(c.get("user"), authorizations.organizationId, organizations.regionCode),
+        afterCursor(query.cursor, authorizations.createdAt, authorizations.id),
+        query.organization_id
+          ? eq(authorizations.organizationId, query.organization_id)
+          : undefined,
+        query.gi_product_id ? eq(authorizations.giProductId, query.gi_product_id) : undefined,
+        query.status ? eq(authorizations.status, query.status) : undefined,
+      ),
+    )
+    .orderBy(desc(authorizations.createdAt), desc(authorizations.id))
+    .limit(query.limit + 1);
+  return c.json(
+    toPage(
+      rows,
+      query.limit,
+      (r) => ({ k: r.authorization.createdAt, id: r.authorization.id }),
+      (r) => toAuthorizationDto(r.authorization),
+    ),
+    200,
+  );
+};
+
+export const get: RouteHandler<typeof routes.get, AppEnv> = async (c) => {
+  const { authorization } = await readableAuthorization(c, c.req.valid("param").id);
+  return c.json(toAuthorizationDto(authorization), 200);
+};
+
+export const changeStatus: RouteHandler<typeof routes.changeStatus, AppEnv> = async (c) => {
+  const { id } = c.req.valid("param");
+  const { status, reason } = c.req.valid("json");
+  const user = c.get("user");
+  const { authorization: before, regionCode } = await readableAuthorization(c, id);
+  if (!canEnforce(user, { organizationId: before.organizationId, regionCode })) {
+    throw new ApiError(
+      "forbidden",
+      "Only an admin or a regulator of the organization's region can change an authorization's status.",
+    );
+  }
+  if (!canChangeAuthorizationStatus(before.status, status)) {
+    throw new ApiError(
+      "conflict",
+      before.status === "revoked"
+        ? "A revoked authorization is final."
+        : `The authorization is already ${status}.`,
+    );
+  }
+  const now = new Date().toISOString();
+  const changes: Partial<AuthorizationRow> = {
+    status,
+    statusReason: reason,
+    statusChangedBy: user.id,
+    statusChangedAt: now,
+    updatedAt: now,
+  };
+  const db = getDb(c.env.DB);
+  // Compare-and-set on the status read above: of two concurrent changes only one applies.
+  const [[row]] = await db.batch([
+    db
+      .update(authorizations)
+      .set(changes)
+      .where(and(eq(authorizations.id, id), eq(authorizations.status, before.status)))
+      .returning(),
+    auditEntry(c, {
+      action: `authorization.status.${status}`,
+      targetType: "authorization",
+      targetId: id,
+      before: { status: before.status, status_reason: before.statusReason },
+      after: { status, status_reason: reason },
+    }),
+  ]);
+  if (!row) throw new ApiError("conflict", "The authorization changed meanwhile; read it again.");
+  return c.json(toAuthorizationDto(row), 200);
+};
+
+export const publicLookup: RouteHandler<typeof routes.publicLookup, AppEnv> = async (c) => {
+  const query = c.req.valid("query");
+  if (Boolean(query.uscc) === Boolean(query.number)) {
+    throw new ApiError("validation_failed", "Give exactly one of uscc or number.", {
+      errors: [{ path: "query", message: "exactly one of uscc, number" }],
+    });
+  }
+  const db = getDb(c.env.DB);
+  let organizationId: string | undefined;
+  if (query.uscc) {
+    const check = checkUscc(query.uscc);
+    if (!check.valid) {
+      throw new ApiError("validation_failed", `Not a valid USCC: ${check.reason}.`, {
+        errors: [{ path: "query.uscc", message: check.reason }],
+      });
+    }
+    organizationId = (
+      await db.query.organizations.findFirst({
+        where: eq(organizations.uscc, check.uscc),
+        columns: { id: true },
+      })
+    )?.id;
+  } else if (query.number) {
+    organizationId = (
+      await db.query.authorizations.findFirst({
+        where: eq(authorizations.number, query.number.toUpperCase()),
+        columns: { organizationId: true },
+      })
+    )?.organizationId;
+  }
+  if (!organizationId)
+    throw notFound(
+      "registered organization or authorization for",
+      query.uscc ?? query.number ?? "",
+    );
+  // Two queries, not one db.batch: drizzle's D1 batch mis-maps joined rows whose columns collide.
+  const [orgRows, rows] = await Promise.all([
+    db.select().from(organizations).where(eq(organizations.id, organizationId)),
+    db
+      .select({ authorization: authorizations, product: giProducts })
+      .from(authorizations)
+      .innerJoin(giProducts, eq(giProducts.id, authorizations.giProductId))
+      .where(eq(authorizations.organizationId, organizationId))
+      .orderBy(desc(authorizations.validUntil)),
+  ]);
+  const org = orgRows[0];
+  if (!org) throw notFound("organization", organizationId);
+  c.header("Cache-Control", "public, max-age=60");
+  return c.json(
+    {
+      organization: {
+        name: org.name,
+        uscc: org.uscc,
+        region_code: org.regionCode,
+        region_name: regionName(org.regionCode),
+      },
+      authorizations: rows.map(({ authorization: a, product: p }) => ({
+        number: a.number,
+        status: effectiveAuthorizationStatus(a.status, a.validFrom, a.validUntil),
+        valid_from: a.validFrom,
+        valid_until: a.validUntil,
+        gi_product: {
+          id: p.id,
+          name_zh: p.nameZh,
+          name_en: p.nameEn,
+          protection_type: p.protectionType,
+          registration_no: p.registrationNo,
+        },
+      })),
+    },
+    200,
+  );
+};

@@ -1,0 +1,134 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { organizationKinds } from "../../db/schema";
+import { errorResponses, jsonBody, jsonContent } from "../../lib/openapi";
+import { ListQuerySchema, pageOf } from "../../lib/pagination";
+import { authenticated } from "../../middleware/auth";
+import {
+  CreateOrganizationSchema,
+  CreateSiteSchema,
+  OrganizationSchema,
+  SiteSchema,
+  UpdateOrganizationSchema,
+} from "./organizations.schemas";
+import { ImportReportSchema, MAX_IMPORT_ROWS } from "./organizations-import";
+
+const IdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "id", in: "path" } }),
+});
+
+export const create = createRoute({
+  method: "post",
+  path: "/v1/organizations",
+  tags: ["registry"],
+  summary: "Register a producer organization (admin)",
+  ...authenticated("admin"),
+  request: { body: jsonBody(CreateOrganizationSchema) },
+  responses: { 201: jsonContent(OrganizationSchema, "The organization"), ...errorResponses },
+});
+
+export const list = createRoute({
+  method: "get",
+  path: "/v1/organizations",
+  tags: ["registry"],
+  summary: "List organizations: all for admins, the region's for regulators, the own for producers",
+  ...authenticated("admin", "regulator", "producer"),
+  request: {
+    query: ListQuerySchema.extend({
+      q: z
+        .string()
+        .trim()
+        .min(1)
+        .max(100)
+        .optional()
+        .openapi({ description: "Part of the name, or the USCC" }),
+      kind: z.enum(organizationKinds).optional(),
+      region_code: z
+        .string()
+        .regex(/^\d{6}$/)
+        .optional()
+        .openapi({ description: "Organizations inside this region" }),
+    }),
+  },
+  responses: {
+    200: jsonContent(pageOf(OrganizationSchema), "A page of organizations"),
+    ...errorResponses,
+  },
+});
+
+export const get = createRoute({
+  method: "get",
+  path: "/v1/organizations/{id}",
+  tags: ["registry"],
+  summary: "Read an organization",
+  ...authenticated("admin", "regulator", "producer"),
+  request: { params: IdParam },
+  responses: { 200: jsonContent(OrganizationSchema, "The organization"), ...errorResponses },
+});
+
+export const update = createRoute({
+  method: "patch",
+  path: "/v1/organizations/{id}",
+  tags: ["registry"],
+  summary: "Update an organization (admin); the USCC never changes",
+  ...authenticated("admin"),
+  request: { params: IdParam, body: jsonBody(UpdateOrganizationSchema) },
+  responses: { 200: jsonContent(OrganizationSchema, "The organization"), ...errorResponses },
+});
+
+export const createSite = createRoute({
+  method: "post",
+  path: "/v1/organizations/{id}/sites",
+  tags: ["registry"],
+  summary: "Add a site (farm, fishing ground, base, processing plant, port, warehouse)",
+  ...authenticated("admin", "producer"),
+  request: { params: IdParam, body: jsonBody(CreateSiteSchema) },
+  responses: {
+    201: jsonContent(SiteSchema, "The site, with the GI protected areas that contain it"),
+    ...errorResponses,
+  },
+});
+
+export const listSites = createRoute({
+  method: "get",
+  path: "/v1/organizations/{id}/sites",
+  tags: ["registry"],
+  summary: "Sites of an organization",
+  ...authenticated("admin", "regulator", "producer"),
+  request: { params: IdParam, query: ListQuerySchema },
+  responses: { 200: jsonContent(pageOf(SiteSchema), "A page of sites"), ...errorResponses },
+});
+
+export const importCsv = createRoute({
+  method: "post",
+  path: "/v1/organizations/import",
+  tags: ["registry"],
+  summary: "Import organizations and authorizations from CSV (admin)",
+  description: `Columns: name, uscc, kind, region_code, address, contact_name, contact_phone, contact_email, and for an authorization gi_product_id or gi_registration_no, valid_from, valid_until, annual_label_quota. An existing USCC reuses its organization. All or nothing: any invalid row answers 422 with the per-row report in \`report\` and writes nothing. At most ${MAX_IMPORT_ROWS} rows.`,
+  ...authenticated("admin"),
+  request: {
+    query: z.object({
+      dry_run: z
+        .enum(["true", "false"])
+        .optional()
+        .openapi({ description: "Report without writing" }),
+    }),
+    body: {
+      required: true,
+      content: {
+        "text/csv": {
+          schema: z.string().openapi({
+            example: "name,uscc,kind,region_code\n东海合作社,93330903MA2A1B2C39,cooperative,330903",
+          }),
+        },
+      },
+    },
+  },
+  responses: {
+    200: jsonContent(ImportReportSchema, "What was (or, with dry_run, would be) imported"),
+    ...errorResponses,
+  },
+});
