@@ -1,0 +1,362 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import { and, asc, desc, eq } from "drizzle-orm";
+import type { Context } from "hono";
+import { getDb } from "../../db/client";
+import {
+  authorizations,
+  batches,
+  giProducts,
+  labels,
+  organizations,
+  sites,
+  traceEvents,
+} from "../../db/schema";
+import { canEnforce, readScope } from "../../lib/access";
+import { auditEntry } from "../../lib/audit";
+import { effectiveAuthorizationStatus } from "../../lib/authorization-status";
+import { ApiError } from "../../lib/errors";
+import { pointInArea } from "../../lib/geo";
+import { parseGtin } from "../../lib/gtin";
+import { newId } from "../../lib/ids";
+import { labelUrl } from "../../lib/label-links";
+import { buildLabelSheetPdf } from "../../lib/label-sheet-pdf";
+import { afterCursor, toPage } from "../../lib/pagination";
+import type { AppEnv } from "../../types";
+import { readableBatch } from "./batch-access";
+import type * as routes from "./batches.routes";
+import { type BatchRow, toBatchDto, toTraceEventDto } from "./batches.schemas";
+import { issueLabels as issueLabelCodes } from "./issue-labels";
+
+const MAX_PDF_LABELS = 2000;
+
+const invalidField = (path: string, message: string) =>
+  new ApiError("validation_failed", message, { errors: [{ path, message }] });
+
+async function authorizationOf(c: Context<AppEnv>, id: string) {
+  const [row] = await getDb(c.env.DB)
+    .select({ authorization: authorizations, product: giProducts })
+    .from(authorizations)
+    .innerJoin(giProducts, eq(giProducts.id, authorizations.giProductId))
+    .where(eq(authorizations.id, id));
+  return row;
+}
+
+function assertUsable(
+  authorization: typeof authorizations.$inferSelect,
+  product: typeof giProducts.$inferSelect,
+) {
+  const status = effectiveAuthorizationStatus(
+    authorization.status,
+    authorization.validFrom,
+    authorization.validUntil,
+  );
+  if (status !== "active")
+    throw new ApiError("unprocessable", `Authorization ${authorization.number} is ${status}.`);
+  if (product.status !== "active")
+    throw new ApiError("unprocessable", `GI product ${product.nameZh} is ${product.status}.`);
+}
+
+export const create: RouteHandler<typeof routes.create, AppEnv> = async (c) => {
+  const body = c.req.valid("json");
+  const user = c.get("user");
+  const organizationId = user.organizationId as string;
+  const db = getDb(c.env.DB);
+  let gtin: string | null = null;
+  if (body.gtin) {
+    const parsed = parseGtin(body.gtin);
+    if (!parsed.ok) throw invalidField("body.gtin", parsed.reason);
+    gtin = parsed.gtin14;
+  }
+  const [found, siteRows, clash] = await Promise.all([
+    authorizationOf(c, body.authorization_id),
+    db.select().from(sites).where(eq(sites.id, body.site_id)),
+    db
+      .select({ id: batches.id })
+      .from(batches)
+      .where(and(eq(batches.organizationId, organizationId), eq(batches.lotCode, body.lot_code))),
+  ]);
+  const site = siteRows[0];
+  // Another organization's authorization or site is reported as missing, never as foreign.
+  if (!found || found.authorization.organizationId !== organizationId)
+    throw invalidField("body.authorization_id", "no such authorization of your organization");
+  if (!site || site.organizationId !== organizationId)
+    throw invalidField("body.site_id", "no such site of your organization");
+  assertUsable(found.authorization, found.product);
+  if (clash.length > 0)
+    throw new ApiError("conflict", `Lot ${body.lot_code} already exists in your organization.`, {
+      extra: { existing_id: clash[0]?.id },
+    });
+  const area = found.product.protectedArea as Parameters<typeof pointInArea>[2] | null;
+  if (area && !pointInArea(site.lat, site.lng, area)) {
+    throw new ApiError(
+      "outside_protected_area",
+      `Site ${site.name} (${site.lat}, ${site.lng}) lies outside the protected area of ${found.product.nameZh}.`,
+      {
+        extra: { site_id: site.id, gi_product_id: found.product.id },
+      },
+    );
+  }
+  const values = {
+    id: newId("bat"),
+    organizationId,
+    authorizationId: found.authorization.id,
+    siteId: site.id,
+    lotCode: body.lot_code,
+    gtin,
+    quantity: body.quantity,
+    unit: body.unit,
+    producedAt: new Date(body.produced_at).toISOString(),
+    description: body.description ?? null,
+    createdBy: user.id,
+  };
+  const [[row]] = await db.batch([
+    db.insert(batches).values(values).returning(),
+    auditEntry(c, {
+      action: "batch.create",
+      targetType: "batch",
+      targetId: values.id,
+      after: values,
+    }),
+  ]);
+  if (!row) throw new Error("insert returned no row");
+  c.header("Location", `/v1/batches/${row.id}`);
+  return c.json(toBatchDto(row), 201);
+};
+
+export const list: RouteHandler<typeof routes.list, AppEnv> = async (c) => {
+  const query = c.req.valid("query");
+  const rows = await getDb(c.env.DB)
+    .select({ batch: batches })
+    .from(batches)
+    .innerJoin(organizations, eq(organizations.id, batches.organizationId))
+    .where(
+      and(
+        readScope(c.get("user"), batches.organizationId, organizations.regionCode),
+        afterCursor(query.cursor, batches.createdAt, batches.id),
+        query.status ? eq(batches.status, query.status) : undefined,
+        query.authorization_id ? eq(batches.authorizationId, query.authorization_id) : undefined,
+        query.lot_code ? eq(batches.lotCode, query.lot_code) : undefined,
+      ),
+    )
+    .orderBy(desc(batches.createdAt), desc(batches.id))
+    .limit(query.limit + 1);
+  return c.json(
+    toPage(
+      rows,
+      query.limit,
+      (r) => ({ k: r.batch.createdAt, id: r.batch.id }),
+      (r) => toBatchDto(r.batch),
+    ),
+    200,
+  );
+};
+
+export const get: RouteHandler<typeof routes.get, AppEnv> = async (c) =>
+  c.json(toBatchDto(await readableBatch(c, c.req.valid("param").id)), 200);
+
+export const release: RouteHandler<typeof routes.release, AppEnv> = async (c) => {
+  const batch = await readableBatch(c, c.req.valid("param").id);
+  if (batch.status !== "draft")
+    throw new ApiError(
+      "conflict",
+      `Only a draft batch can be released; this one is ${batch.status}.`,
+    );
+  const now = new Date().toISOString();
+  const db = getDb(c.env.DB);
+  const [[row]] = await db.batch([
+    db
+      .update(batches)
+      .set({ status: "released", releasedAt: now, updatedAt: now })
+      .where(and(eq(batches.id, batch.id), eq(batches.status, "draft")))
+      .returning(),
+    auditEntry(c, {
+      action: "batch.release",
+      targetType: "batch",
+      targetId: batch.id,
+      before: { status: "draft" },
+      after: { status: "released" },
+    }),
+  ]);
+  if (!row) throw new ApiError("conflict", "The batch changed meanwhile; read it again.");
+  return c.json(toBatchDto(row), 200);
+};
+
+export const recall: RouteHandler<typeof routes.recall, AppEnv> = async (c) => {
+  const { reason } = c.req.valid("json");
+  const user = c.get("user");
+  const batch = await readableBatch(c, c.req.valid("param").id);
+  if (user.role !== "producer" && !canEnforce(user, batch))
+    throw new ApiError(
+      "forbidden",
+      "Only the producer, an admin or a regulator of the region can recall.",
+    );
+  if (batch.status === "recalled") throw new ApiError("conflict", "The batch is already recalled.");
+  const now = new Date().toISOString();
+  const db = getDb(c.env.DB);
+  const [[row]] = await db.batch([
+    db
+      .update(batches)
+      .set({ status: "recalled", statusReason: reason, recalledAt: now, updatedAt: now })
+      .where(and(eq(batches.id, batch.id), eq(batches.status, batch.status)))
+      .returning(),
+    auditEntry(c, {
+      action: "batch.recall",
+      targetType: "batch",
+      targetId: batch.id,
+      before: { status: batch.status },
+      after: { status: "recalled", reason },
+    }),
+  ]);
+  if (!row) throw new ApiError("conflict", "The batch changed meanwhile; read it again.");
+  return c.json(toBatchDto(row), 200);
+};
+
+export const createEvent: RouteHandler<typeof routes.createEvent, AppEnv> = async (c) => {
+  const body = c.req.valid("json");
+  const batch = await readableBatch(c, c.req.valid("param").id);
+  if (batch.status === "recalled")
+    throw new ApiError("conflict", "A recalled batch takes no more trace events.");
+  const values = {
+    id: newId("evt"),
+    batchId: batch.id,
+    type: body.type,
+    occurredAt: new Date(body.occurred_at).toISOString(),
+    lat: body.lat ?? null,
+    lng: body.lng ?? null,
+    placeName: body.place_name ?? null,
+    data: body.data ?? null,
+    actorUserId: c.get("user").id,
+  };
+  const db = getDb(c.env.DB);
+  const [[row]] = await db.batch([
+    db.insert(traceEvents).values(values).returning(),
+    auditEntry(c, {
+      action: "trace_event.create",
+      targetType: "batch",
+      targetId: batch.id,
+      after: values,
+    }),
+  ]);
+  if (!row) throw new Error("insert returned no row");
+  return c.json(toTraceEventDto(row), 201);
+};
+
+export const listEvents: RouteHandler<typeof routes.listEvents, AppEnv> = async (c) => {
+  const batch = await readableBatch(c, c.req.valid("param").id);
+  const rows = await getDb(c.env.DB)
+    .select()
+    .from(traceEvents)
+    .where(eq(traceEvents.batchId, batch.id))
+    .orderBy(asc(traceEvents.occurredAt), asc(traceEvents.createdAt))
+    .limit(500);
+  return c.json({ items: rows.map(toTraceEventDto) }, 200);
+};
+
+export const issueLabels: RouteHandler<typeof routes.issueLabels, AppEnv> = async (c) => {
+  const { count } = c.req.valid("json");
+  const batch = await readableBatch(c, c.req.valid("param").id);
+  if (batch.status === "recalled")
+    throw new ApiError("unprocessable", "Labels cannot be issued for a recalled batch.");
+  const found = await authorizationOf(c, batch.authorizationId);
+  if (!found) throw new Error(`batch ${batch.id} has no authorization`);
+  assertUsable(found.authorization, found.product);
+  const issued = await issueLabelCodes(
+    c,
+    {
+      batchId: batch.id,
+      authorizationId: batch.authorizationId,
+      annualLabelQuota: found.authorization.annualLabelQuota,
+      gtin: batch.gtin,
+      lotCode: batch.lotCode,
+    },
+    count,
+  );
+  return c.json({ issued: issued.length, labels: issued }, 201);
+};
+
+type LabelRow = typeof labels.$inferSelect;
+
+function toLabelDto(c: { env: AppEnv["Bindings"] }, batch: BatchRow, row: LabelRow) {
+  return {
+    code: row.code,
+    url: labelUrl(c.env, batch, row.code),
+    batch_id: row.batchId,
+    status: row.status,
+    void_reason: row.voidReason,
+    scan_count: row.scanCount,
+    first_scan_at: row.firstScanAt,
+    first_scan_region: row.firstScanRegion,
+    created_at: row.createdAt,
+  };
+}
+
+const csvField = (value: string) =>
+  /[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+
+export const listLabels: RouteHandler<typeof routes.listLabels, AppEnv> = async (c) => {
+  const query = c.req.valid("query");
+  const batch = await readableBatch(c, c.req.valid("param").id);
+  const db = getDb(c.env.DB);
+  if (query.format === "csv") {
+    const rows = await db
+      .select({ code: labels.code })
+      .from(labels)
+      .where(eq(labels.batchId, batch.id))
+      .orderBy(asc(labels.createdAt), asc(labels.code));
+    const lines = [
+      "code,url",
+      ...rows.map((r) => `${r.code},${csvField(labelUrl(c.env, batch, r.code))}`),
+    ];
+    c.header("Content-Disposition", `attachment; filename="labels-${batch.lotCode}.csv"`);
+    return c.body(`${lines.join("\r\n")}\r\n`, 200, { "Content-Type": "text/csv; charset=utf-8" });
+  }
+  const rows = await db
+    .select()
+    .from(labels)
+    .where(
+      and(eq(labels.batchId, batch.id), afterCursor(query.cursor, labels.createdAt, labels.code)),
+    )
+    .orderBy(desc(labels.createdAt), desc(labels.code))
+    .limit(query.limit + 1);
+  return c.json(
+    toPage(
+      rows,
+      query.limit,
+      (r) => ({ k: r.createdAt, id: r.code }),
+      (r) => toLabelDto(c, batch, r),
+    ),
+    200,
+  );
+};
+
+export const labelsPdf: RouteHandler<typeof routes.labelsPdf, AppEnv> = async (c) => {
+  const batch = await readableBatch(c, c.req.valid("param").id);
+  const db = getDb(c.env.DB);
+  const [rows, product] = await Promise.all([
+    db
+      .select({ code: labels.code })
+      .from(labels)
+      .where(and(eq(labels.batchId, batch.id), eq(labels.status, "active")))
+      .orderBy(asc(labels.createdAt), asc(labels.code))
+      .limit(MAX_PDF_LABELS + 1),
+    db
+      .select({ nameZh: giProducts.nameZh, nameEn: giProducts.nameEn })
+      .from(authorizations)
+      .innerJoin(giProducts, eq(giProducts.id, authorizations.giProductId))
+      .where(eq(authorizations.id, batch.authorizationId)),
+  ]);
+  if (rows.length === 0)
+    throw new ApiError("unprocessable", "The batch has no active labels to print.");
+  if (rows.length > MAX_PDF_LABELS)
+    throw new ApiError(
+      "unprocessable",
+      `A sheet holds at most ${MAX_PDF_LABELS} labels; download the CSV for larger batches.`,
+    );
+  const pdf = await buildLabelSheetPdf({
+    productName: product[0]?.nameEn ?? product[0]?.nameZh ?? "",
+    lotCode: batch.lotCode,
+    labels: rows.map((r) => ({ code: r.code, url: labelUrl(c.env, batch, r.code) })),
+  });
+  c.header("Content-Disposition", `attachment; filename="labels-${batch.lotCode}.pdf"`);
+  return c.body(pdf as unknown as ArrayBuffer, 200, { "Content-Type": "application/pdf" });
+};

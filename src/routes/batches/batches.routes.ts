@@ -1,0 +1,179 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { batchStatuses } from "../../db/schema";
+import { errorResponses, jsonBody, jsonContent } from "../../lib/openapi";
+import { ListQuerySchema, pageOf } from "../../lib/pagination";
+import { authenticated } from "../../middleware/auth";
+import { idempotent } from "../../middleware/idempotency";
+import {
+  BatchSchema,
+  CreateBatchSchema,
+  CreateTraceEventSchema,
+  IssuedLabelsSchema,
+  IssueLabelsSchema,
+  RecallSchema,
+  TraceEventSchema,
+} from "./batches.schemas";
+
+const IdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "id", in: "path" } }),
+});
+const IdempotencyHeader = z.object({
+  "idempotency-key": z
+    .string()
+    .optional()
+    .openapi({ description: "Retries with the same key and body return the first answer" }),
+});
+
+export const LabelSchema = z
+  .object({
+    code: z.string(),
+    url: z.string(),
+    batch_id: z.string(),
+    status: z.enum(["active", "voided"]),
+    void_reason: z.string().nullable(),
+    scan_count: z.number().int(),
+    first_scan_at: z.string().nullable(),
+    first_scan_region: z.string().nullable(),
+    created_at: z.string(),
+  })
+  .openapi("Label");
+
+export const create = createRoute({
+  method: "post",
+  path: "/v1/batches",
+  tags: ["batches"],
+  summary: "Register a batch (producer)",
+  description:
+    "Under one of the producer's own active authorizations and one of its own sites. If the GI product defines a protected area and the site is outside it, 422 outside_protected_area.",
+  security: [{ bearer: [] }],
+  middleware: [...authenticated("producer").middleware, idempotent("batches.create")],
+  request: { headers: IdempotencyHeader, body: jsonBody(CreateBatchSchema) },
+  responses: { 201: jsonContent(BatchSchema, "The batch, in draft"), ...errorResponses },
+});
+
+export const list = createRoute({
+  method: "get",
+  path: "/v1/batches",
+  tags: ["batches"],
+  summary: "List batches in the caller's reach, newest first",
+  ...authenticated("producer", "regulator", "admin"),
+  request: {
+    query: ListQuerySchema.extend({
+      status: z.enum(batchStatuses).optional(),
+      authorization_id: z.string().max(64).optional(),
+      lot_code: z.string().max(20).optional(),
+    }),
+  },
+  responses: { 200: jsonContent(pageOf(BatchSchema), "A page of batches"), ...errorResponses },
+});
+
+export const get = createRoute({
+  method: "get",
+  path: "/v1/batches/{id}",
+  tags: ["batches"],
+  summary: "Read a batch",
+  ...authenticated("producer", "regulator", "admin"),
+  request: { params: IdParam },
+  responses: { 200: jsonContent(BatchSchema, "The batch"), ...errorResponses },
+});
+
+export const release = createRoute({
+  method: "post",
+  path: "/v1/batches/{id}/release",
+  tags: ["batches"],
+  summary: "Release a draft batch to market (producer)",
+  ...authenticated("producer"),
+  request: { params: IdParam },
+  responses: { 200: jsonContent(BatchSchema, "The released batch"), ...errorResponses },
+});
+
+export const recall = createRoute({
+  method: "post",
+  path: "/v1/batches/{id}/recall",
+  tags: ["batches"],
+  summary: "Recall a batch (producer; regulator in region; admin)",
+  description: "Every label of a recalled batch answers the verdict recalled from then on.",
+  ...authenticated("producer", "regulator", "admin"),
+  request: { params: IdParam, body: jsonBody(RecallSchema) },
+  responses: { 200: jsonContent(BatchSchema, "The recalled batch"), ...errorResponses },
+});
+
+export const createEvent = createRoute({
+  method: "post",
+  path: "/v1/batches/{id}/events",
+  tags: ["batches"],
+  summary: "Append a trace event (producer); events are never edited or deleted",
+  ...authenticated("producer"),
+  request: { params: IdParam, body: jsonBody(CreateTraceEventSchema) },
+  responses: { 201: jsonContent(TraceEventSchema, "The event"), ...errorResponses },
+});
+
+export const listEvents = createRoute({
+  method: "get",
+  path: "/v1/batches/{id}/events",
+  tags: ["batches"],
+  summary: "The trace chain of a batch, oldest first",
+  ...authenticated("producer", "regulator", "admin"),
+  request: { params: IdParam },
+  responses: {
+    200: jsonContent(z.object({ items: z.array(TraceEventSchema) }), "The events"),
+    ...errorResponses,
+  },
+});
+
+export const issueLabels = createRoute({
+  method: "post",
+  path: "/v1/batches/{id}/labels",
+  tags: ["labels"],
+  summary: "Issue 1 to 10,000 labels for a batch (producer)",
+  description:
+    "All or nothing, within the authorization's annual quota even under concurrency (422 quota_exceeded with `remaining`). Not for recalled batches or inactive authorizations.",
+  security: [{ bearer: [] }],
+  middleware: [...authenticated("producer").middleware, idempotent("labels.issue")],
+  request: { params: IdParam, headers: IdempotencyHeader, body: jsonBody(IssueLabelsSchema) },
+  responses: { 201: jsonContent(IssuedLabelsSchema, "The new labels"), ...errorResponses },
+});
+
+export const listLabels = createRoute({
+  method: "get",
+  path: "/v1/batches/{id}/labels",
+  tags: ["labels"],
+  summary: "Labels of a batch as JSON pages or one CSV of code and url",
+  ...authenticated("producer", "regulator", "admin"),
+  request: {
+    params: IdParam,
+    query: ListQuerySchema.extend({ format: z.enum(["json", "csv"]).default("json") }),
+  },
+  responses: {
+    200: {
+      description: "A page of labels (json) or every label (csv)",
+      content: {
+        "application/json": { schema: pageOf(LabelSchema) },
+        "text/csv": {
+          schema: z.string().openapi({ example: "code,url\n1ABC…,HTTPS://…/V/1ABC…" }),
+        },
+      },
+    },
+    ...errorResponses,
+  },
+});
+
+export const labelsPdf = createRoute({
+  method: "get",
+  path: "/v1/batches/{id}/labels.pdf",
+  tags: ["labels"],
+  summary: "Printable A4 sheet of the batch's labels (producer)",
+  ...authenticated("producer", "admin"),
+  request: { params: IdParam },
+  responses: {
+    200: {
+      description: "PDF",
+      content: { "application/pdf": { schema: z.string().openapi({ format: "binary" }) } },
+    },
+    ...errorResponses,
+  },
+});

@@ -1,0 +1,163 @@
+import { z } from "@hono/zod-openapi";
+import { type batches, batchStatuses, type traceEvents, traceEventTypes } from "../../db/schema";
+import {
+  cbvBusinessStep,
+  jsonDepth,
+  MAX_EVENT_DATA_BYTES,
+  MAX_EVENT_DATA_DEPTH,
+} from "../../lib/trace-events";
+
+const IsoTimestamp = z.iso.datetime({ offset: true }).openapi({ example: "2026-11-20T04:30:00Z" });
+
+export const BatchSchema = z
+  .object({
+    id: z.string(),
+    organization_id: z.string(),
+    authorization_id: z.string(),
+    site_id: z.string(),
+    lot_code: z.string(),
+    gtin: z.string().nullable().openapi({ description: "GTIN-14" }),
+    quantity: z.number(),
+    unit: z.string(),
+    produced_at: z.string(),
+    description: z.string().nullable(),
+    status: z.enum(batchStatuses),
+    status_reason: z.string().nullable(),
+    released_at: z.string().nullable(),
+    recalled_at: z.string().nullable(),
+    label_count: z.number().int(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi("Batch");
+
+export type BatchRow = typeof batches.$inferSelect;
+
+export function toBatchDto(row: BatchRow): z.infer<typeof BatchSchema> {
+  return {
+    id: row.id,
+    organization_id: row.organizationId,
+    authorization_id: row.authorizationId,
+    site_id: row.siteId,
+    lot_code: row.lotCode,
+    gtin: row.gtin,
+    quantity: row.quantity,
+    unit: row.unit,
+    produced_at: row.producedAt,
+    description: row.description,
+    status: row.status,
+    status_reason: row.statusReason,
+    released_at: row.releasedAt,
+    recalled_at: row.recalledAt,
+    label_count: row.labelCount,
+    created_at: row.createdAt,
+    updated_at: row.updatedAt,
+  };
+}
+
+export const CreateBatchSchema = z
+  .object({
+    authorization_id: z.string().min(1).max(64),
+    site_id: z.string().min(1).max(64),
+    lot_code: z
+      .string()
+      .trim()
+      .min(1)
+      .max(20)
+      .regex(/^[A-Za-z0-9\-._]+$/, "letters, digits, - . _ (GS1 AI 10 allows up to 20)")
+      .openapi({ example: "ZSDY-20261120-01" }),
+    quantity: z.number().positive().max(1e9),
+    unit: z.string().trim().min(1).max(16).openapi({ example: "kg" }),
+    produced_at: IsoTimestamp,
+    gtin: z.string().trim().max(14).optional().openapi({
+      description: "GTIN-8/12/13/14, check digit verified; stored as GTIN-14",
+      example: "06901234567892",
+    }),
+    description: z.string().trim().max(1000).optional(),
+  })
+  .strict()
+  .openapi("CreateBatch");
+
+export const RecallSchema = z
+  .object({ reason: z.string().trim().min(2).max(500) })
+  .strict()
+  .openapi("Recall");
+
+const stepList = Object.entries(cbvBusinessStep)
+  .map(([type, step]) => `${type} → ${step}`)
+  .join(", ");
+
+export const TraceEventSchema = z
+  .object({
+    id: z.string(),
+    batch_id: z.string(),
+    type: z.enum(traceEventTypes),
+    cbv_business_step: z.string(),
+    occurred_at: z.string(),
+    lat: z.number().nullable(),
+    lng: z.number().nullable(),
+    place_name: z.string().nullable(),
+    data: z.record(z.string(), z.unknown()).nullable(),
+    created_at: z.string(),
+  })
+  .openapi("TraceEvent", {
+    description: `Event types map to GS1 CBV business steps: ${stepList}.`,
+  });
+
+export function toTraceEventDto(
+  row: typeof traceEvents.$inferSelect,
+): z.infer<typeof TraceEventSchema> {
+  return {
+    id: row.id,
+    batch_id: row.batchId,
+    type: row.type,
+    cbv_business_step: cbvBusinessStep[row.type],
+    occurred_at: row.occurredAt,
+    lat: row.lat,
+    lng: row.lng,
+    place_name: row.placeName,
+    data: row.data ?? null,
+    created_at: row.createdAt,
+  };
+}
+
+export const CreateTraceEventSchema = z
+  .object({
+    type: z.enum(traceEventTypes).openapi({ description: `GS1 CBV business steps: ${stepList}` }),
+    occurred_at: IsoTimestamp,
+    lat: z.number().min(-90).max(90).optional(),
+    lng: z.number().min(-180).max(180).optional(),
+    place_name: z.string().trim().min(1).max(200).optional(),
+    data: z
+      .record(z.string().max(64), z.unknown())
+      .optional()
+      .refine(
+        (data) =>
+          data === undefined ||
+          new TextEncoder().encode(JSON.stringify(data)).length <= MAX_EVENT_DATA_BYTES,
+        {
+          message: `at most ${MAX_EVENT_DATA_BYTES} bytes of JSON`,
+        },
+      )
+      .refine((data) => data === undefined || jsonDepth(data) <= MAX_EVENT_DATA_DEPTH, {
+        message: `nested at most ${MAX_EVENT_DATA_DEPTH} levels`,
+      }),
+  })
+  .strict()
+  .refine((event) => (event.lat === undefined) === (event.lng === undefined), {
+    path: ["lng"],
+    message: "give both lat and lng, or neither",
+  })
+  .openapi("CreateTraceEvent");
+
+export const IssueLabelsSchema = z
+  .object({ count: z.number().int().min(1).max(10_000).openapi({ example: 100 }) })
+  .strict()
+  .openapi("IssueLabels");
+
+export const IssuedLabelsSchema = z
+  .object({
+    issued: z.number().int(),
+    labels: z.array(z.object({ code: z.string(), url: z.string() })),
+  })
+  .openapi("IssuedLabels");

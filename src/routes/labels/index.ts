@@ -1,0 +1,9 @@
+import { createRouter } from "../../lib/create-router";
+import * as handlers from "./labels.handlers";
+import * as routes from "./labels.routes";
+
+export const labelsRouter = createRouter()
+  .openapi(routes.voidLabels, handlers.voidLabels)
+  .openapi(routes.get, handlers.get)
+  .openapi(routes.qrSvg, handlers.qrSvg)
+  .openapi(routes.qrPng, handlers.qrPng);

@@ -1,0 +1,152 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import { and, desc, eq, inArray } from "drizzle-orm";
+import type { Context } from "hono";
+import { getDb } from "../../db/client";
+import { auditLog, batches, labels, organizations, scans } from "../../db/schema";
+import { canEnforce, canRead } from "../../lib/access";
+import { chunk, rowsPerInsert } from "../../lib/chunk";
+import { ApiError } from "../../lib/errors";
+import { newId } from "../../lib/ids";
+import { normalizeLabelCode } from "../../lib/label-code";
+import { labelUrl } from "../../lib/label-links";
+import { labelQrPng, labelQrSvg } from "../../lib/qr";
+import type { AppEnv } from "../../types";
+import type * as routes from "./labels.routes";
+
+const notFound = (code: string) => new ApiError("not_found", `No label ${code} exists.`);
+
+/** Labels with their batch and producer region, restricted to those the caller may read. */
+async function readableLabels(c: Context<AppEnv>, codes: string[]) {
+  const user = c.get("user");
+  const found = [];
+  for (const part of chunk(codes, 90)) {
+    found.push(
+      ...(await getDb(c.env.DB)
+        .select({ label: labels, batch: batches, regionCode: organizations.regionCode })
+        .from(labels)
+        .innerJoin(batches, eq(batches.id, labels.batchId))
+        .innerJoin(organizations, eq(organizations.id, batches.organizationId))
+        .where(inArray(labels.code, part))),
+    );
+  }
+  return found.filter((row) =>
+    canRead(user, { organizationId: row.batch.organizationId, regionCode: row.regionCode }),
+  );
+}
+
+async function readableLabel(c: Context<AppEnv>, input: string) {
+  const code = normalizeLabelCode(input);
+  if (!code) throw notFound(input);
+  const [row] = await readableLabels(c, [code]);
+  if (!row) throw notFound(code);
+  return row;
+}
+
+export const get: RouteHandler<typeof routes.get, AppEnv> = async (c) => {
+  const { label, batch } = await readableLabel(c, c.req.valid("param").code);
+  const recent = await getDb(c.env.DB)
+    .select()
+    .from(scans)
+    .where(eq(scans.labelCode, label.code))
+    .orderBy(desc(scans.scannedAt))
+    .limit(100);
+  return c.json(
+    {
+      code: label.code,
+      url: labelUrl(c.env, batch, label.code),
+      batch_id: label.batchId,
+      status: label.status,
+      void_reason: label.voidReason,
+      scan_count: label.scanCount,
+      first_scan_at: label.firstScanAt,
+      first_scan_region: label.firstScanRegion,
+      created_at: label.createdAt,
+      scans: recent.map((s) => ({
+        id: s.id,
+        scanned_at: s.scannedAt,
+        verdict: s.verdict,
+        reasons: s.reasons,
+        region_code: s.regionCode,
+        lat: s.lat,
+        lng: s.lng,
+      })),
+    },
+    200,
+  );
+};
+
+export const qrSvg: RouteHandler<typeof routes.qrSvg, AppEnv> = async (c) => {
+  const { label, batch } = await readableLabel(c, c.req.valid("param").code);
+  const svg = await labelQrSvg(labelUrl(c.env, batch, label.code));
+  return c.body(svg, 200, {
+    "Content-Type": "image/svg+xml",
+    "Cache-Control": "private, max-age=86400",
+  });
+};
+
+export const qrPng: RouteHandler<typeof routes.qrPng, AppEnv> = async (c) => {
+  const { label, batch } = await readableLabel(c, c.req.valid("param").code);
+  const png = await labelQrPng(labelUrl(c.env, batch, label.code), c.req.valid("query").scale);
+  return c.body(png as unknown as ArrayBuffer, 200, {
+    "Content-Type": "image/png",
+    "Cache-Control": "private, max-age=86400",
+  });
+};
+
+export const voidLabels: RouteHandler<typeof routes.voidLabels, AppEnv> = async (c) => {
+  const { codes: input, reason } = c.req.valid("json");
+  const user = c.get("user");
+  const normalized = input.map((code) => ({ input: code, code: normalizeLabelCode(code) }));
+  const codes = [
+    ...new Set(normalized.map((n) => n.code).filter((code): code is string => code !== null)),
+  ];
+  const rows = await readableLabels(c, codes);
+  const reachable = new Set(rows.map((r) => r.label.code));
+  const missing = normalized.filter((n) => !n.code || !reachable.has(n.code)).map((n) => n.input);
+  if (missing.length > 0) {
+    throw new ApiError(
+      "not_found",
+      `${missing.length} code(s) are unknown or not yours; nothing was voided.`,
+      { extra: { missing } },
+    );
+  }
+  if (
+    user.role !== "producer" &&
+    rows.some(
+      (r) =>
+        !canEnforce(user, { organizationId: r.batch.organizationId, regionCode: r.regionCode }),
+    )
+  ) {
+    throw new ApiError(
+      "forbidden",
+      "Only the producer, an admin or a regulator of the region can void labels.",
+    );
+  }
+  const already = rows.filter((r) => r.label.status === "voided").map((r) => r.label.code);
+  const toVoid = rows.filter((r) => r.label.status === "active").map((r) => r.label.code);
+  const now = new Date().toISOString();
+  const db = getDb(c.env.DB);
+  const audits = toVoid.map((code) => ({
+    id: newId("aud"),
+    actorUserId: user.id,
+    actorRole: user.role,
+    action: "label.void",
+    targetType: "label",
+    targetId: code,
+    before: { status: "active" },
+    after: { status: "voided", reason },
+    requestId: c.get("requestId") ?? null,
+  }));
+  const statements = [
+    ...chunk(toVoid, 90).map((part) =>
+      db
+        .update(labels)
+        .set({ status: "voided", voidReason: reason, voidedAt: now, voidedBy: user.id })
+        .where(and(inArray(labels.code, part), eq(labels.status, "active"))),
+    ),
+    ...chunk(audits, rowsPerInsert(auditLog)).map((part) => db.insert(auditLog).values(part)),
+  ];
+  const [first, ...rest] = statements;
+  if (first) await db.batch([first, ...rest]);
+  return c.json({ voided: toVoid, already_voided: already }, 200);
+};
