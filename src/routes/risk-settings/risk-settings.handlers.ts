@@ -1,0 +1,36 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import { getDb } from "../../db/client";
+import { riskSettings } from "../../db/schema";
+import { auditEntry } from "../../lib/audit";
+import { mergeRiskSettings } from "../../lib/risk";
+import type { AppEnv } from "../../types";
+import type * as routes from "./risk-settings.routes";
+import { loadRiskSettings, rememberRiskSettings } from "./risk-settings-store";
+
+export const get: RouteHandler<typeof routes.get, AppEnv> = async (c) =>
+  c.json(await loadRiskSettings(c.env.DB, true), 200);
+
+export const put: RouteHandler<typeof routes.put, AppEnv> = async (c) => {
+  const before = await loadRiskSettings(c.env.DB, true);
+  const after = mergeRiskSettings(before, c.req.valid("json"));
+  const db = getDb(c.env.DB);
+  const now = new Date().toISOString();
+  await db.batch([
+    db
+      .insert(riskSettings)
+      .values({ key: "current", settings: after, updatedBy: c.get("user").id, updatedAt: now })
+      .onConflictDoUpdate({
+        target: riskSettings.key,
+        set: { settings: after, updatedBy: c.get("user").id, updatedAt: now },
+      }),
+    auditEntry(c, {
+      action: "risk_settings.update",
+      targetType: "risk_settings",
+      targetId: "current",
+      before,
+      after,
+    }),
+  ]);
+  rememberRiskSettings(after);
+  return c.json(after, 200);
+};

@@ -1,0 +1,460 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import { and, desc, eq, gte, or, type SQL, sql } from "drizzle-orm";
+import type { Context } from "hono";
+import { getDb } from "../../db/client";
+import { organizations, scans } from "../../db/schema";
+import { regionCondition } from "../../lib/access";
+import { effectiveAuthorizationStatus } from "../../lib/authorization-status";
+import { clientKeyOf, MAX_USEFUL_ACCURACY_M, userAgentClass } from "../../lib/client-context";
+import { ApiError } from "../../lib/errors";
+import { prefectureAt, roundToKilometre } from "../../lib/geo";
+import { newId } from "../../lib/ids";
+import { verifyLabelCode } from "../../lib/label-code";
+import { labelKeys } from "../../lib/label-links";
+import { parseScanInput } from "../../lib/label-url";
+import { afterCursor, toPage } from "../../lib/pagination";
+import { regionName } from "../../lib/regions";
+import {
+  batchAnomaly,
+  copiedCodeRules,
+  evaluateLabelScan,
+  forgedCodeBurst,
+  forgedCodeWindowStart,
+  type LabelContext,
+  type RiskSettings,
+  type RuleHit,
+  verdictMessage,
+} from "../../lib/risk";
+import { cbvBusinessStep } from "../../lib/trace-events";
+import { optionalClaims } from "../../middleware/auth";
+import type { AppEnv } from "../../types";
+import { loadRiskSettings } from "../risk-settings/risk-settings-store";
+import {
+  type AlertRaise,
+  alertUpsertStatements,
+  type LabelContextRow,
+  readLabelContext,
+  recentInvalidScans,
+  type ScanRecord,
+  storeInvalidScan,
+  storeLabelScan,
+} from "./scan-store";
+import type * as routes from "./scans.routes";
+
+const RAW_INPUT_MAX = 256;
+
+type Location = {
+  lat: number | null;
+  lng: number | null;
+  source: "gps" | "ip" | "none";
+  regionCode: string | null;
+};
+
+/** Device GPS rounded to ~1 km when given and precise enough, else the platform's IP geolocation. */
+function locate(
+  c: Context<AppEnv>,
+  body: { lat?: number; lng?: number; accuracy_m?: number },
+): Location {
+  const precise = body.accuracy_m === undefined || body.accuracy_m <= MAX_USEFUL_ACCURACY_M;
+  if (body.lat !== undefined && body.lng !== undefined && precise) {
+    const rounded = roundToKilometre(body.lat, body.lng);
+    return { ...rounded, source: "gps", regionCode: prefectureAt(rounded.lat, rounded.lng) };
+  }
+  const cf = (c.req.raw as Request & { cf?: { latitude?: string; longitude?: string } }).cf;
+  const lat = Number(cf?.latitude);
+  const lng = Number(cf?.longitude);
+  if (cf?.latitude && cf?.longitude && Number.isFinite(lat) && Number.isFinite(lng)) {
+    const rounded = roundToKilometre(lat, lng);
+    return { ...rounded, source: "ip", regionCode: prefectureAt(rounded.lat, rounded.lng) };
+  }
+  return { lat: null, lng: null, source: "none", regionCode: null };
+}
+
+const languageOf = (c: Context<AppEnv>) =>
+  /^\s*en\b/i.test(c.req.header("Accept-Language") ?? "") ? "en" : "zh";
+
+async function rateLimit(c: Context<AppEnv>, clientKey: string) {
+  const limiter = c.env.SCAN_RATE_LIMITER;
+  if (!limiter || !clientKey) return;
+  const { success } = await limiter.limit({ key: clientKey });
+  if (!success) {
+    throw new ApiError("rate_limited", "Too many scans from this client; try again in a minute.", {
+      headers: { "Retry-After": "60" },
+    });
+  }
+}
+
+function labelContextOf(row: LabelContextRow): LabelContext {
+  const { label, batch, authorization, product } = row;
+  return {
+    labelStatus: label.status,
+    batchStatus: batch.status,
+    authorization: {
+      status: authorization.status,
+      validFrom: authorization.validFrom,
+      validUntil: authorization.validUntil,
+    },
+    giProductStatus: product.status,
+    producedAt: batch.producedAt,
+    shelfLifeDays: product.shelfLifeDays,
+    scanCount: label.scanCount,
+    clientKeys: label.clientKeys,
+    scanRegions: label.scanRegions,
+    lastScan: label.lastScanAt
+      ? { at: label.lastScanAt, lat: label.lastScanLat, lng: label.lastScanLng }
+      : null,
+  };
+}
+
+/** The alert subject of a hit and the ids that let regulators and producers find it. */
+function raiseFor(hit: RuleHit, row: LabelContextRow, scanRegion: string | null): AlertRaise {
+  const subjectId =
+    hit.subject === "batch"
+      ? row.batch.id
+      : hit.subject === "authorization"
+        ? row.authorization.id
+        : row.label.code;
+  return {
+    hit,
+    subjectType: hit.subject === "batch" || hit.subject === "authorization" ? hit.subject : "label",
+    subjectId,
+    labelCode: hit.subject === "label" ? row.label.code : null,
+    batchId: row.batch.id,
+    authorizationId: row.authorization.id,
+    organizationId: row.organization.id,
+    regionCode: row.organization.regionCode,
+    scanRegionCode: scanRegion,
+  };
+}
+
+const cooldownStart = (at: string, settings: RiskSettings) =>
+  new Date(Date.parse(at) - settings.general.alert_cooldown_minutes * 60_000).toISOString();
+
+async function scanInvalid(
+  c: Context<AppEnv>,
+  base: Omit<ScanRecord, "verdict" | "reasons">,
+  settings: RiskSettings,
+) {
+  const since = forgedCodeWindowStart(base.at, settings.forged_code) ?? base.at;
+  const counts = settings.forged_code.enabled
+    ? await recentInvalidScans(c.env.DB, base.clientKey, base.regionCode, since)
+    : { client: 0, region: 0 };
+  const cooldown = cooldownStart(base.at, settings);
+  const alerts = [
+    base.clientKey
+      ? {
+          hit: forgedCodeBurst(counts.client + 1, settings.forged_code, "client"),
+          subjectType: "client" as const,
+          subjectId: base.clientKey,
+        }
+      : null,
+    base.regionCode
+      ? {
+          hit: forgedCodeBurst(counts.region + 1, settings.forged_code, "region"),
+          subjectType: "region" as const,
+          subjectId: base.regionCode,
+        }
+      : null,
+  ].flatMap((candidate) =>
+    candidate?.hit
+      ? alertUpsertStatements(
+          c.env.DB,
+          {
+            hit: candidate.hit,
+            subjectType: candidate.subjectType,
+            subjectId: candidate.subjectId,
+            labelCode: null,
+            batchId: null,
+            authorizationId: null,
+            organizationId: null,
+            regionCode: null,
+            scanRegionCode: base.regionCode,
+          },
+          base.at,
+          cooldown,
+        )
+      : [],
+  );
+  await storeInvalidScan(
+    c.env.DB,
+    { ...base, verdict: "invalid", reasons: ["forged_code"] },
+    alerts,
+  );
+  return {
+    verdict: "invalid" as const,
+    reasons: ["forged_code"],
+    message: verdictMessage("invalid", languageOf(c), {
+      count: 0,
+      firstAt: null,
+      firstRegionName: null,
+    }),
+  };
+}
+
+export const scan: RouteHandler<typeof routes.scan, AppEnv> = async (c) => {
+  const body = c.req.valid("json");
+  const claims = await optionalClaims(c);
+  const clientKey = await clientKeyOf(c.env.CLIENT_ID_PEPPER, {
+    userId: claims?.sub,
+    clientId: body.client_id,
+    ip: c.req.header("CF-Connecting-IP"),
+  });
+  await rateLimit(c, clientKey);
+  const [settings, location] = await Promise.all([
+    loadRiskSettings(c.env.DB),
+    Promise.resolve(locate(c, body)),
+  ]);
+  const raw = (body.code ?? body.url ?? "").trim();
+  const base = {
+    id: newId("scn"),
+    at: new Date().toISOString(),
+    labelCode: null,
+    batchId: null,
+    organizationId: null,
+    rawInput: null as string | null,
+    clientKey,
+    userId: claims?.sub ?? null,
+    lat: location.lat,
+    lng: location.lng,
+    locationSource: location.source,
+    regionCode: location.regionCode,
+    userAgentClass: userAgentClass(c.req.header("User-Agent")),
+    requestId: c.get("requestId") ?? null,
+  };
+  const invalid = async () =>
+    c.json(await scanInvalid(c, { ...base, rawInput: raw.slice(0, RAW_INPUT_MAX) }, settings), 200);
+
+  // The tag is checked before any lookup: a forged or mistyped code never reaches the labels table.
+  const input = parseScanInput(raw);
+  const candidate =
+    input.kind === "code" ? input.code : input.kind === "digital_link" ? input.serial : null;
+  const verified = candidate ? await verifyLabelCode(candidate, labelKeys(c.env).keys) : null;
+  if (!verified?.ok) return invalid();
+  const row = await readLabelContext(c.env.DB, verified.code);
+  // A Digital Link must also name the label's own GTIN and lot; a copied serial on other packs does not.
+  const mismatched =
+    row &&
+    input.kind === "digital_link" &&
+    (row.batch.gtin !== input.gtin14 || row.batch.lotCode !== input.lot);
+  if (!row || mismatched) return invalid();
+
+  const evaluation = evaluateLabelScan(
+    labelContextOf(row),
+    {
+      at: base.at,
+      clientKey,
+      lat: location.lat,
+      lng: location.lng,
+      prefectureCode: location.regionCode,
+    },
+    settings,
+  );
+  const copyFlagged = evaluation.hits.some((hit) =>
+    (copiedCodeRules as readonly string[]).includes(hit.rule),
+  );
+  const firstFlag = copyFlagged && row.label.flaggedByScan === null;
+  const anomaly = batchAnomaly(
+    {
+      labelsScanned: row.batch.labelsScanned + (row.label.scanCount === 0 ? 1 : 0),
+      labelsFlagged: row.batch.labelsFlagged + (firstFlag ? 1 : 0),
+    },
+    settings.batch_anomaly,
+  );
+  const cooldown = cooldownStart(base.at, settings);
+  const alerts = [
+    ...evaluation.hits,
+    ...(anomaly && (firstFlag || row.label.scanCount === 0) ? [anomaly] : []),
+  ]
+    .filter((hit) => hit.alert)
+    .flatMap((hit) =>
+      alertUpsertStatements(c.env.DB, raiseFor(hit, row, location.regionCode), base.at, cooldown),
+    );
+  const counters = await storeLabelScan(c.env.DB, {
+    scan: {
+      ...base,
+      labelCode: row.label.code,
+      batchId: row.batch.id,
+      organizationId: row.organization.id,
+      verdict: evaluation.verdict,
+      reasons: evaluation.reasons,
+    },
+    copyFlagged,
+    touchBatch: row.label.scanCount === 0 || firstFlag,
+    alerts,
+  });
+
+  const firstRegion = counters.first_scan_region;
+  const { product, batch, organization, authorization } = row;
+  return c.json(
+    {
+      verdict: evaluation.verdict,
+      reasons: evaluation.reasons,
+      message: verdictMessage(evaluation.verdict, languageOf(c), {
+        count: counters.scan_count - 1,
+        firstAt: counters.scan_count > 1 ? counters.first_scan_at : null,
+        firstRegionName: firstRegion ? regionName(firstRegion) : null,
+      }),
+      scan_count: counters.scan_count,
+      first_scan: {
+        at: counters.first_scan_at,
+        region_code: firstRegion,
+        region_name: firstRegion ? regionName(firstRegion) : null,
+      },
+      product: {
+        id: product.id,
+        name_zh: product.nameZh,
+        name_en: product.nameEn,
+        category: product.category,
+        protection_type: product.protectionType,
+        registration_no: product.registrationNo,
+        holder_name: product.holderName,
+        protected_region_codes: product.protectedRegionCodes,
+        quality_standard: product.qualityStandard,
+        eu_china_agreement: product.euChinaAgreement,
+        status: product.status,
+      },
+      batch: {
+        id: batch.id,
+        lot_code: batch.lotCode,
+        gtin: batch.gtin,
+        produced_at: batch.producedAt,
+        quantity: batch.quantity,
+        unit: batch.unit,
+        status: batch.status,
+      },
+      producer: {
+        name: organization.name,
+        uscc: organization.uscc,
+        kind: organization.kind,
+        region_code: organization.regionCode,
+        region_name: regionName(organization.regionCode),
+      },
+      authorization: {
+        number: authorization.number,
+        status: effectiveAuthorizationStatus(
+          authorization.status,
+          authorization.validFrom,
+          authorization.validUntil,
+        ),
+        valid_from: authorization.validFrom,
+        valid_until: authorization.validUntil,
+      },
+      trace: row.trace.map((event) => ({
+        type: event.type,
+        cbv_business_step: cbvBusinessStep[event.type],
+        occurred_at: event.occurredAt,
+        place_name: event.placeName,
+        lat: event.lat,
+        lng: event.lng,
+        data: event.data ?? null,
+      })),
+    },
+    200,
+  );
+};
+
+type ScanRow = typeof scans.$inferSelect;
+
+const toScanDto = (row: ScanRow) => ({
+  id: row.id,
+  scanned_at: row.scannedAt,
+  label_code: row.labelCode,
+  batch_id: row.batchId,
+  raw_input: row.rawInput,
+  verdict: row.verdict,
+  reasons: row.reasons,
+  region_code: row.regionCode,
+  lat: row.lat,
+  lng: row.lng,
+  location_source: row.locationSource,
+  user_agent_class: row.userAgentClass,
+});
+
+/** Regulators see scans made in their regions and scans of labels of producers in their regions. */
+export function scanScope(user: AppEnv["Variables"]["user"]): SQL | undefined {
+  switch (user.role) {
+    case "admin":
+      return undefined;
+    case "producer":
+      return user.organizationId ? eq(scans.organizationId, user.organizationId) : sql`0`;
+    case "regulator":
+      return or(
+        regionCondition(user.regionCodes, scans.regionCode),
+        regionCondition(user.regionCodes, organizations.regionCode),
+      );
+    default:
+      return sql`0`;
+  }
+}
+
+const csvField = (value: unknown) => {
+  const text =
+    value === null || value === undefined
+      ? ""
+      : Array.isArray(value)
+        ? value.join(" ")
+        : String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+};
+
+export const list: RouteHandler<typeof routes.list, AppEnv> = async (c) => {
+  const query = c.req.valid("query");
+  const rows = await getDb(c.env.DB)
+    .select({ scan: scans })
+    .from(scans)
+    .leftJoin(organizations, eq(organizations.id, scans.organizationId))
+    .where(
+      and(
+        scanScope(c.get("user")),
+        afterCursor(query.cursor, scans.scannedAt, scans.id),
+        query.label_code ? eq(scans.labelCode, query.label_code.toUpperCase()) : undefined,
+        query.batch_id ? eq(scans.batchId, query.batch_id) : undefined,
+        query.verdict ? eq(scans.verdict, query.verdict) : undefined,
+        query.since ? gte(scans.scannedAt, new Date(query.since).toISOString()) : undefined,
+      ),
+    )
+    .orderBy(desc(scans.scannedAt), desc(scans.id))
+    .limit(query.limit + 1);
+  const page = toPage(
+    rows,
+    query.limit,
+    (r) => ({ k: r.scan.scannedAt, id: r.scan.id }),
+    (r) => toScanDto(r.scan),
+  );
+  if (query.format === "csv") {
+    const columns = [
+      "id",
+      "scanned_at",
+      "label_code",
+      "batch_id",
+      "verdict",
+      "reasons",
+      "region_code",
+      "lat",
+      "lng",
+      "location_source",
+      "user_agent_class",
+    ] as const;
+    const lines = [
+      columns.join(","),
+      ...page.items.map((item) => columns.map((column) => csvField(item[column])).join(",")),
+    ];
+    if (page.next_cursor) c.header("Link", `<?cursor=${page.next_cursor}>; rel="next"`);
+    return c.body(`${lines.join("\r\n")}\r\n`, 200, { "Content-Type": "text/csv; charset=utf-8" });
+  }
+  if (query.format === "geojson") {
+    const features = page.items
+      .filter((item) => item.lat !== null && item.lng !== null)
+      .map((item) => ({
+        type: "Feature",
+        geometry: { type: "Point", coordinates: [item.lng, item.lat] },
+        properties: { ...item, lat: undefined, lng: undefined },
+      }));
+    return c.body(
+      JSON.stringify({ type: "FeatureCollection", features, next_cursor: page.next_cursor }),
+      200,
+      { "Content-Type": "application/geo+json" },
+    );
+  }
+  return c.json(page, 200);
+};

@@ -1,0 +1,173 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { verdicts } from "../../db/schema";
+import { errorResponses, jsonBody, jsonContent } from "../../lib/openapi";
+import { ListQuerySchema, pageOf } from "../../lib/pagination";
+import { authenticated } from "../../middleware/auth";
+
+export const ScanRequestSchema = z
+  .object({
+    code: z
+      .string()
+      .min(1)
+      .max(2048)
+      .optional()
+      .openapi({ description: "The printed code, any case" }),
+    url: z.string().min(1).max(2048).optional().openapi({
+      description:
+        "What the camera read: a /v/ URL, a GS1 Digital Link, or the WeChat q-wrapped URL",
+    }),
+    lat: z.number().min(-90).max(90).optional(),
+    lng: z.number().min(-180).max(180).optional(),
+    accuracy_m: z.number().min(0).max(1_000_000).optional(),
+    client_id: z.string().min(8).max(128).optional().openapi({
+      description: "A random id the app keeps per device; stored only as a keyed hash",
+    }),
+  })
+  .strict()
+  .refine((body) => (body.code === undefined) !== (body.url === undefined), {
+    path: ["code"],
+    message: "give exactly one of code and url",
+  })
+  .refine((body) => (body.lat === undefined) === (body.lng === undefined), {
+    path: ["lng"],
+    message: "give both lat and lng, or neither",
+  })
+  .openapi("ScanRequest");
+
+const FirstScanSchema = z.object({
+  at: z.string(),
+  region_code: z.string().nullable(),
+  region_name: z.string().nullable(),
+});
+
+export const ScanResultSchema = z
+  .object({
+    verdict: z.enum(verdicts),
+    reasons: z.array(z.string()),
+    message: z.string(),
+    scan_count: z.number().int().optional(),
+    first_scan: FirstScanSchema.nullable().optional(),
+    product: z
+      .object({
+        id: z.string(),
+        name_zh: z.string(),
+        name_en: z.string().nullable(),
+        category: z.string(),
+        protection_type: z.string(),
+        registration_no: z.string(),
+        holder_name: z.string(),
+        protected_region_codes: z.array(z.string()),
+        quality_standard: z.string().nullable(),
+        eu_china_agreement: z.boolean(),
+        status: z.string(),
+      })
+      .optional(),
+    batch: z
+      .object({
+        id: z.string(),
+        lot_code: z.string(),
+        gtin: z.string().nullable(),
+        produced_at: z.string(),
+        quantity: z.number(),
+        unit: z.string(),
+        status: z.string(),
+      })
+      .optional(),
+    producer: z
+      .object({
+        name: z.string(),
+        uscc: z.string(),
+        kind: z.string(),
+        region_code: z.string(),
+        region_name: z.string().nullable(),
+      })
+      .optional(),
+    authorization: z
+      .object({
+        number: z.string(),
+        status: z.string(),
+        valid_from: z.string(),
+        valid_until: z.string(),
+      })
+      .optional(),
+    trace: z
+      .array(
+        z.object({
+          type: z.string(),
+          cbv_business_step: z.string(),
+          occurred_at: z.string(),
+          place_name: z.string().nullable(),
+          lat: z.number().nullable(),
+          lng: z.number().nullable(),
+          data: z.record(z.string(), z.unknown()).nullable(),
+        }),
+      )
+      .optional(),
+  })
+  .openapi("ScanResult", {
+    description:
+      "For an unknown or forged code only verdict (invalid), reasons and message: the same answer for both.",
+  });
+
+export const scan = createRoute({
+  method: "post",
+  path: "/v1/scans",
+  tags: ["scans"],
+  summary: "Verify a scanned label (anyone; a consumer token is optional)",
+  description:
+    "Every scan is stored. The message is Chinese, or English with Accept-Language: en. Rate limited per client (429 with Retry-After).",
+  request: { body: jsonBody(ScanRequestSchema) },
+  responses: { 200: jsonContent(ScanResultSchema, "The verdict"), ...errorResponses },
+});
+
+export const ScanSchema = z
+  .object({
+    id: z.string(),
+    scanned_at: z.string(),
+    label_code: z.string().nullable(),
+    batch_id: z.string().nullable(),
+    raw_input: z.string().nullable(),
+    verdict: z.enum(verdicts),
+    reasons: z.array(z.string()),
+    region_code: z.string().nullable(),
+    lat: z.number().nullable(),
+    lng: z.number().nullable(),
+    location_source: z.string(),
+    user_agent_class: z.string().nullable(),
+  })
+  .openapi("Scan");
+
+export const list = createRoute({
+  method: "get",
+  path: "/v1/scans",
+  tags: ["scans"],
+  summary: "Stored scans in the caller's reach (regulator: scan or producer region; producer: own)",
+  ...authenticated("admin", "regulator", "producer"),
+  request: {
+    query: ListQuerySchema.extend({
+      label_code: z.string().max(64).optional(),
+      batch_id: z.string().max(64).optional(),
+      verdict: z.enum(verdicts).optional(),
+      since: z.iso.datetime({ offset: true }).optional(),
+      format: z.enum(["json", "geojson", "csv"]).default("json"),
+    }),
+  },
+  responses: {
+    200: {
+      description:
+        "A page of scans as JSON, a GeoJSON FeatureCollection of the located ones, or CSV",
+      content: {
+        "application/json": { schema: pageOf(ScanSchema) },
+        "application/geo+json": {
+          schema: z.object({
+            type: z.literal("FeatureCollection"),
+            features: z.array(z.unknown()),
+            next_cursor: z.string().nullable(),
+          }),
+        },
+        "text/csv": { schema: z.string() },
+      },
+    },
+    ...errorResponses,
+  },
+});
