@@ -8,7 +8,19 @@ import { ApiError, type ErrorCode, renderProblem } from "./lib/errors";
 import { allowedMethods } from "./lib/method-not-allowed";
 import { maxBodySize } from "./middleware/body-limit";
 import { corsPolicy } from "./middleware/cors";
+import { alertsRouter } from "./routes/alerts";
+import { authRouter } from "./routes/auth";
+import { authorizationsRouter } from "./routes/authorizations";
+import { batchesRouter } from "./routes/batches";
+import { giProductsRouter } from "./routes/gi-products";
 import { healthRouter } from "./routes/health";
+import { labelsRouter } from "./routes/labels";
+import { organizationsRouter } from "./routes/organizations";
+import { reportsRouter } from "./routes/reports";
+import { riskSettingsRouter } from "./routes/risk-settings";
+import { scansRouter } from "./routes/scans";
+import { statsRouter } from "./routes/stats";
+import { usersRouter } from "./routes/users";
 import type { AppEnv } from "./types";
 
 const httpExceptionCodes: Record<number, ErrorCode> = {
@@ -43,6 +55,18 @@ export function createApp() {
   app.use(maxBodySize());
 
   app.route("/", healthRouter);
+  app.route("/", authRouter);
+  app.route("/", usersRouter);
+  app.route("/", giProductsRouter);
+  app.route("/", organizationsRouter);
+  app.route("/", authorizationsRouter);
+  app.route("/", batchesRouter);
+  app.route("/", labelsRouter);
+  app.route("/", scansRouter);
+  app.route("/", riskSettingsRouter);
+  app.route("/", alertsRouter);
+  app.route("/", reportsRouter);
+  app.route("/", statsRouter);
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

@@ -1,0 +1,53 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { reportStatuses } from "../../db/schema";
+import { errorResponses, jsonBody, jsonContent } from "../../lib/openapi";
+import { idempotent } from "../../middleware/idempotency";
+
+export const CreateReportSchema = z
+  .object({
+    code: z.string().trim().min(1).max(2048).optional().openapi({
+      description: "The code on the pack or what the camera read (a /v/ URL, a GS1 Digital Link)",
+    }),
+    description: z
+      .string()
+      .trim()
+      .min(5)
+      .max(1000)
+      .openapi({ example: "包装印刷模糊，二维码贴纸可以整张揭下，价格明显低于市场价" }),
+    lat: z.number().min(-90).max(90).optional(),
+    lng: z.number().min(-180).max(180).optional(),
+    client_id: z.string().min(8).max(128).optional().openapi({
+      description: "The app's per-device id, as for scans; stored only as a keyed hash",
+    }),
+  })
+  .strict()
+  .refine((body) => (body.lat === undefined) === (body.lng === undefined), {
+    path: ["lng"],
+    message: "give both lat and lng, or neither",
+  })
+  .openapi("CreateReport");
+
+export const ReportCreatedSchema = z
+  .object({ id: z.string(), status: z.enum(reportStatuses) })
+  .openapi("ReportCreated");
+
+export const create = createRoute({
+  method: "post",
+  path: "/v1/reports",
+  tags: ["reports"],
+  summary: "Report a suspected fake (anyone; a consumer token is optional)",
+  description:
+    "Stores the report (coordinates rounded to about 1 km, the client only as a keyed hash) and raises or updates a consumer_report alert (severity medium): on the label when the code is a real one, for its producer's region; otherwise on the prefecture where the report was made (or `unknown`).",
+  // A phone on a weak network retries; with a key the retry does not count as a second report.
+  middleware: [idempotent("reports.create")],
+  request: {
+    headers: z.object({
+      "idempotency-key": z
+        .string()
+        .optional()
+        .openapi({ description: "Retries with the same key and body return the first answer" }),
+    }),
+    body: jsonBody(CreateReportSchema),
+  },
+  responses: { 201: jsonContent(ReportCreatedSchema, "The report was stored"), ...errorResponses },
+});
