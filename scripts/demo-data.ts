@@ -182,3 +182,63 @@ export const demoUsers = [
     region_codes: ["330900"],
   },
 ] as const;
+
+/** A released batch with its trace chain, so the verify page has something real to show. */
+export const demoBatch = {
+  id: "bat_dm0zhoushan202611",
+  organization_id: demoOrganization.id,
+  authorization_id: demoAuthorization.id,
+  site_id: demoSite.id,
+  lot_code: "ZSDY-20261120-01",
+  quantity: 1200,
+  unit: "kg",
+  produced_at: "2026-11-20T04:30:00.000Z",
+  description: "东海带鱼 冰鲜 一级（演示批次）",
+  status: "released",
+  released_at: "2026-11-20T10:00:00.000Z",
+};
+
+export const demoTraceEvents = [
+  {
+    type: "catch",
+    occurred_at: "2026-11-19T21:00:00.000Z",
+    place_name: "东海舟山渔场",
+    lat: 30.2,
+    lng: 123.1,
+    data: { vessel: "浙普渔12345（演示）" },
+  },
+  {
+    type: "landing",
+    occurred_at: "2026-11-20T04:30:00.000Z",
+    place_name: "沈家门渔港",
+    lat: 29.9445,
+    lng: 122.3027,
+    data: null,
+  },
+  {
+    type: "inspection",
+    occurred_at: "2026-11-20T06:00:00.000Z",
+    place_name: "舟山市水产品质量检测中心",
+    lat: null,
+    lng: null,
+    data: { result: "合格", report_no: "DEMO-ZS-2026-1120" },
+  },
+  {
+    type: "packing",
+    occurred_at: "2026-11-20T08:00:00.000Z",
+    place_name: "普陀水产加工厂",
+    lat: null,
+    lng: null,
+    data: { packs: 600 },
+  },
+  {
+    type: "shipping",
+    occurred_at: "2026-11-20T10:00:00.000Z",
+    place_name: "沈家门 → 上海 冷链",
+    lat: null,
+    lng: null,
+    data: null,
+  },
+].map((event, index) => ({ id: `evt_dm0zhoushan0000${index}`, batch_id: demoBatch.id, ...event }));
+
+export const DEMO_LABEL_COUNT = 50;
