@@ -5,7 +5,13 @@
 import { readFileSync, writeFileSync } from "node:fs";
 
 const platformOf = (name) => {
-  const os = /darwin/.test(name) ? "darwin" : /win(32|dows)/.test(name) ? "win32" : /android/.test(name) ? "android" : "linux";
+  const os = /darwin/.test(name)
+    ? "darwin"
+    : /win(32|dows)/.test(name)
+      ? "win32"
+      : /android/.test(name)
+        ? "android"
+        : "linux";
   const cpu = /arm64/.test(name) ? "arm64" : "x64";
   return { os: [os], cpu: [cpu] };
 };
@@ -17,7 +23,13 @@ for (const [path, entry] of Object.entries(lock.packages)) {
     const base = path === "" ? "" : `${path}/`;
     const candidates = [`${base}node_modules/${name}`, `node_modules/${name}`];
     if (candidates.some((p) => lock.packages[p])) continue;
-    const sibling = Object.entries(lock.packages).find(([p]) => p.startsWith(`${base}node_modules/`) && p.slice(0, p.lastIndexOf("/")) === `${base}node_modules/${name.split("/")[0]}` && lock.packages[p].optional && lock.packages[p].version === version);
+    const sibling = Object.entries(lock.packages).find(
+      ([p]) =>
+        p.startsWith(`${base}node_modules/`) &&
+        p.slice(0, p.lastIndexOf("/")) === `${base}node_modules/${name.split("/")[0]}` &&
+        lock.packages[p].optional &&
+        lock.packages[p].version === version,
+    );
     lock.packages[`${base}node_modules/${name}`] = {
       version,
       ...platformOf(name),
