@@ -292,7 +292,9 @@ export type LabelScanWrite = {
 export async function storeLabelScan(d1: D1Database, write: LabelScanWrite) {
   const { scan } = write;
   const code = scan.labelCode as string;
-  const located = scan.lat !== null && scan.lng !== null;
+  // Only device GPS feeds the location rules: IP geolocation of mobile networks in China often
+  // points at the carrier's gateway city, which would make genuine scans look like travel.
+  const gps = scan.locationSource === "gps" && scan.lat !== null && scan.lng !== null;
   const updateLabel = d1
     .prepare(
       `UPDATE labels SET
@@ -304,7 +306,7 @@ export async function storeLabelScan(d1: D1Database, write: LabelScanWrite) {
          last_scan_lng = CASE WHEN ?3 THEN ?5 ELSE last_scan_lng END,
          client_keys = CASE WHEN ?6 = '' OR json_array_length(client_keys) >= ?7 OR EXISTS (SELECT 1 FROM json_each(labels.client_keys) WHERE value = ?6)
            THEN client_keys ELSE json_insert(client_keys, '$[#]', ?6) END,
-         scan_regions = CASE WHEN ?2 IS NULL OR json_array_length(scan_regions) >= ?8 OR EXISTS (SELECT 1 FROM json_each(labels.scan_regions) WHERE value = ?2)
+         scan_regions = CASE WHEN NOT ?3 OR ?2 IS NULL OR json_array_length(scan_regions) >= ?8 OR EXISTS (SELECT 1 FROM json_each(labels.scan_regions) WHERE value = ?2)
            THEN scan_regions ELSE json_insert(scan_regions, '$[#]', ?2) END,
          flagged_by_scan = CASE WHEN ?9 THEN COALESCE(flagged_by_scan, ?10) ELSE flagged_by_scan END
        WHERE code = ?11
@@ -313,7 +315,7 @@ export async function storeLabelScan(d1: D1Database, write: LabelScanWrite) {
     .bind(
       scan.at,
       scan.regionCode,
-      located ? 1 : 0,
+      gps ? 1 : 0,
       scan.lat,
       scan.lng,
       scan.clientKey,

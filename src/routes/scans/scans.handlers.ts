@@ -238,14 +238,17 @@ export const scan: RouteHandler<typeof routes.scan, AppEnv> = async (c) => {
     (row.batch.gtin !== input.gtin14 || row.batch.lotCode !== input.lot);
   if (!row || mismatched) return invalid();
 
+  // The location rules see device GPS only (see storeLabelScan); IP geolocation is kept for
+  // the region of the scan, its statistics and the regulator's scope.
+  const gps = location.source === "gps";
   const evaluation = evaluateLabelScan(
     labelContextOf(row),
     {
       at: base.at,
       clientKey,
-      lat: location.lat,
-      lng: location.lng,
-      prefectureCode: location.regionCode,
+      lat: gps ? location.lat : null,
+      lng: gps ? location.lng : null,
+      prefectureCode: gps ? location.regionCode : null,
     },
     settings,
   );

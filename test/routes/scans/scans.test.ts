@@ -315,3 +315,29 @@ describe("GET /v1/scans", () => {
     expect(none.body.items).toEqual([]);
   });
 });
+
+describe("IP geolocation", () => {
+  it("locates a scan without GPS by the platform's IP location but never feeds it to travel rules", async () => {
+    const { labels } = await releasedLabels(1);
+    const code = labels[0]?.code as string;
+    await scanOf({ code, client_id: "gps-client-0001", ...ZHOUSHAN });
+    const app = (await import("../../../src/app")).createApp();
+    // As Cloudflare fills request.cf from the client IP: Zhengzhou, minutes after a Zhoushan scan.
+    const request = new Request("http://gi-trace.test/v1/scans", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ code, client_id: "gps-client-0001" }),
+      cf: { latitude: "34.7466", longitude: "113.6254" },
+    } as RequestInit);
+    const response = await app.fetch(request, env);
+    const body = (await response.json()) as ScanResult;
+    expect(body.reasons).toEqual([]);
+    expect(body.verdict).toBe("genuine");
+    const stored = await env.DB.prepare(
+      "SELECT location_source, region_code FROM scans WHERE label_code = ? ORDER BY scanned_at DESC LIMIT 1",
+    )
+      .bind(code)
+      .first();
+    expect(stored).toEqual({ location_source: "ip", region_code: "410100" });
+  });
+});
