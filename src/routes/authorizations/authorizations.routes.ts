@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { authorizationStatuses } from "../../db/schema";
 import { errorResponses, jsonBody, jsonContent } from "../../lib/openapi";
 import { ListQuerySchema, pageOf } from "../../lib/pagination";
+import { IdParam } from "../../lib/route-params";
 import { authenticated } from "../../middleware/auth";
 import {
   AuthorizationSchema,
@@ -9,14 +10,6 @@ import {
   PublicAuthorizationSchema,
   StatusChangeSchema,
 } from "./authorizations.schemas";
-
-const IdParam = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({ param: { name: "id", in: "path" } }),
-});
 
 export const create = createRoute({
   method: "post",

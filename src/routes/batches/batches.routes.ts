@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { batchStatuses } from "../../db/schema";
 import { errorResponses, jsonBody, jsonContent } from "../../lib/openapi";
 import { ListQuerySchema, pageOf } from "../../lib/pagination";
+import { IdParam } from "../../lib/route-params";
 import { authenticated } from "../../middleware/auth";
 import { idempotent } from "../../middleware/idempotency";
 import {
@@ -14,13 +15,6 @@ import {
   TraceEventSchema,
 } from "./batches.schemas";
 
-const IdParam = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({ param: { name: "id", in: "path" } }),
-});
 const IdempotencyHeader = z.object({
   "idempotency-key": z
     .string()

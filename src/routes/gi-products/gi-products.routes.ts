@@ -2,20 +2,13 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { giCategories, giProductStatuses, protectionTypes } from "../../db/schema";
 import { errorResponses, jsonBody, jsonContent } from "../../lib/openapi";
 import { ListQuerySchema, pageOf } from "../../lib/pagination";
+import { IdParam } from "../../lib/route-params";
 import { authenticated } from "../../middleware/auth";
 import {
   CreateGiProductSchema,
   GiProductSchema,
   UpdateGiProductSchema,
 } from "./gi-products.schemas";
-
-const IdParam = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({ param: { name: "id", in: "path" } }),
-});
 
 export const create = createRoute({
   method: "post",

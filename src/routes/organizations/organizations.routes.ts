@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { organizationKinds } from "../../db/schema";
 import { errorResponses, jsonBody, jsonContent } from "../../lib/openapi";
 import { ListQuerySchema, pageOf } from "../../lib/pagination";
+import { IdParam } from "../../lib/route-params";
 import { authenticated } from "../../middleware/auth";
 import {
   CreateOrganizationSchema,
@@ -11,14 +12,6 @@ import {
   UpdateOrganizationSchema,
 } from "./organizations.schemas";
 import { ImportReportSchema, MAX_IMPORT_ROWS } from "./organizations-import";
-
-const IdParam = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({ param: { name: "id", in: "path" } }),
-});
 
 export const create = createRoute({
   method: "post",

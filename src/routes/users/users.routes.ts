@@ -3,6 +3,7 @@ import { roles } from "../../db/schema";
 import { errorResponses, jsonBody, jsonContent } from "../../lib/openapi";
 import { ListQuerySchema, pageOf } from "../../lib/pagination";
 import { RegionCodeSchema } from "../../lib/region-schema";
+import { IdParam } from "../../lib/route-params";
 import { authenticated } from "../../middleware/auth";
 import { EmailSchema, NewPasswordSchema, UserSchema } from "./users.schemas";
 
@@ -43,14 +44,6 @@ export const UpdateUserSchema = z
   })
   .strict()
   .openapi("UpdateUser");
-
-const IdParam = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({ param: { name: "id", in: "path" } }),
-});
 
 export const create = createRoute({
   method: "post",
