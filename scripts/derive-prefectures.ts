@@ -53,7 +53,8 @@ const PREFECTURES_OUT = "src/data/prefectures.json";
 const PROVINCES_OUT = "public/assets/provinces.geojson";
 
 // Degrees. 0.007 keeps outlines within ~700 m, below the ~1 km to which scan locations are
-// rounded anyway, with the output under 700 KB. Provinces are only drawn, small.
+// rounded anyway, with the output under 700 KB. Province outlines are only drawn, so they are
+// simplified more, to stay under 400 KB.
 const PREFECTURE_TOLERANCE = 0.007;
 const PROVINCE_TOLERANCE = 0.012;
 const DECIMALS = 3;
