@@ -59,3 +59,23 @@ export function auditStatementWhen(
     ...condition.params,
   );
 }
+
+type CompiledQuery = { toSQL(): { sql: string; params: unknown[] } };
+
+/**
+ * Runs a compare-and-set update of one row and its audit record in one transaction, the record
+ * written only when the update changed the row (`changes() = 1`), so the loser of a race leaves
+ * no record of a change that did not happen. Answers whether the row changed.
+ */
+export async function updateOneWithAudit(
+  c: Context<AppEnv>,
+  update: CompiledQuery,
+  change: AuditChange,
+): Promise<boolean> {
+  const query = update.toSQL();
+  const [result] = await c.env.DB.batch([
+    c.env.DB.prepare(query.sql).bind(...query.params),
+    auditStatementWhen(c, change, { sql: "changes() = 1", params: [] }),
+  ]);
+  return (result?.meta.changes ?? 0) === 1;
+}

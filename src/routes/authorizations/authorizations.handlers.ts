@@ -4,7 +4,7 @@ import type { Context } from "hono";
 import { getDb } from "../../db/client";
 import { authorizations, giProducts, organizations } from "../../db/schema";
 import { assertReadable, canEnforce, notFound, readScope } from "../../lib/access";
-import { auditEntry, auditStatementWhen } from "../../lib/audit";
+import { auditStatementWhen, updateOneWithAudit } from "../../lib/audit";
 import {
   canChangeAuthorizationStatus,
   effectiveAuthorizationStatus,
@@ -182,20 +182,22 @@ export const changeStatus: RouteHandler<typeof routes.changeStatus, AppEnv> = as
   };
   const db = getDb(c.env.DB);
   // Compare-and-set on the status read above: of two concurrent changes only one applies.
-  const [[row]] = await db.batch([
+  const changed = await updateOneWithAudit(
+    c,
     db
       .update(authorizations)
       .set(changes)
-      .where(and(eq(authorizations.id, id), eq(authorizations.status, before.status)))
-      .returning(),
-    auditEntry(c, {
+      .where(and(eq(authorizations.id, id), eq(authorizations.status, before.status))),
+    {
       action: `authorization.status.${status}`,
       targetType: "authorization",
       targetId: id,
       before: { status: before.status, status_reason: before.statusReason },
       after: { status, status_reason: reason },
-    }),
-  ]);
+    },
+  );
+  const row =
+    changed && (await db.query.authorizations.findFirst({ where: eq(authorizations.id, id) }));
   if (!row) throw new ApiError("conflict", "The authorization changed meanwhile; read it again.");
   return c.json(toAuthorizationDto(row), 200);
 };

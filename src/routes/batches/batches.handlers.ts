@@ -12,7 +12,7 @@ import {
   traceEvents,
 } from "../../db/schema";
 import { canEnforce, readScope } from "../../lib/access";
-import { auditEntry } from "../../lib/audit";
+import { type AuditChange, auditEntry, updateOneWithAudit } from "../../lib/audit";
 import { effectiveAuthorizationStatus } from "../../lib/authorization-status";
 import { ApiError } from "../../lib/errors";
 import { pointInArea } from "../../lib/geo";
@@ -154,6 +154,27 @@ export const list: RouteHandler<typeof routes.list, AppEnv> = async (c) => {
 export const get: RouteHandler<typeof routes.get, AppEnv> = async (c) =>
   c.json(toBatchDto(await readableBatch(c, c.req.valid("param").id)), 200);
 
+/** Compare-and-set on the status read: of concurrent changes one applies, one is audited. */
+async function changeBatchStatus(
+  c: Context<AppEnv>,
+  batch: BatchRow,
+  changes: Partial<BatchRow>,
+  audit: AuditChange,
+): Promise<BatchRow> {
+  const db = getDb(c.env.DB);
+  const changed = await updateOneWithAudit(
+    c,
+    db
+      .update(batches)
+      .set(changes)
+      .where(and(eq(batches.id, batch.id), eq(batches.status, batch.status))),
+    audit,
+  );
+  const row = changed && (await db.query.batches.findFirst({ where: eq(batches.id, batch.id) }));
+  if (!row) throw new ApiError("conflict", "The batch changed meanwhile; read it again.");
+  return row;
+}
+
 export const release: RouteHandler<typeof routes.release, AppEnv> = async (c) => {
   const batch = await readableBatch(c, c.req.valid("param").id);
   if (batch.status !== "draft")
@@ -162,22 +183,18 @@ export const release: RouteHandler<typeof routes.release, AppEnv> = async (c) =>
       `Only a draft batch can be released; this one is ${batch.status}.`,
     );
   const now = new Date().toISOString();
-  const db = getDb(c.env.DB);
-  const [[row]] = await db.batch([
-    db
-      .update(batches)
-      .set({ status: "released", releasedAt: now, updatedAt: now })
-      .where(and(eq(batches.id, batch.id), eq(batches.status, "draft")))
-      .returning(),
-    auditEntry(c, {
+  const row = await changeBatchStatus(
+    c,
+    batch,
+    { status: "released", releasedAt: now, updatedAt: now },
+    {
       action: "batch.release",
       targetType: "batch",
       targetId: batch.id,
       before: { status: "draft" },
       after: { status: "released" },
-    }),
-  ]);
-  if (!row) throw new ApiError("conflict", "The batch changed meanwhile; read it again.");
+    },
+  );
   return c.json(toBatchDto(row), 200);
 };
 
@@ -192,22 +209,18 @@ export const recall: RouteHandler<typeof routes.recall, AppEnv> = async (c) => {
     );
   if (batch.status === "recalled") throw new ApiError("conflict", "The batch is already recalled.");
   const now = new Date().toISOString();
-  const db = getDb(c.env.DB);
-  const [[row]] = await db.batch([
-    db
-      .update(batches)
-      .set({ status: "recalled", statusReason: reason, recalledAt: now, updatedAt: now })
-      .where(and(eq(batches.id, batch.id), eq(batches.status, batch.status)))
-      .returning(),
-    auditEntry(c, {
+  const row = await changeBatchStatus(
+    c,
+    batch,
+    { status: "recalled", statusReason: reason, recalledAt: now, updatedAt: now },
+    {
       action: "batch.recall",
       targetType: "batch",
       targetId: batch.id,
       before: { status: batch.status },
       after: { status: "recalled", reason },
-    }),
-  ]);
-  if (!row) throw new ApiError("conflict", "The batch changed meanwhile; read it again.");
+    },
+  );
   return c.json(toBatchDto(row), 200);
 };
 

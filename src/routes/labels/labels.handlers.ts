@@ -2,11 +2,11 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Context } from "hono";
 import { getDb } from "../../db/client";
-import { auditLog, batches, labels, organizations, scans } from "../../db/schema";
+import { batches, labels, organizations, scans } from "../../db/schema";
 import { canEnforce, canRead } from "../../lib/access";
-import { chunk, rowsPerInsert } from "../../lib/chunk";
+import { auditStatementWhen } from "../../lib/audit";
+import { chunk } from "../../lib/chunk";
 import { ApiError } from "../../lib/errors";
-import { newId } from "../../lib/ids";
 import { normalizeLabelCode } from "../../lib/label-code";
 import { labelUrl } from "../../lib/label-links";
 import { labelQrPng, labelQrSvg } from "../../lib/qr";
@@ -126,27 +126,31 @@ export const voidLabels: RouteHandler<typeof routes.voidLabels, AppEnv> = async 
   const toVoid = rows.filter((r) => r.label.status === "active").map((r) => r.label.code);
   const now = new Date().toISOString();
   const db = getDb(c.env.DB);
-  const audits = toVoid.map((code) => ({
-    id: newId("aud"),
-    actorUserId: user.id,
-    actorRole: user.role,
-    action: "label.void",
-    targetType: "label",
-    targetId: code,
-    before: { status: "active" },
-    after: { status: "voided", reason },
-    requestId: c.get("requestId") ?? null,
-  }));
-  const statements = [
-    ...chunk(toVoid, 90).map((part) =>
-      db
-        .update(labels)
-        .set({ status: "voided", voidReason: reason, voidedAt: now, voidedBy: user.id })
-        .where(and(inArray(labels.code, part), eq(labels.status, "active"))),
-    ),
-    ...chunk(audits, rowsPerInsert(auditLog)).map((part) => db.insert(auditLog).values(part)),
-  ];
-  const [first, ...rest] = statements;
-  if (first) await db.batch([first, ...rest]);
-  return c.json({ voided: toVoid, already_voided: already }, 200);
+  // One guarded update and one conditional audit record per label, in one transaction: a label
+  // voided meanwhile by a concurrent request is neither counted nor audited twice.
+  const statements = toVoid.flatMap((code) => {
+    const update = db
+      .update(labels)
+      .set({ status: "voided", voidReason: reason, voidedAt: now, voidedBy: user.id })
+      .where(and(eq(labels.code, code), eq(labels.status, "active")))
+      .toSQL();
+    return [
+      c.env.DB.prepare(update.sql).bind(...update.params),
+      auditStatementWhen(
+        c,
+        {
+          action: "label.void",
+          targetType: "label",
+          targetId: code,
+          before: { status: "active" },
+          after: { status: "voided", reason },
+        },
+        { sql: "changes() = 1", params: [] },
+      ),
+    ];
+  });
+  const results = statements.length > 0 ? await c.env.DB.batch(statements) : [];
+  const voided = toVoid.filter((_, i) => results[2 * i]?.meta.changes === 1);
+  const raced = toVoid.filter((code) => !voided.includes(code));
+  return c.json({ voided, already_voided: [...already, ...raced] }, 200);
 };
