@@ -1,0 +1,76 @@
+import type { Bindings } from "../types";
+
+/** Raw scans kept this many days when SCAN_RETENTION_DAYS is unset or not a positive integer. */
+export const DEFAULT_SCAN_RETENTION_DAYS = 400;
+/** Scans rolled up and deleted per D1 batch (one transaction). */
+export const RETENTION_CHUNK = 2_000;
+/** Chunks per run: a run touches at most RETENTION_CHUNK * RETENTION_MAX_CHUNKS scans. */
+export const RETENTION_MAX_CHUNKS = 50;
+
+export type RetentionResult = { cutoff: string; rolledUp: number; chunks: number; done: boolean };
+
+export function retentionDays(env: Pick<Bindings, "SCAN_RETENTION_DAYS">): number {
+  const days = Number(env.SCAN_RETENTION_DAYS);
+  return Number.isInteger(days) && days > 0 ? days : DEFAULT_SCAN_RETENTION_DAYS;
+}
+
+/**
+ * Rolls raw scans older than the retention into scan_daily_aggregates (day, label, region,
+ * verdict → count, added to existing rows) and deletes them. Each chunk takes the oldest scans
+ * up to a (scanned_at, id) boundary, and aggregates and deletes exactly that range in one D1
+ * batch, so a failure leaves either both or neither. Idempotent and resumable: the next run
+ * continues where the last stopped.
+ */
+export async function rollUpOldScans(
+  env: Pick<Bindings, "DB" | "SCAN_RETENTION_DAYS">,
+  options: { now?: Date; chunk?: number; maxChunks?: number } = {},
+): Promise<RetentionResult> {
+  const now = options.now ?? new Date();
+  const chunk = options.chunk ?? RETENTION_CHUNK;
+  const maxChunks = options.maxChunks ?? RETENTION_MAX_CHUNKS;
+  // Whole UTC days: scans of a day are rolled up together, never split over two runs' cutoffs.
+  const cutoffDate = new Date(now.getTime() - retentionDays(env) * 86_400_000);
+  const cutoff = `${cutoffDate.toISOString().slice(0, 10)}T00:00:00.000Z`;
+  let rolledUp = 0;
+  let chunks = 0;
+  while (chunks < maxChunks) {
+    const boundary = await env.DB.prepare(
+      `SELECT scanned_at AS at, id, n FROM (
+         SELECT scanned_at, id, row_number() OVER (ORDER BY scanned_at, id) AS n
+         FROM scans WHERE scanned_at < ?1 ORDER BY scanned_at, id LIMIT ?2
+       ) ORDER BY n DESC LIMIT 1`,
+    )
+      .bind(cutoff, chunk)
+      .first<{ at: string; id: string; n: number }>();
+    if (!boundary) return { cutoff, rolledUp, chunks, done: true };
+    const range = "scanned_at < ?1 AND (scanned_at < ?2 OR (scanned_at = ?2 AND id <= ?3))";
+    await env.DB.batch([
+      env.DB.prepare(
+        `INSERT INTO scan_daily_aggregates (day, label_code, region_code, verdict, scans)
+         SELECT substr(scanned_at, 1, 10), coalesce(label_code, ''), coalesce(region_code, ''),
+                verdict, count(*)
+         FROM scans WHERE ${range}
+         GROUP BY 1, 2, 3, 4
+         ON CONFLICT (day, label_code, region_code, verdict)
+         DO UPDATE SET scans = scans + excluded.scans`,
+      ).bind(cutoff, boundary.at, boundary.id),
+      env.DB.prepare(`DELETE FROM scans WHERE ${range}`).bind(cutoff, boundary.at, boundary.id),
+    ]);
+    rolledUp += boundary.n;
+    chunks += 1;
+    if (boundary.n < chunk) return { cutoff, rolledUp, chunks, done: true };
+  }
+  return { cutoff, rolledUp, chunks, done: false };
+}
+
+/** The cron entry point (wrangler.toml [triggers]). */
+export async function handleScheduled(
+  _controller: ScheduledController,
+  env: Bindings,
+  _ctx: ExecutionContext,
+): Promise<void> {
+  const result = await rollUpOldScans(env);
+  console.log(
+    JSON.stringify({ event: "scan_retention", ...result, retention_days: retentionDays(env) }),
+  );
+}
