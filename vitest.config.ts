@@ -3,7 +3,8 @@ import { defineConfig } from "vitest/config";
 import { testBindings } from "./test/test-bindings.ts";
 
 // Two projects: "worker" runs inside workerd against real local D1 (nearly everything);
-// "node" runs what cannot run in workerd (OpenAPI schema validation with ajv, browser tests).
+// "node" runs what cannot run in workerd (OpenAPI schema validation with ajv); "e2e" starts the
+// worker with wrangler dev and drives the pages in a headless Chromium.
 export default defineConfig(async () => ({
   test: {
     projects: [
@@ -22,7 +23,7 @@ export default defineConfig(async () => ({
         test: {
           name: "worker",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/node/**"],
+          exclude: ["test/node/**", "test/e2e/**"],
           setupFiles: ["./test/apply-migrations.ts"],
         },
       },
@@ -32,6 +33,15 @@ export default defineConfig(async () => ({
           environment: "node",
           include: ["test/node/**/*.test.ts"],
           testTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: "e2e",
+          environment: "node",
+          include: ["test/e2e/**/*.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
         },
       },
     ],

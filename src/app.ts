@@ -16,6 +16,7 @@ import { giProductsRouter } from "./routes/gi-products";
 import { healthRouter } from "./routes/health";
 import { labelsRouter } from "./routes/labels";
 import { organizationsRouter } from "./routes/organizations";
+import { pagesRouter } from "./routes/pages";
 import { reportsRouter } from "./routes/reports";
 import { riskSettingsRouter } from "./routes/risk-settings";
 import { scansRouter } from "./routes/scans";
@@ -67,6 +68,7 @@ export function createApp() {
   app.route("/", alertsRouter);
   app.route("/", reportsRouter);
   app.route("/", statsRouter);
+  app.route("/", pagesRouter);
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

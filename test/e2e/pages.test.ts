@@ -1,0 +1,317 @@
+// End-to-end: the worker under `wrangler dev`, driven by a real headless Chromium.
+import { mkdirSync } from "node:fs";
+import chromium from "@sparticuz/chromium";
+import {
+  type Browser,
+  type BrowserContext,
+  type Page,
+  chromium as playwright,
+} from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LocalServer, startServer } from "./server.ts";
+
+const ADMIN = { email: "admin@e2e.local", password: "admin-password-1" };
+const PRODUCER = { email: "coop@e2e.local", password: "producer-password-1" };
+const REGULATOR = { email: "reg@e2e.local", password: "regulator-password-1" };
+const ARTIFACTS = "test-artifacts";
+
+let server: LocalServer;
+let browser: Browser;
+let code: string;
+const contexts: BrowserContext[] = [];
+
+async function call(method: string, path: string, body?: unknown, token?: string) {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const res = await fetch(`${server.base}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+async function tokenOf(user: { email: string; password: string }): Promise<string> {
+  return (await call("POST", "/v1/auth/login", user)).access_token;
+}
+
+async function newPage(geo?: { latitude: number; longitude: number }): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: 360, height: 780 },
+    locale: "zh-CN",
+    ...(geo ? { geolocation: geo, permissions: ["geolocation"] } : {}),
+  });
+  contexts.push(context);
+  return context.newPage();
+}
+
+async function shot(page: Page, name: string) {
+  await page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true });
+}
+
+/** Opens the verify page as a new consumer and returns the verdict it shows. */
+async function consumerScan(name: string, geo?: { latitude: number; longitude: number }) {
+  const page = await newPage(geo);
+  await page.goto(`${server.base}/v/${code}`);
+  // Each consumer is its own device: the browser contexts of @sparticuz/chromium (single
+  // process) may share localStorage, so give each page the fresh client id a new phone would have.
+  await page.evaluate(
+    (id) => localStorage.setItem("gi-client-id", id),
+    `e2e-${name}-${Date.now()}`,
+  );
+  await page.click(geo ? "#share-location" : "#no-location");
+  const verdict = await page.locator("#verdict").getAttribute("data-verdict", { timeout: 15_000 });
+  await shot(page, name);
+  return { page, verdict };
+}
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  server = await startServer(ADMIN);
+  browser = await playwright.launch({
+    executablePath: await chromium.executablePath(),
+    args: chromium.args,
+    headless: true,
+  });
+
+  // Registry and producer data through the API, as an administrator and the producer would.
+  const admin = await tokenOf(ADMIN);
+  const org = await call(
+    "POST",
+    "/v1/organizations",
+    {
+      name: "嵊泗县贻贝专业合作社",
+      uscc: "91350100M000100Y43",
+      kind: "cooperative",
+      region_code: "330922",
+    },
+    admin,
+  );
+  const gi = await call(
+    "POST",
+    "/v1/gi-products",
+    {
+      name_zh: "嵊泗贻贝",
+      name_en: "Shengsi mussel",
+      category: "seafood",
+      protection_type: "agri_product_gi",
+      registration_no: "AGI01234",
+      holder_name: "嵊泗县贻贝协会",
+      protected_region_codes: ["330922"],
+    },
+    admin,
+  );
+  await call(
+    "POST",
+    "/v1/authorizations",
+    {
+      organization_id: org.id,
+      gi_product_id: gi.id,
+      valid_from: "2026-01-01",
+      valid_until: "2030-12-31",
+      annual_label_quota: 100000,
+    },
+    admin,
+  );
+  await call(
+    "POST",
+    `/v1/organizations/${org.id}/sites`,
+    { name: "嵊泗养殖基地", kind: "farm", lat: 30.72, lng: 122.45, region_code: "330922" },
+    admin,
+  );
+  await call(
+    "POST",
+    "/v1/users",
+    { ...PRODUCER, role: "producer", display_name: "合作社", organization_id: org.id },
+    admin,
+  );
+  await call(
+    "POST",
+    "/v1/users",
+    { ...REGULATOR, role: "regulator", display_name: "舟山监管", region_codes: ["330922"] },
+    admin,
+  );
+
+  const producer = await tokenOf(PRODUCER);
+  const [auth] = (await call("GET", "/v1/authorizations", undefined, producer)).items;
+  const [site] = (await call("GET", `/v1/organizations/${org.id}/sites`, undefined, producer))
+    .items;
+  const batch = await call(
+    "POST",
+    "/v1/batches",
+    {
+      authorization_id: auth.id,
+      site_id: site.id,
+      lot_code: "SSYB-E2E-1",
+      quantity: 500,
+      unit: "kg",
+      produced_at: "2026-11-01T04:00:00Z",
+    },
+    producer,
+  );
+  await call(
+    "POST",
+    `/v1/batches/${batch.id}/events`,
+    {
+      type: "harvest",
+      occurred_at: "2026-11-01T02:00:00Z",
+      place_name: "嵊泗列岛养殖区",
+      lat: 30.72,
+      lng: 122.45,
+    },
+    producer,
+  );
+  await call("POST", `/v1/batches/${batch.id}/release`, undefined, producer);
+  code = (await call("POST", `/v1/batches/${batch.id}/labels`, { count: 5 }, producer)).labels[0]
+    .code;
+}, 120_000);
+
+afterAll(async () => {
+  for (const context of contexts) await context.close().catch(() => {});
+  await browser?.close().catch(() => {});
+  await server?.stop();
+}, 30_000);
+
+describe("pages served by the worker", () => {
+  it("sends a CSP forbidding inline script on the verify page, the console and assets", async () => {
+    for (const path of [`/v/${code}`, "/console/", "/assets/verify.js"]) {
+      const res = await fetch(`${server.base}${path}`);
+      expect(res.status, path).toBe(200);
+      const csp = res.headers.get("content-security-policy") ?? "";
+      expect(csp, path).toContain("script-src 'self'");
+      expect(csp, path).not.toContain("unsafe-inline");
+    }
+  });
+
+  it("redirects a GS1 Digital Link to the verify page, refusing bad GTINs and unknown serials", async () => {
+    const link = (gtin: string, serial: string) =>
+      fetch(`${server.base}/01/${gtin}/10/SSYB-E2E-1/21/${serial}`, { redirect: "manual" });
+    const ok = await link("06901234567892", code);
+    expect(ok.status).toBe(307);
+    expect(ok.headers.get("location")).toBe(`/v/${code}`);
+    const bad = await link("123", code);
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get("content-type")).toContain("application/problem+json");
+    expect((await link("06901234567892", "0000000000000000000AA")).status).toBe(404);
+  });
+});
+
+describe("consumer, regulator and producer in a real browser", () => {
+  it("a consumer scanning a genuine label sees genuine, with product, producer and trace", async () => {
+    const { page, verdict } = await consumerScan("01-consumer-genuine");
+    expect(verdict).toBe("genuine");
+    await expect(page.locator("#verdict h2").innerText()).resolves.toContain("正品");
+    await expect(page.locator("#product").innerText()).resolves.toContain("嵊泗贻贝");
+    await expect(page.locator("#producer").innerText()).resolves.toContain("嵊泗县贻贝专业合作社");
+    await expect(page.locator("#trace li").count()).resolves.toBeGreaterThan(0);
+    await page.click("#lang");
+    await expect(page.locator("#verdict h2").innerText()).resolves.toContain("Genuine");
+    await shot(page, "01b-consumer-genuine-en");
+    await page.click("#lang"); // back to Chinese (the choice is remembered in localStorage)
+    await expect(page.locator("#verdict h2").innerText()).resolves.toContain("正品");
+  });
+
+  it("an unknown code shows the not-registered view", async () => {
+    const page = await newPage();
+    await page.goto(`${server.base}/v/0000000000000000000AA`);
+    await page.click("#no-location");
+    await expect(page.locator("#verdict").getAttribute("data-verdict")).resolves.toBe("invalid");
+    await expect(page.locator("#invalid-help").isVisible()).resolves.toBe(true);
+    await expect(page.locator("#report-form").isVisible()).resolves.toBe(true);
+    await shot(page, "02-consumer-invalid");
+  });
+
+  it("the same code scanned by other clients shows a warning", async () => {
+    // The first other client shares its location near the producer (consent path); the rest do not.
+    // (Far-apart cities within seconds would be impossible travel: counterfeit straight away.)
+    const geos = [{ latitude: 30.7, longitude: 122.4 }, undefined, undefined, undefined, undefined];
+    const verdicts: string[] = [];
+    for (const [i, geo] of geos.entries()) {
+      const { page, verdict } = await consumerScan(`03-consumer-other-client-${i + 1}`, geo);
+      verdicts.push(String(verdict));
+      if (verdict !== "genuine") {
+        expect(["warning", "suspicious"]).toContain(verdict);
+        await expect(page.locator("#scan-notice").innerText()).resolves.toMatch(
+          /首次扫描|First scan/,
+        );
+        return;
+      }
+    }
+    throw new Error(`no warning after ${verdicts.length} other clients: ${verdicts.join(", ")}`);
+  });
+
+  it("the regulator finds the alert and confirms it with void_labels; the next scan is counterfeit", async () => {
+    const page = await newPage();
+    await page.setViewportSize({ width: 1200, height: 900 });
+    await page.goto(`${server.base}/console/`);
+    await page.fill("#email", REGULATOR.email);
+    await page.fill("#password", REGULATOR.password);
+    await page.click("#login-btn");
+    const row = page.locator("#alert-list tr.clickable", { hasText: code }).first();
+    await row.waitFor({ timeout: 15_000 });
+    await shot(page, "04-regulator-alert-queue");
+    await row.click();
+    await page.locator("#alert-detail").waitFor();
+    await expect(page.locator("#scan-map circle").count()).resolves.toBeGreaterThan(0);
+    await expect(page.locator("#scan-map path").count()).resolves.toBeGreaterThan(10);
+    // new → acknowledged → confirmed (new cannot be confirmed directly).
+    await page.selectOption("#transition-to", "acknowledged");
+    await page.fill("#transition-note", "已受理，安排现场核查");
+    await page.click("#transition-btn");
+    await page.locator('#alert-detail[data-status="acknowledged"]').waitFor({ timeout: 15_000 });
+    await page.selectOption("#transition-to", "confirmed");
+    await page.fill("#transition-note", "现场核查确认为假冒包装");
+    await page.check("#action-void_labels");
+    await page.click("#transition-btn");
+    await page.locator('#alert-detail[data-status="confirmed"]').waitFor({ timeout: 15_000 });
+    await shot(page, "05-regulator-confirmed");
+
+    const { page: consumer, verdict } = await consumerScan("06-consumer-counterfeit");
+    expect(verdict).toBe("counterfeit");
+    await expect(consumer.locator("#verdict h2").innerText()).resolves.toContain("假冒");
+  });
+
+  it("a producer creates a batch, releases it and issues labels through the console", async () => {
+    const page = await newPage();
+    await page.setViewportSize({ width: 1200, height: 900 });
+    await page.goto(`${server.base}/console/`);
+    await page.fill("#email", PRODUCER.email);
+    await page.fill("#password", PRODUCER.password);
+    await page.click("#login-btn");
+    await page.locator("#batch-form").waitFor();
+    await shot(page, "07-producer-batches");
+    await page.fill("#batch-form [name=lot_code]", "SSYB-E2E-2");
+    await page.fill("#batch-form [name=quantity]", "120");
+    await page.fill("#batch-form [name=unit]", "kg");
+    await page.fill("#batch-form [name=produced_at]", "2026-11-02T06:30");
+    await page.click("#batch-form button[type=submit]");
+    await page.locator("#batch-detail").waitFor({ timeout: 15_000 });
+    await page.fill("#event-form [name=occurred_at]", "2026-11-02T05:00");
+    await page.fill("#event-form [name=place_name]", "嵊泗列岛养殖区");
+    await page.click("#event-form button[type=submit]");
+    await page.locator("#events li", { hasText: "harvest" }).waitFor({ timeout: 15_000 });
+    await page.click("#release-btn");
+    await page.locator('#batch-detail[data-status="released"]').waitFor({ timeout: 15_000 });
+    await page.fill("#label-count", "12");
+    await page.click("#labels-form button[type=submit]");
+    await page.locator("#notice", { hasText: "12" }).waitFor({ timeout: 15_000 });
+    await expect(page.locator("#label-total").innerText()).resolves.toBe("12");
+    const download = page.waitForEvent("download");
+    await page.click("#csv-btn");
+    expect((await download).suggestedFilename()).toBe("labels-SSYB-E2E-2.csv");
+    await shot(page, "08-producer-labels-issued");
+
+    // An API error is shown as the API explains it (the lot code is taken).
+    await page.click("text=← 批次 / Batches");
+    await page.locator("#batch-form").waitFor();
+    await page.fill("#batch-form [name=lot_code]", "bad lot code!");
+    await page.fill("#batch-form [name=quantity]", "1");
+    await page.fill("#batch-form [name=unit]", "kg");
+    await page.fill("#batch-form [name=produced_at]", "2026-11-02T06:30");
+    await page.click("#batch-form button[type=submit]");
+    await page.locator("#error", { hasText: "lot_code" }).waitFor({ timeout: 15_000 });
+    await shot(page, "09-producer-api-error");
+  });
+});

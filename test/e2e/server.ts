@@ -1,0 +1,123 @@
+// Starts the worker with `wrangler dev` on a free port against a fresh local D1, for browser tests.
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { insertOrIgnore } from "../../scripts/lib/sql.ts";
+import { generateSecrets } from "../../scripts/secrets.ts";
+import { newId } from "../../src/lib/ids.ts";
+import { hashPassword } from "../../src/lib/password.ts";
+
+const run = promisify(execFile);
+const WRANGLER = join(process.cwd(), "node_modules/.bin/wrangler");
+const QUIET = {
+  ...process.env,
+  X_LOCAL_OBSERVABILITY: "false",
+  X_LOCAL_EXPLORER: "false",
+  WRANGLER_SEND_METRICS: "false",
+  CI: "1",
+};
+
+export type LocalServer = { base: string; stop: () => Promise<void>; persistDir: string };
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startServer(admin: {
+  email: string;
+  password: string;
+}): Promise<LocalServer> {
+  const persistDir = mkdtempSync(join(tmpdir(), "gi-e2e-"));
+  await run(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir], {
+    env: QUIET,
+  });
+  const sqlFile = join(persistDir, "admin.sql");
+  writeFileSync(
+    sqlFile,
+    insertOrIgnore("users", {
+      id: newId("usr"),
+      email: admin.email,
+      password_hash: await hashPassword(admin.password),
+      role: "admin",
+      display_name: "E2E admin",
+      region_codes: [],
+    }),
+  );
+  await run(
+    WRANGLER,
+    ["d1", "execute", "DB", "--local", "--persist-to", persistDir, "--file", sqlFile, "--yes"],
+    {
+      env: QUIET,
+    },
+  );
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const secrets = await generateSecrets();
+  const envFile = join(persistDir, "e2e.vars");
+  writeFileSync(
+    envFile,
+    Object.entries({ ...secrets, PUBLIC_HOST: `127.0.0.1:${port}`, CORS_ORIGINS: base })
+      .map(([k, v]) => `${k}='${v}'`)
+      .join("\n"),
+  );
+  const child: ChildProcess = spawn(
+    WRANGLER,
+    [
+      "dev",
+      "--port",
+      String(port),
+      "--ip",
+      "127.0.0.1",
+      "--log-level",
+      "warn",
+      "--persist-to",
+      persistDir,
+      "--env-file",
+      envFile,
+      "--show-interactive-dev-session=false",
+    ],
+    { env: QUIET, detached: true, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let output = "";
+  child.stdout?.on("data", (d) => {
+    output += d;
+  });
+  child.stderr?.on("data", (d) => {
+    output += d;
+  });
+  const stop = async () => {
+    if (child.pid && child.exitCode === null) {
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {}
+      await new Promise((r) => setTimeout(r, 300));
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {}
+    }
+    rmSync(persistDir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited: ${output}`);
+    try {
+      const res = await fetch(`${base}/readyz`);
+      if (res.ok) return { base, stop, persistDir };
+    } catch {}
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  await stop();
+  throw new Error(`wrangler dev did not become ready: ${output}`);
+}
