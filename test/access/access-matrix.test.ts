@@ -68,8 +68,7 @@ const EXPECTED: Record<string, Allowed> = {
   "GET /v1/labels/{code}/qr.png": STAFF,
   "POST /v1/labels/void": STAFF,
   "POST /v1/scans": ANYONE,
-  // DESIGN section 6 lets a consumer see its own scan history; this route does not (reported).
-  "GET /v1/scans": STAFF,
+  "GET /v1/scans": ROLES,
   "POST /v1/reports": ANYONE,
   "GET /v1/risk-settings": ["admin"],
   "PUT /v1/risk-settings": ["admin"],

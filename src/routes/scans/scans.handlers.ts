@@ -380,6 +380,9 @@ export function scanScope(user: AppEnv["Variables"]["user"]): SQL | undefined {
       return undefined;
     case "producer":
       return user.organizationId ? eq(scans.organizationId, user.organizationId) : sql`0`;
+    case "consumer":
+      // A consumer's own history: the scans made while signed in (e.g. the mini-program).
+      return eq(scans.userId, user.id);
     case "regulator":
       return or(
         regionCondition(user.regionCodes, scans.regionCode),

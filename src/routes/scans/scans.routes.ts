@@ -141,8 +141,9 @@ export const list = createRoute({
   method: "get",
   path: "/v1/scans",
   tags: ["scans"],
-  summary: "Stored scans in the caller's reach (regulator: scan or producer region; producer: own)",
-  ...authenticated("admin", "regulator", "producer"),
+  summary:
+    "Stored scans in the caller's reach (regulator: scan or producer region; producer: own; consumer: its own scans)",
+  ...authenticated("admin", "regulator", "producer", "consumer"),
   request: {
     query: ListQuerySchema.extend({
       label_code: z.string().max(64).optional(),

@@ -341,3 +341,24 @@ describe("IP geolocation", () => {
     expect(stored).toEqual({ location_source: "ip", region_code: "410100" });
   });
 });
+
+describe("a consumer's scan history", () => {
+  it("lists the scans a signed-in consumer made, and no one else's", async () => {
+    const { labels } = await releasedLabels(1);
+    const code = labels[0]?.code as string;
+    const me = await callJson<{ access_token: string }>("/v1/auth/wechat", {
+      body: { code: "history-consumer" },
+    });
+    const other = await callJson<{ access_token: string }>("/v1/auth/wechat", {
+      body: { code: "other-consumer" },
+    });
+    await callJson("/v1/scans", { token: me.body.access_token, body: { code } });
+    await callJson("/v1/scans", { token: other.body.access_token, body: { code } });
+    await scanOf({ code, client_id: "anonymous-device-1" });
+    const mine = await callJson<{ items: { label_code: string }[] }>("/v1/scans", {
+      token: me.body.access_token,
+    });
+    expect(mine.status).toBe(200);
+    expect(mine.body.items.map((s) => s.label_code)).toEqual([code]);
+  });
+});
