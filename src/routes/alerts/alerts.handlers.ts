@@ -17,6 +17,7 @@ import { afterCursor, toPage } from "../../lib/pagination";
 import { regionsCover } from "../../lib/regions";
 import { minutesBefore } from "../../lib/risk/time";
 import type { AppEnv } from "../../types";
+import { toScanDto } from "../scans/scans.schemas";
 import { alertScope, readableAlert } from "./alert-access";
 import type * as routes from "./alerts.routes";
 import {
@@ -24,7 +25,6 @@ import {
   scanFeatureCollection,
   toAlertDto,
   toAlertEventDto,
-  toAlertScanDto,
 } from "./alerts.schemas";
 
 const MAX_ALERT_SCANS = 500;
@@ -106,7 +106,7 @@ export const get: RouteHandler<typeof routes.get, AppEnv> = async (c) => {
     {
       ...toAlertDto(alert),
       events: events.map(toAlertEventDto),
-      scans: scanRows.map(toAlertScanDto),
+      scans: scanRows.map(toScanDto),
       geojson: scanFeatureCollection(scanRows),
     },
     200,

@@ -10,6 +10,7 @@ import {
 } from "../../db/schema";
 import { alertActions } from "../../lib/alert-lifecycle";
 import { regionName } from "../../lib/regions";
+import { ScanSchema } from "../scans/scans.schemas";
 
 export type AlertRow = typeof alerts.$inferSelect;
 export type AlertEventRow = typeof alertEvents.$inferSelect;
@@ -99,38 +100,6 @@ export function toAlertEventDto(row: AlertEventRow): z.infer<typeof AlertEventSc
   };
 }
 
-export const AlertScanSchema = z
-  .object({
-    id: z.string(),
-    scanned_at: z.string(),
-    label_code: z.string().nullable(),
-    batch_id: z.string().nullable(),
-    raw_input: z.string().nullable(),
-    verdict: z.enum(verdicts),
-    reasons: z.array(z.string()),
-    region_code: z.string().nullable(),
-    lat: z.number().nullable(),
-    lng: z.number().nullable(),
-    location_source: z.string(),
-  })
-  .openapi("AlertScan");
-
-export function toAlertScanDto(row: ScanRow): z.infer<typeof AlertScanSchema> {
-  return {
-    id: row.id,
-    scanned_at: row.scannedAt,
-    label_code: row.labelCode,
-    batch_id: row.batchId,
-    raw_input: row.rawInput,
-    verdict: row.verdict,
-    reasons: row.reasons,
-    region_code: row.regionCode,
-    lat: row.lat,
-    lng: row.lng,
-    location_source: row.locationSource,
-  };
-}
-
 export const ScanFeatureCollectionSchema = z
   .object({
     type: z.literal("FeatureCollection"),
@@ -181,7 +150,7 @@ export function scanFeatureCollection(
 export const AlertDetailSchema = AlertSchema.extend({
   events: z.array(AlertEventSchema).openapi({ description: "The lifecycle history, oldest first" }),
   scans: z
-    .array(AlertScanSchema)
+    .array(ScanSchema)
     .openapi({ description: "The scans behind it, newest first, at most 500" }),
   geojson: ScanFeatureCollectionSchema,
 }).openapi("AlertDetail");

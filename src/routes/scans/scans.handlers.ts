@@ -40,6 +40,7 @@ import {
   storeLabelScan,
 } from "./scan-store";
 import type * as routes from "./scans.routes";
+import { toScanDto } from "./scans.schemas";
 
 const RAW_INPUT_MAX = 256;
 
@@ -200,10 +201,8 @@ export const scan: RouteHandler<typeof routes.scan, AppEnv> = async (c) => {
     ip: c.req.header("CF-Connecting-IP"),
   });
   await rateLimit(c, clientKey);
-  const [settings, location] = await Promise.all([
-    loadRiskSettings(c.env.DB),
-    Promise.resolve(locate(c, body)),
-  ]);
+  const settings = await loadRiskSettings(c.env.DB);
+  const location = locate(c, body);
   const raw = (body.code ?? body.url ?? "").trim();
   const base = {
     id: newId("scn"),
@@ -355,23 +354,6 @@ export const scan: RouteHandler<typeof routes.scan, AppEnv> = async (c) => {
     200,
   );
 };
-
-type ScanRow = typeof scans.$inferSelect;
-
-const toScanDto = (row: ScanRow) => ({
-  id: row.id,
-  scanned_at: row.scannedAt,
-  label_code: row.labelCode,
-  batch_id: row.batchId,
-  raw_input: row.rawInput,
-  verdict: row.verdict,
-  reasons: row.reasons,
-  region_code: row.regionCode,
-  lat: row.lat,
-  lng: row.lng,
-  location_source: row.locationSource,
-  user_agent_class: row.userAgentClass,
-});
 
 /** Regulators see scans made in their regions and scans of labels of producers in their regions. */
 export function scanScope(user: AppEnv["Variables"]["user"]): SQL | undefined {

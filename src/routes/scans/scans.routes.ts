@@ -3,6 +3,7 @@ import { verdicts } from "../../db/schema";
 import { errorResponses, jsonBody, jsonContent } from "../../lib/openapi";
 import { ListQuerySchema, pageOf } from "../../lib/pagination";
 import { authenticated } from "../../middleware/auth";
+import { ScanSchema } from "./scans.schemas";
 
 export const ScanRequestSchema = z
   .object({
@@ -119,23 +120,6 @@ export const scan = createRoute({
   request: { body: jsonBody(ScanRequestSchema) },
   responses: { 200: jsonContent(ScanResultSchema, "The verdict"), ...errorResponses },
 });
-
-export const ScanSchema = z
-  .object({
-    id: z.string(),
-    scanned_at: z.string(),
-    label_code: z.string().nullable(),
-    batch_id: z.string().nullable(),
-    raw_input: z.string().nullable(),
-    verdict: z.enum(verdicts),
-    reasons: z.array(z.string()),
-    region_code: z.string().nullable(),
-    lat: z.number().nullable(),
-    lng: z.number().nullable(),
-    location_source: z.string(),
-    user_agent_class: z.string().nullable(),
-  })
-  .openapi("Scan");
 
 export const list = createRoute({
   method: "get",
