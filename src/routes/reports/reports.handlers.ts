@@ -5,6 +5,7 @@ import { getDb } from "../../db/client";
 import { batches, labels, organizations } from "../../db/schema";
 import { auditStatementWhen } from "../../lib/audit";
 import { clientKeyOf } from "../../lib/client-context";
+import { prepareAll } from "../../lib/d1-group-batch";
 import { prefectureAt, roundToKilometre } from "../../lib/geo";
 import { newId } from "../../lib/ids";
 import { verifyLabelCode } from "../../lib/label-code";
@@ -150,7 +151,7 @@ export const create: RouteHandler<typeof routes.create, AppEnv> = async (c) => {
         claims?.sub ?? null,
         at,
       ),
-    ...alertUpsertStatements(d1, raise, at, cooldownStart),
+    ...prepareAll(d1, alertUpsertStatements(raise, at, cooldownStart)),
     auditStatementWhen(
       c,
       {

@@ -12,7 +12,11 @@ import type {
   scans,
   traceEvents,
 } from "../../db/schema";
+import { groupBatch, type Statement, statement } from "../../lib/d1-group-batch";
 import { newId } from "../../lib/ids";
+
+type WaitUntil = (promise: Promise<unknown>) => void;
+
 import { MAX_TRACKED_CLIENT_KEYS, MAX_TRACKED_SCAN_REGIONS, type RuleHit } from "../../lib/risk";
 
 export type ScanRecord = {
@@ -80,11 +84,12 @@ const json = <T>(value: unknown, fallback: T): T => {
 };
 
 /** Everything a scan of `code` needs, in one round trip; null when no such label exists. */
-export async function readLabelContext(d1: D1Database, code: string) {
-  const [context, trace] = await d1.batch<Raw>([
-    d1.prepare(CONTEXT_SQL).bind(code),
-    d1.prepare(TRACE_SQL).bind(code),
-  ]);
+export async function readLabelContext(d1: D1Database, code: string, waitUntil?: WaitUntil) {
+  const [context, trace] = (await groupBatch(
+    d1,
+    [statement(CONTEXT_SQL, code), statement(TRACE_SQL, code)],
+    waitUntil,
+  )) as D1Result<Raw>[];
   const r = context?.results[0];
   if (!r) return null;
   const label = {
@@ -171,86 +176,85 @@ export type AlertRaise = {
  * concurrent scans cannot open two alerts.
  */
 export function alertUpsertStatements(
-  d1: D1Database,
   raise: AlertRaise,
   at: string,
   cooldownStart: string,
-): D1PreparedStatement[] {
+): Statement[] {
   const id = newId("alr");
   const same = "subject_type = ? AND subject_id = ? AND rule = ? AND last_seen_at >= ?";
   const sameParams = [raise.subjectType, raise.subjectId, raise.hit.rule, cooldownStart];
   return [
-    d1
-      .prepare(
-        `UPDATE alerts SET count = count + 1, last_seen_at = ?, details = ?, updated_at = ? WHERE ${same}`,
-      )
-      .bind(at, JSON.stringify(raise.hit.detail), at, ...sameParams),
-    d1
-      .prepare(
-        `INSERT INTO alerts (id, rule, subject_type, subject_id, label_code, batch_id, authorization_id, organization_id, region_code, scan_region_code, severity, status, count, first_seen_at, last_seen_at, details, created_at, updated_at)
+    statement(
+      `UPDATE alerts SET count = count + 1, last_seen_at = ?, details = ?, updated_at = ? WHERE ${same}`,
+      at,
+      JSON.stringify(raise.hit.detail),
+      at,
+      ...sameParams,
+    ),
+    statement(
+      `INSERT INTO alerts (id, rule, subject_type, subject_id, label_code, batch_id, authorization_id, organization_id, region_code, scan_region_code, severity, status, count, first_seen_at, last_seen_at, details, created_at, updated_at)
          SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', 1, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM alerts WHERE ${same})`,
-      )
-      .bind(
-        id,
-        raise.hit.rule,
-        raise.subjectType,
-        raise.subjectId,
-        raise.labelCode,
-        raise.batchId,
-        raise.authorizationId,
-        raise.organizationId,
-        raise.regionCode,
-        raise.scanRegionCode,
-        raise.hit.severity,
-        at,
-        at,
-        JSON.stringify(raise.hit.detail),
-        at,
-        at,
-        ...sameParams,
-      ),
-    d1
-      .prepare(
-        `INSERT INTO alert_events (id, alert_id, from_status, to_status, note, actions, actor_user_id, at)
+      id,
+      raise.hit.rule,
+      raise.subjectType,
+      raise.subjectId,
+      raise.labelCode,
+      raise.batchId,
+      raise.authorizationId,
+      raise.organizationId,
+      raise.regionCode,
+      raise.scanRegionCode,
+      raise.hit.severity,
+      at,
+      at,
+      JSON.stringify(raise.hit.detail),
+      at,
+      at,
+      ...sameParams,
+    ),
+    statement(
+      `INSERT INTO alert_events (id, alert_id, from_status, to_status, note, actions, actor_user_id, at)
          SELECT ?, ?, NULL, 'new', ?, '[]', NULL, ? WHERE EXISTS (SELECT 1 FROM alerts WHERE id = ?)`,
-      )
-      .bind(newId("ale"), id, `raised by rule ${raise.hit.rule}`, at, id),
+      newId("ale"),
+      id,
+      `raised by rule ${raise.hit.rule}`,
+      at,
+      id,
+    ),
   ];
 }
 
-function insertScanStatement(d1: D1Database, scan: ScanRecord): D1PreparedStatement {
-  return d1
-    .prepare(
-      `INSERT INTO scans (id, label_code, batch_id, organization_id, raw_input, client_key, user_id, lat, lng, location_source, region_code, user_agent_class, verdict, reasons, request_id, scanned_at)
+function insertScanStatement(scan: ScanRecord): Statement {
+  return statement(
+    `INSERT INTO scans (id, label_code, batch_id, organization_id, raw_input, client_key, user_id, lat, lng, location_source, region_code, user_agent_class, verdict, reasons, request_id, scanned_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .bind(
-      scan.id,
-      scan.labelCode,
-      scan.batchId,
-      scan.organizationId,
-      scan.rawInput,
-      scan.clientKey,
-      scan.userId,
-      scan.lat,
-      scan.lng,
-      scan.locationSource,
-      scan.regionCode,
-      scan.userAgentClass,
-      scan.verdict,
-      JSON.stringify(scan.reasons),
-      scan.requestId,
-      scan.at,
-    );
+    scan.id,
+    scan.labelCode,
+    scan.batchId,
+    scan.organizationId,
+    scan.rawInput,
+    scan.clientKey,
+    scan.userId,
+    scan.lat,
+    scan.lng,
+    scan.locationSource,
+    scan.regionCode,
+    scan.userAgentClass,
+    scan.verdict,
+    JSON.stringify(scan.reasons),
+    scan.requestId,
+    scan.at,
+  );
 }
 
 /** Stores the scan of an unknown or forged code, with any forgery-probe alerts, in one round trip. */
 export async function storeInvalidScan(
   d1: D1Database,
   scan: ScanRecord,
-  alerts: D1PreparedStatement[],
+  alerts: Statement[],
+  waitUntil?: WaitUntil,
 ): Promise<void> {
-  await d1.batch([insertScanStatement(d1, scan), ...alerts]);
+  await groupBatch(d1, [insertScanStatement(scan), ...alerts], waitUntil);
 }
 
 /** Counts of invalid scans within the window from this client and from this region. */
@@ -259,19 +263,24 @@ export async function recentInvalidScans(
   clientKey: string,
   regionCode: string | null,
   since: string,
+  waitUntil?: WaitUntil,
 ) {
-  const [byClient, byRegion] = await d1.batch<{ n: number }>([
-    d1
-      .prepare(
+  const [byClient, byRegion] = (await groupBatch(
+    d1,
+    [
+      statement(
         "SELECT count(*) AS n FROM scans WHERE client_key = ? AND scanned_at >= ? AND verdict = 'invalid'",
-      )
-      .bind(clientKey, since),
-    d1
-      .prepare(
+        clientKey,
+        since,
+      ),
+      statement(
         "SELECT count(*) AS n FROM scans WHERE region_code = ? AND scanned_at >= ? AND verdict = 'invalid'",
-      )
-      .bind(regionCode, since),
-  ]);
+        regionCode,
+        since,
+      ),
+    ],
+    waitUntil,
+  )) as D1Result<{ n: number }>[];
   return { client: byClient?.results[0]?.n ?? 0, region: byRegion?.results[0]?.n ?? 0 };
 }
 
@@ -281,7 +290,7 @@ export type LabelScanWrite = {
   copyFlagged: boolean;
   /** Whether the batch counters may change (first scan of the label, or a copy flag). */
   touchBatch: boolean;
-  alerts: D1PreparedStatement[];
+  alerts: Statement[];
 };
 
 /**
@@ -289,15 +298,14 @@ export type LabelScanWrite = {
  * Counters and distinct lists are updated in SQL, not from the values read before, so that
  * concurrent scans of one label are all counted.
  */
-export async function storeLabelScan(d1: D1Database, write: LabelScanWrite) {
+export async function storeLabelScan(d1: D1Database, write: LabelScanWrite, waitUntil?: WaitUntil) {
   const { scan } = write;
   const code = scan.labelCode as string;
   // Only device GPS feeds the location rules: IP geolocation of mobile networks in China often
   // points at the carrier's gateway city, which would make genuine scans look like travel.
   const gps = scan.locationSource === "gps" && scan.lat !== null && scan.lng !== null;
-  const updateLabel = d1
-    .prepare(
-      `UPDATE labels SET
+  const updateLabel = statement(
+    `UPDATE labels SET
          scan_count = scan_count + 1,
          first_scan_at = COALESCE(first_scan_at, ?1),
          first_scan_region = CASE WHEN first_scan_at IS NULL THEN ?2 ELSE first_scan_region END,
@@ -311,34 +319,33 @@ export async function storeLabelScan(d1: D1Database, write: LabelScanWrite) {
          flagged_by_scan = CASE WHEN ?9 THEN COALESCE(flagged_by_scan, ?10) ELSE flagged_by_scan END
        WHERE code = ?11
        RETURNING scan_count, first_scan_at, first_scan_region`,
-    )
-    .bind(
-      scan.at,
-      scan.regionCode,
-      gps ? 1 : 0,
-      scan.lat,
-      scan.lng,
-      scan.clientKey,
-      MAX_TRACKED_CLIENT_KEYS,
-      MAX_TRACKED_SCAN_REGIONS,
-      write.copyFlagged ? 1 : 0,
-      scan.id,
-      code,
-    );
-  const statements = [insertScanStatement(d1, scan), updateLabel];
+    scan.at,
+    scan.regionCode,
+    gps ? 1 : 0,
+    scan.lat,
+    scan.lng,
+    scan.clientKey,
+    MAX_TRACKED_CLIENT_KEYS,
+    MAX_TRACKED_SCAN_REGIONS,
+    write.copyFlagged ? 1 : 0,
+    scan.id,
+    code,
+  );
+  const statements = [insertScanStatement(scan), updateLabel];
   if (write.touchBatch) {
     statements.push(
-      d1
-        .prepare(
-          `UPDATE batches SET
+      statement(
+        `UPDATE batches SET
              labels_scanned = labels_scanned + (CASE WHEN (SELECT scan_count FROM labels WHERE code = ?1) = 1 THEN 1 ELSE 0 END),
              labels_flagged = labels_flagged + (CASE WHEN (SELECT flagged_by_scan FROM labels WHERE code = ?1) = ?2 THEN 1 ELSE 0 END)
            WHERE id = ?3`,
-        )
-        .bind(code, scan.id, scan.batchId),
+        code,
+        scan.id,
+        scan.batchId,
+      ),
     );
   }
-  const results = await d1.batch([...statements, ...write.alerts]);
+  const results = await groupBatch(d1, [...statements, ...write.alerts], waitUntil);
   const counters = results[1]?.results[0] as
     | { scan_count: number; first_scan_at: string; first_scan_region: string | null }
     | undefined;

@@ -5,6 +5,7 @@ import { getDb } from "../../db/client";
 import { organizations, scans } from "../../db/schema";
 import { regionCondition } from "../../lib/access";
 import { effectiveAuthorizationStatus } from "../../lib/authorization-status";
+import { waitUntilOf } from "../../lib/background";
 import { clientKeyOf, MAX_USEFUL_ACCURACY_M, userAgentClass } from "../../lib/client-context";
 import { ApiError } from "../../lib/errors";
 import { prefectureAt, roundToKilometre } from "../../lib/geo";
@@ -74,15 +75,40 @@ function locate(
 const languageOf = (c: Context<AppEnv>) =>
   /^\s*en\b/i.test(c.req.header("Accept-Language") ?? "") ? "en" : "zh";
 
-async function rateLimit(c: Context<AppEnv>, clientKey: string) {
+type RateLimitCheck = () => Promise<void>;
+
+/**
+ * Starts the client's rate-limit check and answers a function that throws 429 when the client
+ * is over its limit. The check runs while the scan's D1 read is under way and is awaited before
+ * anything is written: a refused scan stores nothing.
+ */
+function startRateLimit(c: Context<AppEnv>, clientKey: string): RateLimitCheck {
   const limiter = c.env.SCAN_RATE_LIMITER;
-  if (!limiter || !clientKey) return;
-  const { success } = await limiter.limit({ key: clientKey });
-  if (!success) {
-    throw new ApiError("rate_limited", "Too many scans from this client; try again in a minute.", {
-      headers: { "Retry-After": "60" },
-    });
-  }
+  if (!limiter || !clientKey) return async () => undefined;
+  const outcome = limiter.limit({ key: clientKey }).then(
+    ({ success }) => ({ success }),
+    (error: unknown) => ({ error }),
+  );
+  return async () => {
+    const result = await outcome;
+    if ("error" in result) throw result.error;
+    if (!result.success) {
+      throw new ApiError(
+        "rate_limited",
+        "Too many scans from this client; try again in a minute.",
+        {
+          headers: { "Retry-After": "60" },
+        },
+      );
+    }
+  };
+}
+
+/** Awaits `read` after the rate-limit check; `read` is already under way. */
+async function afterRateLimit<T>(read: Promise<T>, checkRateLimit: RateLimitCheck): Promise<T> {
+  read.catch(() => undefined); // awaited below, unless the check refuses the client first
+  await checkRateLimit();
+  return read;
 }
 
 function labelContextOf(row: LabelContextRow): LabelContext {
@@ -135,11 +161,15 @@ async function scanInvalid(
   c: Context<AppEnv>,
   base: Omit<ScanRecord, "verdict" | "reasons">,
   settings: RiskSettings,
+  checkRateLimit: RateLimitCheck,
 ) {
   const since = forgedCodeWindowStart(base.at, settings.forged_code) ?? base.at;
-  const counts = settings.forged_code.enabled
-    ? await recentInvalidScans(c.env.DB, base.clientKey, base.regionCode, since)
-    : { client: 0, region: 0 };
+  const counts = await afterRateLimit(
+    settings.forged_code.enabled
+      ? recentInvalidScans(c.env.DB, base.clientKey, base.regionCode, since, waitUntilOf(c))
+      : Promise.resolve({ client: 0, region: 0 }),
+    checkRateLimit,
+  );
   const cooldown = cooldownStart(base.at, settings);
   const alerts = [
     base.clientKey
@@ -159,7 +189,6 @@ async function scanInvalid(
   ].flatMap((candidate) =>
     candidate?.hit
       ? alertUpsertStatements(
-          c.env.DB,
           {
             hit: candidate.hit,
             subjectType: candidate.subjectType,
@@ -180,6 +209,7 @@ async function scanInvalid(
     c.env.DB,
     { ...base, verdict: "invalid", reasons: ["forged_code"] },
     alerts,
+    waitUntilOf(c),
   );
   return {
     verdict: "invalid" as const,
@@ -200,7 +230,7 @@ export const scan: RouteHandler<typeof routes.scan, AppEnv> = async (c) => {
     clientId: body.client_id,
     ip: c.req.header("CF-Connecting-IP"),
   });
-  await rateLimit(c, clientKey);
+  const checkRateLimit = startRateLimit(c, clientKey);
   const settings = await loadRiskSettings(c.env.DB);
   const location = locate(c, body);
   const raw = (body.code ?? body.url ?? "").trim();
@@ -221,7 +251,15 @@ export const scan: RouteHandler<typeof routes.scan, AppEnv> = async (c) => {
     requestId: c.get("requestId") ?? null,
   };
   const invalid = async () =>
-    c.json(await scanInvalid(c, { ...base, rawInput: raw.slice(0, RAW_INPUT_MAX) }, settings), 200);
+    c.json(
+      await scanInvalid(
+        c,
+        { ...base, rawInput: raw.slice(0, RAW_INPUT_MAX) },
+        settings,
+        checkRateLimit,
+      ),
+      200,
+    );
 
   // The tag is checked before any lookup: a forged or mistyped code never reaches the labels table.
   const input = parseScanInput(raw);
@@ -229,7 +267,10 @@ export const scan: RouteHandler<typeof routes.scan, AppEnv> = async (c) => {
     input.kind === "code" ? input.code : input.kind === "digital_link" ? input.serial : null;
   const verified = candidate ? await verifyLabelCode(candidate, labelKeys(c.env).keys) : null;
   if (!verified?.ok) return invalid();
-  const row = await readLabelContext(c.env.DB, verified.code);
+  const row = await afterRateLimit(
+    readLabelContext(c.env.DB, verified.code, waitUntilOf(c)),
+    checkRateLimit,
+  );
   // A Digital Link must also name the label's own GTIN and lot; a copied serial on other packs does not.
   const mismatched =
     row &&
@@ -269,21 +310,25 @@ export const scan: RouteHandler<typeof routes.scan, AppEnv> = async (c) => {
   ]
     .filter((hit) => hit.alert)
     .flatMap((hit) =>
-      alertUpsertStatements(c.env.DB, raiseFor(hit, row, location.regionCode), base.at, cooldown),
+      alertUpsertStatements(raiseFor(hit, row, location.regionCode), base.at, cooldown),
     );
-  const counters = await storeLabelScan(c.env.DB, {
-    scan: {
-      ...base,
-      labelCode: row.label.code,
-      batchId: row.batch.id,
-      organizationId: row.organization.id,
-      verdict: evaluation.verdict,
-      reasons: evaluation.reasons,
+  const counters = await storeLabelScan(
+    c.env.DB,
+    {
+      scan: {
+        ...base,
+        labelCode: row.label.code,
+        batchId: row.batch.id,
+        organizationId: row.organization.id,
+        verdict: evaluation.verdict,
+        reasons: evaluation.reasons,
+      },
+      copyFlagged,
+      touchBatch: row.label.scanCount === 0 || firstFlag,
+      alerts,
     },
-    copyFlagged,
-    touchBatch: row.label.scanCount === 0 || firstFlag,
-    alerts,
-  });
+    waitUntilOf(c),
+  );
 
   const firstRegion = counters.first_scan_region;
   const { product, batch, organization, authorization } = row;
