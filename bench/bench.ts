@@ -2,41 +2,19 @@
 // wrangler dev proxy), seeds its own data, drives each scenario with autocannon (32 connections,
 // a bounded time, three runs), then prints a table, the issue 9 targets and bench/results.json.
 // Not part of `npm test`. Everything it starts (Miniflare/workerd, temp dirs) is stopped at the end.
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+// The local server (build, Miniflare, migrations, seed) is shared with `npm run soak`:
+// bench/local-server.ts.
+import { mkdirSync, writeFileSync } from "node:fs";
 // @ts-expect-error autocannon ships no types
 import autocannon from "autocannon";
-import { convertV4MiniflareOptions, Miniflare } from "miniflare";
-import { generateSecrets } from "../scripts/secrets.ts";
-import { newId } from "../src/lib/ids.ts";
-import { hashPassword } from "../src/lib/password.ts";
+import { PASSWORD, startLocalServer } from "./local-server.ts";
 
 const CONNECTIONS = 32;
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 5);
 const RUNS = 3;
 const GENUINE_LABELS = 10_000;
-const PASSWORD = "bench-password-123";
 const LOGIN_ACCOUNTS = 256;
 const started = Date.now();
-
-const tmp = mkdtempSync(join(tmpdir(), "gi-bench-"));
-const outdir = join(tmp, "dist");
-const persist = join(tmp, "state");
-mkdirSync(persist);
-
-// ---- build ---------------------------------------------------------------------------------
-console.log("bench: building (wrangler deploy --dry-run)…");
-execFileSync("npx", ["wrangler", "deploy", "--dry-run", "--outdir", outdir], {
-  stdio: ["ignore", "ignore", "inherit"],
-  env: {
-    ...process.env,
-    WRANGLER_SEND_METRICS: "false",
-    X_LOCAL_OBSERVABILITY: "false",
-    X_LOCAL_EXPLORER: "false",
-  },
-});
 
 const RAW_WORKER = `export default {
   async fetch(request, env) {
@@ -55,52 +33,27 @@ const RAW_WORKER = `export default {
   },
 };`;
 
-// ---- config from wrangler.toml (only the simple keys the bench needs) ---------------------
-const toml = readFileSync("wrangler.toml", "utf8");
-const compatibilityDate = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)?.[1] ?? "2026-11-01";
-const compatibilityFlags = [
-  ...(/^compatibility_flags\s*=\s*\[([^\]]*)\]/m.exec(toml)?.[1] ?? "").matchAll(/"([^"]+)"/g),
-].map((m) => m[1] as string);
-const varsBlock = /^\[vars\]\n([\s\S]*?)(?=^\[|$(?![\s\S]))/m.exec(toml)?.[1] ?? "";
-const vars: Record<string, string> = {};
-for (const m of varsBlock.matchAll(/^([A-Z_][A-Z0-9_]*)\s*=\s*"([^"]*)"/gm)) {
-  vars[m[1] as string] = m[2] as string;
-}
-
-// miniflare 5 takes a new option shape; convertV4MiniflareOptions accepts the classic one.
-const mf = new Miniflare(
-  convertV4MiniflareOptions({
-    host: "127.0.0.1",
-    port: 0,
-    resourcePersistencePath: persist,
-    workers: [
-      {
-        name: "gi-trace",
-        modules: true,
-        scriptPath: join(outdir, "index.js"),
-        modulesRoot: outdir,
-        compatibilityDate,
-        compatibilityFlags,
-        d1Databases: { DB: "bench-db" },
-        // Same limit as wrangler.toml; every scan below carries its own client_id, so the limiter
-        // is exercised but never the thing measured.
-        ratelimits: {
-          SCAN_RATE_LIMITER: { namespace_id: "1001", simple: { limit: 120, period: 60 } },
-        },
-        bindings: { ...vars, ...(await generateSecrets()) },
-      },
-      // The raw baseline: a tiny worker on the same D1 database that inserts the rows it is sent
-      // as one db.batch of multi-row inserts, so both sides pay the same HTTP hop and the same D1.
-      {
-        name: "raw-insert",
-        modules: true,
-        script: RAW_WORKER,
-        compatibilityDate,
-        d1Databases: { DB: "bench-db" },
-      },
-    ],
-  }),
-);
+const server = await startLocalServer({
+  name: "bench",
+  dbId: "bench-db",
+  loginAccounts: LOGIN_ACCOUNTS,
+  // Miniflare's stand-in for the Rate Limiting binding is a persisted Durable Object write per
+  // scan, which Cloudflare's in-memory binding is not; BENCH_RATE_LIMITER=1 measures with it.
+  rateLimiter: process.env.BENCH_RATE_LIMITER === "1",
+  // The raw baseline: a tiny worker on the same D1 database that inserts the rows it is sent
+  // as one db.batch of multi-row inserts, so both sides pay the same HTTP hop and the same D1.
+  extraWorkers: (compatibilityDate) => [
+    {
+      name: "raw-insert",
+      modules: true,
+      script: RAW_WORKER,
+      compatibilityDate,
+      d1Databases: { DB: "bench-db" },
+    },
+  ],
+});
+const { mf, origin, d1, api, json, releasedBatch, producer } = server;
+const { productId } = server.seed;
 
 type Row = {
   scenario: string;
@@ -128,128 +81,6 @@ const median = (xs: number[]) => {
 };
 
 try {
-  const base = await mf.ready;
-  const origin = base.origin;
-  const d1 = await mf.getD1Database("DB");
-
-  // ---- migrations ------------------------------------------------------------------------
-  for (const file of readdirSync("migrations")
-    .filter((f) => f.endsWith(".sql"))
-    .sort()) {
-    const statements = readFileSync(join("migrations", file), "utf8")
-      .split("--> statement-breakpoint")
-      .map((s) => s.trim())
-      .filter(Boolean);
-    await d1.batch(statements.map((s) => d1.prepare(s)));
-  }
-
-  // ---- seed: reference rows directly (as the test fixtures do), the rest through the API --
-  const api = async (path: string, init: { method?: string; token?: string; body?: unknown }) => {
-    const res = await fetch(`${origin}${path}`, {
-      method: init.method ?? (init.body === undefined ? "GET" : "POST"),
-      headers: {
-        "content-type": "application/json",
-        ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-      },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    });
-    return res;
-  };
-  const json = async <T>(res: Response, expected: number): Promise<T> => {
-    const text = await res.text();
-    if (res.status !== expected) throw new Error(`${res.url}: ${res.status} ${text.slice(0, 300)}`);
-    return JSON.parse(text) as T;
-  };
-
-  const hash = await hashPassword(PASSWORD);
-  const orgId = newId("org");
-  const productId = newId("gi");
-  const siteId = newId("site");
-  const authId = newId("auth");
-  const producerEmail = "producer@bench.local";
-  const adminEmail = "admin@bench.local";
-  const area = JSON.stringify({
-    type: "Polygon",
-    coordinates: [
-      [
-        [121.6, 29.5],
-        [123.4, 29.5],
-        [123.4, 31.0],
-        [121.6, 31.0],
-        [121.6, 29.5],
-      ],
-    ],
-  });
-  await d1.batch([
-    d1
-      .prepare(
-        "INSERT INTO organizations (id, name, uscc, kind, region_code) VALUES (?, '舟山基准渔业合作社', '93330903MA2BENCH0X', 'cooperative', '330903')",
-      )
-      .bind(orgId),
-    d1
-      .prepare(
-        "INSERT INTO gi_products (id, name_zh, name_en, category, protection_type, registration_no, holder_name, protected_region_codes, protected_area, shelf_life_days) VALUES (?, '舟山带鱼', 'Zhoushan Hairtail', 'seafood', 'certification_mark', '7654321', '舟山市水产流通与加工行业协会', '[\"330900\"]', ?, 365)",
-      )
-      .bind(productId, area),
-    d1
-      .prepare(
-        "INSERT INTO sites (id, organization_id, name, kind, lat, lng, region_code) VALUES (?, ?, '沈家门渔港', 'port', 29.9445, 122.3027, '330903')",
-      )
-      .bind(siteId, orgId),
-    d1
-      .prepare(
-        "INSERT INTO authorizations (id, number, organization_id, gi_product_id, valid_from, valid_until) VALUES (?, 'GIA-2026-BENCH1', ?, ?, '2026-01-01', '2030-12-31')",
-      )
-      .bind(authId, orgId, productId),
-    d1
-      .prepare(
-        "INSERT INTO users (id, email, password_hash, role, display_name) VALUES (?, ?, ?, 'admin', 'Bench admin')",
-      )
-      .bind(newId("usr"), adminEmail, hash),
-    d1
-      .prepare(
-        "INSERT INTO users (id, email, password_hash, role, display_name, organization_id) VALUES (?, ?, ?, 'producer', 'Bench producer', ?)",
-      )
-      .bind(newId("usr"), producerEmail, hash, orgId),
-    // Logins are throttled per account (attempts in flight count), so the login scenario
-    // spreads its requests over many accounts instead of hammering one.
-    ...Array.from({ length: LOGIN_ACCOUNTS }, (_, i) =>
-      d1
-        .prepare(
-          "INSERT INTO users (id, email, password_hash, role, display_name) VALUES (?, ?, ?, 'admin', 'Bench admin')",
-        )
-        .bind(newId("usr"), `admin-${i}@bench.local`, hash),
-    ),
-  ]);
-  const login = async (email: string) =>
-    (
-      await json<{ access_token: string }>(
-        await api("/v1/auth/login", { body: { email, password: PASSWORD } }),
-        200,
-      )
-    ).access_token;
-  const producer = await login(producerEmail);
-
-  let lot = 0;
-  const releasedBatch = async () => {
-    lot += 1;
-    const { id } = await json<{ id: string }>(
-      await api("/v1/batches", {
-        token: producer,
-        body: {
-          authorization_id: authId,
-          site_id: siteId,
-          lot_code: `BENCH-${lot}`,
-          quantity: 500,
-          unit: "kg",
-          produced_at: "2026-11-20T04:30:00Z",
-        },
-      }),
-      201,
-    );
-    await json(await api(`/v1/batches/${id}/release`, { method: "POST", token: producer }), 200);
-    return id;
-  };
   const timed: Timed[] = [];
   const time = async (scenario: string, fn: () => Promise<number>) => {
     const ms: number[] = [];
@@ -513,6 +344,9 @@ try {
     database_file_bytes: pageStats?.bytes ?? null,
   };
   console.log(`storage: ${JSON.stringify(storage)}`);
+  console.log(
+    `rate limiter: ${process.env.BENCH_RATE_LIMITER === "1" ? "Miniflare's Durable Object emulation" : "not bound (BENCH_RATE_LIMITER=1 binds it)"}`,
+  );
   mkdirSync("bench", { recursive: true });
   writeFileSync(
     "bench/results.json",
@@ -522,6 +356,7 @@ try {
         connections: CONNECTIONS,
         duration_s: DURATION_S,
         runs: RUNS,
+        rate_limiter_emulation: process.env.BENCH_RATE_LIMITER === "1",
         scenarios: rows,
         timed,
         targets,
@@ -534,6 +369,5 @@ try {
   );
   console.log(`bench: wrote bench/results.json in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 } finally {
-  await mf.dispose();
-  rmSync(tmp, { recursive: true, force: true });
+  await server.dispose();
 }
