@@ -377,6 +377,14 @@ export const scans = sqliteTable(
     index("scans_region_time_idx").on(t.regionCode, t.scannedAt),
     index("scans_client_time_idx").on(t.clientKey, t.scannedAt),
     index("scans_time_idx").on(t.scannedAt),
+    // The forged-code burst rule counts recent invalid scans per client and per region on the
+    // scan path; these hold only invalid scans, so genuine traffic does not slow the count.
+    index("scans_invalid_client_time_idx")
+      .on(t.clientKey, t.scannedAt)
+      .where(sql`verdict = 'invalid'`),
+    index("scans_invalid_region_time_idx")
+      .on(t.regionCode, t.scannedAt)
+      .where(sql`verdict = 'invalid'`),
   ],
 );
 

@@ -257,27 +257,27 @@ export async function storeInvalidScan(
   await groupBatch(d1, [insertScanStatement(scan), ...alerts], waitUntil);
 }
 
-/** Counts of invalid scans within the window from this client and from this region. */
+/**
+ * Counts of invalid scans within the window from this client and from this region, each
+ * counted up to `cap` only: the rule needs to know whether a threshold is reached, and a probe
+ * of thousands of codes must not make every further scan count thousands of rows.
+ */
 export async function recentInvalidScans(
   d1: D1Database,
   clientKey: string,
   regionCode: string | null,
   since: string,
+  cap: number,
   waitUntil?: WaitUntil,
 ) {
+  const count = (column: "client_key" | "region_code", index: string) =>
+    `SELECT count(*) AS n FROM (SELECT 1 FROM scans INDEXED BY ${index}
+       WHERE ${column} = ?1 AND scanned_at >= ?2 AND verdict = 'invalid' LIMIT ?3)`;
   const [byClient, byRegion] = (await groupBatch(
     d1,
     [
-      statement(
-        "SELECT count(*) AS n FROM scans WHERE client_key = ? AND scanned_at >= ? AND verdict = 'invalid'",
-        clientKey,
-        since,
-      ),
-      statement(
-        "SELECT count(*) AS n FROM scans WHERE region_code = ? AND scanned_at >= ? AND verdict = 'invalid'",
-        regionCode,
-        since,
-      ),
+      statement(count("client_key", "scans_invalid_client_time_idx"), clientKey, since, cap),
+      statement(count("region_code", "scans_invalid_region_time_idx"), regionCode, since, cap),
     ],
     waitUntil,
   )) as D1Result<{ n: number }>[];

@@ -166,7 +166,16 @@ async function scanInvalid(
   const since = forgedCodeWindowStart(base.at, settings.forged_code) ?? base.at;
   const counts = await afterRateLimit(
     settings.forged_code.enabled
-      ? recentInvalidScans(c.env.DB, base.clientKey, base.regionCode, since, waitUntilOf(c))
+      ? recentInvalidScans(
+          c.env.DB,
+          base.clientKey,
+          base.regionCode,
+          since,
+          // Counted up to ten times the threshold: enough for the rule and for the alert's
+          // detail to show the scale of a probe ("at least"), bounded work on every scan.
+          settings.forged_code.burst_count * 10,
+          waitUntilOf(c),
+        )
       : Promise.resolve({ client: 0, region: 0 }),
     checkRateLimit,
   );

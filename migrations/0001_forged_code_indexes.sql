@@ -1,0 +1,2 @@
+CREATE INDEX `scans_invalid_client_time_idx` ON `scans` (`client_key`,`scanned_at`) WHERE verdict = 'invalid';--> statement-breakpoint
+CREATE INDEX `scans_invalid_region_time_idx` ON `scans` (`region_code`,`scanned_at`) WHERE verdict = 'invalid';
