@@ -7,7 +7,8 @@ import { createRouter } from "./lib/create-router";
 import { ApiError, type ErrorCode, renderProblem } from "./lib/errors";
 import { allowedMethods } from "./lib/method-not-allowed";
 import { maxBodySize } from "./middleware/body-limit";
-import { corsPolicy } from "./middleware/cors";
+import { configCheck } from "./middleware/config-check";
+import { corsPolicy, type OperationSpec } from "./middleware/cors";
 import { alertsRouter } from "./routes/alerts";
 import { authRouter } from "./routes/auth";
 import { authorizationsRouter } from "./routes/authorizations";
@@ -45,6 +46,12 @@ function toApiError(error: unknown): ApiError {
   return new ApiError("internal_error", "Something went wrong on our side; it has been logged.");
 }
 
+function documentedOperations(app: ReturnType<typeof createRouter>): OperationSpec[] {
+  return app.openAPIRegistry.definitions.flatMap((definition) =>
+    definition.type === "route" ? [definition.route] : [],
+  );
+}
+
 const requestIdOf = (c: Context<AppEnv>) => c.get("requestId") ?? crypto.randomUUID();
 
 export function createApp() {
@@ -52,7 +59,8 @@ export function createApp() {
 
   app.use(requestId());
   app.use(secureHeaders());
-  app.use(corsPolicy());
+  app.use(configCheck());
+  app.use(corsPolicy(() => documentedOperations(app)));
   app.use(maxBodySize());
 
   app.route("/", healthRouter);

@@ -19,6 +19,7 @@ export const errorStatus = {
   internal_error: 500,
   bad_gateway: 502,
   service_unavailable: 503,
+  misconfigured: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof errorStatus;
@@ -40,6 +41,7 @@ const titles: Record<ErrorCode, string> = {
   internal_error: "Internal server error",
   bad_gateway: "Bad gateway",
   service_unavailable: "Service unavailable",
+  misconfigured: "Service misconfigured",
 };
 
 export type FieldError = { path: string; message: string };

@@ -2,28 +2,62 @@ import type { MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
 import type { AppEnv } from "../types";
 
-// Endpoints any web page may call (the mini-program's web-view, other departments' sites):
-// no cookies are used anywhere, so a wildcard origin leaks nothing.
-const PUBLIC_PREFIXES = [
-  "/v1/public/",
-  "/v1/scans",
-  "/v1/reports",
-  "/v1/gi-products",
-  "/.well-known/",
-  "/openapi.json",
+/** One documented operation: method and OpenAPI path template, with its security. */
+export type OperationSpec = { method: string; path: string; security?: unknown[] };
+
+type PublicOperation = { method: string; pattern: RegExp };
+
+// Pages and redirects that are not API operations and need no token.
+const PUBLIC_PAGES: PublicOperation[] = [
+  { method: "GET", pattern: /^\/v\/[^/]+\/?$/ },
+  { method: "GET", pattern: /^\/01\/[^/]+\/10\/[^/]+\/21\/[^/]+\/?$/ },
+  { method: "GET", pattern: /^\/docs\/?$/ },
 ];
 
-export function isPublicPath(path: string): boolean {
-  return PUBLIC_PREFIXES.some((prefix) => path === prefix || path.startsWith(prefix));
+const templatePattern = (path: string) =>
+  new RegExp(
+    `^${path
+      .split(/\{[^}]+\}/)
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+      .join("[^/]+")}/?$`,
+  );
+
+/** The operations callable without a token: those whose OpenAPI `security` is empty. */
+export function publicOperations(operations: readonly OperationSpec[]): PublicOperation[] {
+  return [
+    ...operations
+      .filter((operation) => !operation.security || operation.security.length === 0)
+      .map((operation) => ({
+        method: operation.method.toUpperCase(),
+        pattern: templatePattern(operation.path),
+      })),
+    ...PUBLIC_PAGES,
+  ];
 }
 
-/** CORS: wildcard for public endpoints, CORS_ORIGINS (comma-separated) for the rest. */
-export function corsPolicy(): MiddlewareHandler<AppEnv> {
+/**
+ * CORS by operation. Any web page may call the public operations (the mini-program's web-view,
+ * other departments' sites): no cookies are used anywhere, so a wildcard leaks nothing there.
+ * Operations that need a token answer only the origins in CORS_ORIGINS (comma-separated), so a
+ * token stolen into another site's script cannot be used from that site. A preflight is judged
+ * by the method it asks for (Access-Control-Request-Method).
+ */
+export function corsPolicy(operations: () => readonly OperationSpec[]): MiddlewareHandler<AppEnv> {
+  let publicOps: PublicOperation[] | undefined;
+  const isPublic = (method: string, path: string) => {
+    publicOps ??= publicOperations(operations());
+    const asked = method === "HEAD" ? "GET" : method;
+    return publicOps.some((op) => op.method === asked && op.pattern.test(path));
+  };
   const handler = cors({
     origin: (origin, c) => {
-      if (isPublicPath(c.req.path)) return "*";
+      const method =
+        c.req.method === "OPTIONS"
+          ? (c.req.header("Access-Control-Request-Method") ?? "OPTIONS").trim().toUpperCase()
+          : c.req.method;
+      if (isPublic(method, c.req.path)) return "*";
       const allowed = (c.env.CORS_ORIGINS ?? "").split(",").map((o: string) => o.trim());
-      return allowed.includes(origin) ? origin : null;
+      return origin && allowed.includes(origin) ? origin : null;
     },
     allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
     allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id"],

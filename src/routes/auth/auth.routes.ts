@@ -14,7 +14,7 @@ const TokenPairSchema = z
   })
   .openapi("TokenPair");
 
-const RefreshBody = z.object({ refresh_token: z.string().min(1).max(256) });
+const RefreshBody = z.object({ refresh_token: z.string().min(1).max(256) }).strict();
 
 export const login = createRoute({
   method: "post",
@@ -24,7 +24,7 @@ export const login = createRoute({
   description:
     "Unknown email and wrong password get the same 401 in about the same time. After 5 failed attempts for one account within 15 minutes, that account answers 429 with Retry-After.",
   request: {
-    body: jsonBody(z.object({ email: EmailSchema, password: z.string().min(1).max(256) })),
+    body: jsonBody(z.object({ email: EmailSchema, password: z.string().min(1).max(256) }).strict()),
   },
   responses: { 200: jsonContent(TokenPairSchema, "Signed in"), ...errorResponses },
 });
@@ -57,7 +57,7 @@ export const wechat = createRoute({
   summary: "Sign in a consumer with a WeChat mini-program login code",
   description:
     "Exchanges the code from wx.login() at jscode2session. Only a keyed hash of the openid is stored; session_key is never stored or returned. WeChat errors map to 400 (40029 invalid code), 429 (45011 rate limit), 403 (40226 blocked user), 503 (-1 busy) and 502 (network failure or malformed answer).",
-  request: { body: jsonBody(z.object({ code: z.string().min(1).max(128) })) },
+  request: { body: jsonBody(z.object({ code: z.string().min(1).max(128) }).strict()) },
   responses: { 200: jsonContent(TokenPairSchema, "Signed in as a consumer"), ...errorResponses },
 });
 

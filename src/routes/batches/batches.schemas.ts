@@ -7,7 +7,17 @@ import {
   MAX_EVENT_DATA_DEPTH,
 } from "../../lib/trace-events";
 
-const IsoTimestamp = z.iso.datetime({ offset: true }).openapi({ example: "2026-11-20T04:30:00Z" });
+// The ISO pattern allows any number of fraction digits: bound the length too.
+const IsoTimestamp = z.iso
+  .datetime({ offset: true })
+  .max(40)
+  .openapi({ example: "2026-11-20T04:30:00Z" });
+const MAX_EVENT_DATA_KEYS = 100;
+// propertyNames is JSON Schema 2020-12 (OpenAPI 3.1) but missing from the metadata type.
+const eventDataLimits = {
+  maxProperties: MAX_EVENT_DATA_KEYS,
+  propertyNames: { type: "string", maxLength: 64 },
+} as { maxProperties: number };
 
 export const BatchSchema = z
   .object({
@@ -130,6 +140,10 @@ export const CreateTraceEventSchema = z
     place_name: z.string().trim().min(1).max(200).optional(),
     data: z
       .record(z.string().max(64), z.unknown())
+      .refine((data) => Object.keys(data).length <= MAX_EVENT_DATA_KEYS, {
+        message: `at most ${MAX_EVENT_DATA_KEYS} keys`,
+      })
+      .openapi(eventDataLimits)
       .optional()
       .refine(
         (data) =>

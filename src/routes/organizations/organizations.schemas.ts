@@ -21,6 +21,7 @@ export const UsccSchema = z
   })
   .openapi({
     type: "string",
+    maxLength: 32,
     example: "93330903MA2A1B2C39",
     description:
       "统一社会信用代码, 18 characters, check character verified; normalised to upper case",
