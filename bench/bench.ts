@@ -82,36 +82,45 @@ const median = (xs: number[]) => {
 
 try {
   const timed: Timed[] = [];
-  const time = async (scenario: string, fn: () => Promise<number>) => {
-    const ms: number[] = [];
-    const status: number[] = [];
-    // One untimed warm-up run: the first call of a code path pays for JIT compilation on both
-    // sides of a comparison (the API and the raw baseline) and says nothing about either.
-    await fn();
+  type Step = { scenario: string; fn: () => Promise<number> };
+  // Runs the steps interleaved (a1 b1 a2 b2 …) so that the two sides of a comparison meet the
+  // same machine conditions, after one untimed warm-up call each: the first call of a code path
+  // pays for JIT compilation and says nothing about either side.
+  const time = async (...steps: Step[]) => {
+    for (const step of steps) await step.fn();
+    const rows = steps.map((step) => ({
+      scenario: step.scenario,
+      ms: [] as number[],
+      status: [] as number[],
+    }));
     for (let i = 0; i < RUNS; i++) {
-      const t0 = performance.now();
-      status.push(await fn());
-      ms.push(performance.now() - t0);
+      for (const [k, step] of steps.entries()) {
+        const row = rows[k] as (typeof rows)[number];
+        const t0 = performance.now();
+        row.status.push(await step.fn());
+        row.ms.push(performance.now() - t0);
+      }
     }
-    const row = { scenario, ms, median_ms: median(ms), status };
-    timed.push(row);
-    return row;
+    for (const row of rows) timed.push({ ...row, median_ms: median(row.ms) });
   };
 
   // Issue 10,000 labels in one request (a warm-up and three timed runs, each into a new batch;
   // the first one's labels are the genuine codes scanned below).
   console.log("bench: seeding and timing label issuance…");
   const genuineCodes: string[] = [];
-  await time("issue 10,000 labels (POST /v1/batches/{id}/labels)", async () => {
-    const batch = await releasedBatch();
-    const res = await api(`/v1/batches/${batch}/labels`, {
-      token: producer,
-      body: { count: GENUINE_LABELS },
-    });
-    const body = await json<{ labels: { code: string }[] }>(res, 201);
-    if (genuineCodes.length === 0) genuineCodes.push(...body.labels.map((l) => l.code));
-    return res.status;
-  });
+  const issueStep: Step = {
+    scenario: "issue 10,000 labels (POST /v1/batches/{id}/labels)",
+    fn: async () => {
+      const batch = await releasedBatch();
+      const res = await api(`/v1/batches/${batch}/labels`, {
+        token: producer,
+        body: { count: GENUINE_LABELS },
+      });
+      const body = await json<{ labels: { code: string }[] }>(res, 201);
+      if (genuineCodes.length === 0) genuineCodes.push(...body.labels.map((l) => l.code));
+      return res.status;
+    },
+  };
 
   // Raw baseline: 10,000 rows into the same labels table, one db.batch of multi-row inserts
   // (3 parameters a row, 33 rows a statement under the 100-parameter limit), run inside a tiny
@@ -120,28 +129,35 @@ try {
   const rawBatch = await releasedBatch();
   const rawWorker = await mf.getWorker("raw-insert");
   let rawRun = 0;
-  await time("raw: 10,000-row insert, one D1 batch (tiny worker)", async () => {
-    rawRun += 1;
-    const codes = Array.from({ length: 10_000 }, (_, i) => `RAW${rawRun}-${i}`);
-    const res = await rawWorker.fetch("http://raw/", {
-      method: "POST",
-      body: JSON.stringify({ batchId: rawBatch, codes }),
-    });
-    await res.text();
-    if (res.status !== 200) throw new Error(`raw insert: ${res.status}`);
-    return res.status;
-  });
+  const rawStep: Step = {
+    scenario: "raw: 10,000-row insert, one D1 batch (tiny worker)",
+    fn: async () => {
+      rawRun += 1;
+      const codes = Array.from({ length: 10_000 }, (_, i) => `RAW${rawRun}-${i}`);
+      const res = await rawWorker.fetch("http://raw/", {
+        method: "POST",
+        body: JSON.stringify({ batchId: rawBatch, codes }),
+      });
+      await res.text();
+      if (res.status !== 200) throw new Error(`raw insert: ${res.status}`);
+      return res.status;
+    },
+  };
+  await time(issueStep, rawStep);
 
   const pdfBatch = await releasedBatch();
   await json(
     await api(`/v1/batches/${pdfBatch}/labels`, { token: producer, body: { count: 1000 } }),
     201,
   );
-  await time("PDF of 1,000 labels (GET /v1/batches/{id}/labels.pdf)", async () => {
-    const res = await api(`/v1/batches/${pdfBatch}/labels.pdf`, { token: producer });
-    await res.arrayBuffer();
-    if (res.status !== 200) throw new Error(`pdf: ${res.status}`);
-    return res.status;
+  await time({
+    scenario: "PDF of 1,000 labels (GET /v1/batches/{id}/labels.pdf)",
+    fn: async () => {
+      const res = await api(`/v1/batches/${pdfBatch}/labels.pdf`, { token: producer });
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`pdf: ${res.status}`);
+      return res.status;
+    },
   });
 
   // Codes for the alerting scenario: a few labels that many clients scan (copied codes).
