@@ -253,9 +253,14 @@ export function validateProtectedArea(input: unknown): ProtectedAreaResult {
 // --- prefectures --------------------------------------------------------------------------
 
 type Encoded = { code: string; bbox: number[]; polygons: number[][][] };
+// The box as four fields: destructuring a [w, s, e, n] array for each of ~370 entries on every
+// lookup allocated an iterator per entry, the largest allocation of a scan request.
 type Entry = {
   code: string;
-  bbox: [number, number, number, number];
+  west: number;
+  south: number;
+  east: number;
+  north: number;
   size: number;
   geometry: MultiPolygon;
 };
@@ -283,11 +288,14 @@ function prefectureIndex(): Entry[] {
   if (index === null) {
     index = (prefectures as Encoded[])
       .map(({ code, bbox, polygons }) => {
-        const [w = 0, s = 0, e = 0, n = 0] = bbox;
+        const [west = 0, south = 0, east = 0, north = 0] = bbox;
         return {
           code,
-          bbox: [w, s, e, n] as [number, number, number, number],
-          size: (e - w) * (n - s),
+          west,
+          south,
+          east,
+          north,
+          size: (east - west) * (north - south),
           geometry: {
             type: "MultiPolygon" as const,
             coordinates: polygons.map((p) => p.map(decodeRing)),
@@ -302,10 +310,10 @@ function prefectureIndex(): Entry[] {
 }
 
 function containing(lat: number, lng: number): string | null {
+  const position = [lng, lat];
   for (const entry of prefectureIndex()) {
-    const [w, s, e, n] = entry.bbox;
-    if (lng < w || lng > e || lat < s || lat > n) continue;
-    if (booleanPointInPolygon([lng, lat], entry.geometry)) return entry.code;
+    if (lng < entry.west || lng > entry.east || lat < entry.south || lat > entry.north) continue;
+    if (booleanPointInPolygon(position, entry.geometry)) return entry.code;
   }
   return null;
 }
