@@ -4,9 +4,12 @@
 // Not part of `npm test`. Everything it starts (Miniflare/workerd, temp dirs) is stopped at the end.
 // The local server (build, Miniflare, migrations, seed) is shared with `npm run soak`:
 // bench/local-server.ts.
-import { mkdirSync, writeFileSync } from "node:fs";
-// @ts-expect-error autocannon ships no types
-import autocannon from "autocannon";
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import type { LoadResult, LoadScenario, LoadSpec } from "./load.ts";
 import { PASSWORD, startLocalServer } from "./local-server.ts";
 
 const CONNECTIONS = 32;
@@ -15,6 +18,19 @@ const RUNS = 3;
 const GENUINE_LABELS = 10_000;
 const LOGIN_ACCOUNTS = 256;
 const started = Date.now();
+
+const specDir = mkdtempSync(join(tmpdir(), "gi-bench-load-"));
+/** One autocannon run in its own process (bench/load.ts). */
+async function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  const specPath = join(specDir, "spec.json");
+  writeFileSync(specPath, JSON.stringify(spec));
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ["--import", "tsx", "bench/load.ts", specPath],
+    { encoding: "utf8", maxBuffer: 1 << 20 },
+  );
+  return JSON.parse(stdout.trim().split("\n").at(-1) as string) as LoadResult;
+}
 
 const RAW_WORKER = `export default {
   async fetch(request, env) {
@@ -183,61 +199,34 @@ try {
   });
 
   // ---- load scenarios --------------------------------------------------------------------
+  // Each run is one child process (bench/load.ts), so the generator's event loop shares
+  // nothing with this process, which hosts Miniflare and holds the seeded data.
   let counter = 0;
-  const scanBody = (code: string) => {
-    counter += 1;
-    return JSON.stringify({
-      code,
-      client_id: `bench-client-${counter}`,
-      lat: 29.99 + (counter % 100) / 10_000,
-      lng: 122.2,
-    });
-  };
   const productUrl = `/v1/gi-products/${productId}`;
   const qrCode = genuineCodes[1] as string;
-  type Scenario = { name: string; request: Record<string, unknown> };
-  const post = (path: string, body: () => string) => ({
-    method: "POST",
-    path,
-    headers: { "content-type": "application/json" },
-    setupRequest: (req: Record<string, unknown>) => ({ ...req, body: body() }),
-  });
-  const scenarios: Scenario[] = [
-    { name: "GET /healthz", request: { method: "GET", path: "/healthz" } },
+  const scenarios: { name: string; scenario: LoadScenario }[] = [
+    { name: "GET /healthz", scenario: { kind: "get", path: "/healthz" } },
     {
       name: "GET /v1/gi-products/{id} (one D1 read)",
-      request: { method: "GET", path: productUrl },
+      scenario: { kind: "get", path: productUrl },
     },
     {
       name: "POST /v1/scans genuine (10,000 labels)",
-      request: post("/v1/scans", () =>
-        scanBody(genuineCodes[counter % genuineCodes.length] as string),
-      ),
+      scenario: { kind: "scan", codes: genuineCodes },
     },
-    {
-      name: "POST /v1/scans forged code",
-      request: post("/v1/scans", () =>
-        scanBody(forgedCodes[counter % forgedCodes.length] as string),
-      ),
-    },
+    { name: "POST /v1/scans forged code", scenario: { kind: "scan", codes: forgedCodes } },
     {
       name: "POST /v1/scans alerting (many clients, 4 codes)",
-      request: post("/v1/scans", () => scanBody(alertCodes[counter % alertCodes.length] as string)),
+      scenario: { kind: "scan", codes: alertCodes },
     },
     {
       name: "POST /v1/auth/login",
-      request: post("/v1/auth/login", () => {
-        counter += 1;
-        return JSON.stringify({
-          email: `admin-${counter % LOGIN_ACCOUNTS}@bench.local`,
-          password: PASSWORD,
-        });
-      }),
+      scenario: { kind: "login", accounts: LOGIN_ACCOUNTS, password: PASSWORD },
     },
     {
       name: "GET /v1/labels/{code}/qr.svg",
-      request: {
-        method: "GET",
+      scenario: {
+        kind: "get",
         path: `/v1/labels/${qrCode}/qr.svg`,
         headers: { authorization: `Bearer ${producer}` },
       },
@@ -245,27 +234,21 @@ try {
   ];
 
   const rows: Row[] = [];
-  for (const scenario of scenarios) {
+  for (const { name, scenario } of scenarios) {
     const runs: Row["runs"] = [];
     for (let i = 0; i < RUNS; i++) {
-      const result = await autocannon({
+      const { counter: next, ...run } = await runLoad({
         url: origin,
         connections: CONNECTIONS,
-        duration: DURATION_S,
-        requests: [scenario.request],
+        durationS: DURATION_S,
+        counter,
+        scenario,
       });
-      runs.push({
-        rps: result.requests.average,
-        p50: result.latency.p50,
-        p99: result.latency.p99,
-        errors: result.errors + result.timeouts,
-        non2xx: result.non2xx,
-        s5xx: result["5xx"],
-        statusCodes: result.statusCodeStats,
-      });
+      counter = next;
+      runs.push(run);
     }
     const row: Row = {
-      scenario: scenario.name,
+      scenario: name,
       runs,
       rps: median(runs.map((r) => r.rps)),
       p50: median(runs.map((r) => r.p50)),
@@ -321,6 +304,12 @@ try {
       max: true,
     },
   ].map((t) => ({ ...t, pass: t.max ? t.ratio <= t.limit : t.ratio >= t.limit }));
+  // Not a target of the issue: the genuine scan's tail relative to the tail of the one-read
+  // ceiling in the same run. Stop-the-world garbage collections of the runtime stall every
+  // request in flight in any scenario (see README, "The p99 target"); this ratio shows what
+  // the scan path adds on top of them.
+  const oneReadRow = by("GET /v1/gi-products");
+  const tailVsCeiling = genuine.p99 / genuine.p50 / (oneReadRow.p99 / oneReadRow.p50);
   const failures = rows.filter((r) => r.errors > 0 || r.s5xx > 0);
   const unexpectedNon2xx = rows.filter((r) => r.non2xx > 0);
   targets.push({
@@ -352,6 +341,9 @@ try {
       `${t.pass ? "PASS" : "FAIL"}  ${t.target}: ${t.ratio.toFixed(2)} (limit ${t.limit})`,
     );
   }
+  console.log(
+    `info  genuine p99/p50 over one-read p99/p50: ${tailVsCeiling.toFixed(2)} (one read: ${oneReadRow.p99}/${oneReadRow.p50} = ${(oneReadRow.p99 / oneReadRow.p50).toFixed(2)})`,
+  );
   if (unexpectedNon2xx.length) {
     console.log(`non-2xx in: ${unexpectedNon2xx.map((r) => r.scenario).join("; ")}`);
   }
@@ -379,6 +371,7 @@ try {
         scenarios: rows,
         timed,
         targets,
+        genuine_tail_over_one_read_tail: tailVsCeiling,
         storage,
         total_s: (Date.now() - started) / 1000,
       },
@@ -389,4 +382,5 @@ try {
   console.log(`bench: wrote bench/results.json in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 } finally {
   await server.dispose();
+  rmSync(specDir, { recursive: true, force: true });
 }
