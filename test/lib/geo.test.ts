@@ -87,6 +87,27 @@ describe("prefectureAt", () => {
     );
   });
 
+  it("answers the same after the outlines it decoded were evicted and decoded again", () => {
+    const places: [number, number][] = [
+      [29.9445, 122.3027],
+      [36.05, 120.38],
+      [40.55, 81.28],
+      [22.28, 114.17],
+    ];
+    const before = places.map(([lat, lng]) => prefectureAt(lat, lng));
+    // A grid over the country lands in far more prefectures than the decoded cache keeps.
+    const seen = new Set<string>();
+    for (let lat = 20; lat <= 50; lat += 0.5) {
+      for (let lng = 76; lng <= 132; lng += 0.5) {
+        const code = prefectureAt(lat, lng);
+        if (code) seen.add(code);
+      }
+    }
+    expect(seen.size).toBeGreaterThan(200);
+    expect(places.map(([lat, lng]) => prefectureAt(lat, lng))).toEqual(before);
+    expect(before).toEqual(["330900", "370200", "659002", "810000"]);
+  });
+
   it("exposes the outline it used", () => {
     const outline = prefectureOutline("330900");
     expect(outline?.type).toBe("MultiPolygon");
