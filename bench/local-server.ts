@@ -49,6 +49,11 @@ export type LocalServer = {
   releasedBatch: (options?: { authorizationId?: string; gtin?: string }) => Promise<string>;
   /** Issues `count` labels into a batch as the producer (expects 201). */
   issueLabels: (batchId: string, count: number) => Promise<{ code: string; url: string }[]>;
+  /**
+   * Stops workerd and starts it again with the same options: fresh isolates and heaps, the same
+   * persisted D1 and secrets. Resolves to the new origin (`origin` and `d1` follow it).
+   */
+  restart: () => Promise<string>;
   dispose: () => Promise<void>;
 };
 
@@ -125,41 +130,47 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
 
     const { compatibilityDate, compatibilityFlags, vars } = wranglerConfig();
     // miniflare 5 takes a new option shape; convertV4MiniflareOptions accepts the classic one.
-    mf = new Miniflare(
-      convertV4MiniflareOptions({
-        host: "127.0.0.1",
-        port: 0,
-        resourcePersistencePath: persist,
-        workers: [
-          {
-            name: "gi-trace",
-            modules: true,
-            scriptPath: join(outdir, "index.js"),
-            modulesRoot: outdir,
-            compatibilityDate,
-            compatibilityFlags,
-            d1Databases: { DB: dbId },
-            // Same limit as wrangler.toml.
-            ...(options.rateLimiter === false
-              ? {}
-              : {
-                  ratelimits: {
-                    SCAN_RATE_LIMITER: {
-                      namespace_id: "1001",
-                      simple: { limit: 120, period: 60 },
-                    },
+    const mfOptions = convertV4MiniflareOptions({
+      host: "127.0.0.1",
+      port: 0,
+      resourcePersistencePath: persist,
+      workers: [
+        {
+          name: "gi-trace",
+          modules: true,
+          scriptPath: join(outdir, "index.js"),
+          modulesRoot: outdir,
+          compatibilityDate,
+          compatibilityFlags,
+          d1Databases: { DB: dbId },
+          // Same limit as wrangler.toml.
+          ...(options.rateLimiter === false
+            ? {}
+            : {
+                ratelimits: {
+                  SCAN_RATE_LIMITER: {
+                    namespace_id: "1001",
+                    simple: { limit: 120, period: 60 },
                   },
-                }),
-            bindings: { ...vars, ...(await generateSecrets()) },
-          },
-          ...(options.extraWorkers?.(compatibilityDate) ?? []),
-        ],
-      }),
-    );
+                },
+              }),
+          bindings: { ...vars, ...(await generateSecrets()) },
+        },
+        ...(options.extraWorkers?.(compatibilityDate) ?? []),
+      ],
+    });
+    const runtime = new Miniflare(mfOptions);
+    mf = runtime;
 
-    const base = await mf.ready;
-    const origin = base.origin;
-    const d1 = await mf.getD1Database("DB");
+    let origin = (await runtime.ready).origin;
+    let d1 = await runtime.getD1Database("DB");
+    const restart = async () => {
+      // setOptions stops workerd and starts a new process with the same config.
+      await runtime.setOptions(mfOptions);
+      origin = (await runtime.ready).origin;
+      d1 = await runtime.getD1Database("DB");
+      return origin;
+    };
     await applyMigrations(d1);
 
     // ---- seed: reference rows directly (as the test fixtures do), the rest through the API --
@@ -283,9 +294,14 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       ).labels;
 
     return {
-      mf,
-      origin,
-      d1,
+      mf: runtime,
+      get origin() {
+        return origin;
+      },
+      get d1() {
+        return d1;
+      },
+      restart,
       compatibilityDate,
       seed,
       producer,
