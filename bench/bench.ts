@@ -1,6 +1,8 @@
 // `npm run bench`: builds the worker, serves the bundle with Miniflare directly on 127.0.0.1 (no
 // wrangler dev proxy), seeds its own data, drives each scenario with autocannon (32 connections,
-// a bounded time, three runs), then prints a table, the issue 9 targets and bench/results.json.
+// a bounded time, three runs, each in a child process: bench/load.ts; workerd restarted and
+// warmed up before each scenario), then prints a table, the issue 9 targets and
+// bench/results.json.
 // Not part of `npm test`. Everything it starts (Miniflare/workerd, temp dirs) is stopped at the end.
 // The local server (build, Miniflare, migrations, seed) is shared with `npm run soak`:
 // bench/local-server.ts.
