@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import type { LoadResult, LoadScenario, LoadSpec } from "./load.ts";
+import type { LoadResult, LoadRun, LoadScenario, LoadSpec } from "./load.ts";
 import { PASSWORD, startLocalServer } from "./local-server.ts";
 
 const CONNECTIONS = 32;
@@ -75,27 +75,13 @@ const server = await startLocalServer({
 const { mf, api, json, releasedBatch, producer } = server;
 const { productId } = server.seed;
 
-type Run = {
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  non2xx: number;
-  s5xx: number;
-  statusCodes: unknown;
-};
+/** A scenario: its warm-up, its runs, and the median run's figures (errors summed). */
 type Row = {
   scenario: string;
   /** The unmeasured warm-up after the restart (its errors count in the row's). */
-  warmup: Run;
-  runs: Run[];
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  non2xx: number;
-  s5xx: number;
-};
+  warmup: LoadRun;
+  runs: LoadRun[];
+} & Omit<LoadRun, "statusCodes">;
 type Timed = { scenario: string; ms: number[]; median_ms: number; status: number[] };
 
 const median = (xs: number[]) => {

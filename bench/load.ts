@@ -27,7 +27,8 @@ export type LoadSpec = {
   scenario: LoadScenario;
 };
 
-export type LoadResult = {
+/** The figures of one run. */
+export type LoadRun = {
   rps: number;
   p50: number;
   p99: number;
@@ -35,8 +36,9 @@ export type LoadResult = {
   non2xx: number;
   s5xx: number;
   statusCodes: unknown;
-  counter: number;
 };
+
+export type LoadResult = LoadRun & { counter: number };
 
 function request(spec: LoadSpec, next: () => number) {
   const { scenario } = spec;
