@@ -247,6 +247,9 @@ try {
     const warmup = await load(WARMUP_S);
     const runs: Row["runs"] = [];
     for (let i = 0; i < RUNS; i++) runs.push(await load(DURATION_S));
+    // The warm-up counts here too: an error is an error whenever it happens.
+    const total = (key: "errors" | "non2xx" | "s5xx") =>
+      [warmup, ...runs].reduce((n, r) => n + r[key], 0);
     const row: Row = {
       scenario: name,
       warmup,
@@ -254,10 +257,9 @@ try {
       rps: median(runs.map((r) => r.rps)),
       p50: median(runs.map((r) => r.p50)),
       p99: median(runs.map((r) => r.p99)),
-      // The warm-up counts here too: an error is an error whenever it happens.
-      errors: [warmup, ...runs].reduce((n, r) => n + r.errors, 0),
-      non2xx: [warmup, ...runs].reduce((n, r) => n + r.non2xx, 0),
-      s5xx: [warmup, ...runs].reduce((n, r) => n + r.s5xx, 0),
+      errors: total("errors"),
+      non2xx: total("non2xx"),
+      s5xx: total("s5xx"),
     };
     rows.push(row);
     console.log(
