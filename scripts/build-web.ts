@@ -1,0 +1,19 @@
+// `npm run build`: the browser code, bundled into the static assets (git-ignored output).
+// The verify page is bundled by esbuild from web/verify/ with the shared domain dictionary.
+import { copyFileSync, mkdirSync } from "node:fs";
+import { build } from "esbuild";
+
+mkdirSync("public/assets", { recursive: true });
+await build({
+  entryPoints: ["web/verify/verify.ts"],
+  outfile: "public/assets/verify.js",
+  bundle: true,
+  format: "esm",
+  target: "es2020",
+  minify: true,
+  sourcemap: "linked",
+  legalComments: "none",
+  logLevel: "warning",
+});
+copyFileSync("web/verify/verify.css", "public/assets/verify.css");
+console.log("build: public/assets/verify.js, verify.css");
