@@ -1,7 +1,15 @@
-// Label codes: `<kid><body>`, 21 Crockford base32 characters.
-// kid (1 char) names the HMAC key; body (20 chars) encodes 8 random bytes followed by the first
-// 4 bytes of HMAC-SHA256(key[kid], kid || random). The tag lets a scan reject forged or mistyped
-// codes without touching the database; the kid lets keys rotate while old labels stay valid.
+// Label codes. Every version ever printed keeps verifying; the length tells them apart.
+//
+// Version 2 (issued now), 20 Crockford base32 characters: `<kid><19 characters>`, the 19
+// characters being 95 bits = 64 random bits followed by the first 31 bits of
+// HMAC-SHA256(key[kid], "2" || kid || random). Twenty characters is the most a GS1 Digital Link
+// serial (AI 21) may hold, and every Crockford character is in the AI 21 character set, so the
+// same code serves the short /V/ URL and the Digital Link.
+// Version 1, printed by the first releases, 21 characters: `<kid>` and 20 characters encoding 8
+// random bytes followed by the first 4 bytes of HMAC-SHA256(key[kid], kid || random).
+//
+// The tag lets a scan reject forged or mistyped codes without touching the database; the kid
+// lets keys rotate while old labels stay valid.
 import { base32crockford } from "@scure/base";
 
 /** kid → base64 secret, as held in the LABEL_HMAC_KEYS secret (a JSON object). */
@@ -11,12 +19,17 @@ export type LabelCodeVerification =
   | { ok: true; code: string; kid: string }
   | { ok: false; reason: "malformed" | "unknown_key" | "bad_tag" };
 
-export const LABEL_CODE_LENGTH = 21;
+/** Length of the codes issued now (version 2). */
+export const LABEL_CODE_LENGTH = 20;
+/** Length of version 1 codes, which are no longer issued and keep verifying. */
+export const LEGACY_LABEL_CODE_LENGTH = 21;
 const RANDOM_BYTES = 8;
-const TAG_BYTES = 4;
+const V1_TAG_BYTES = 4;
+const V2_TAG_BITS = 31n;
+const V2_BODY_CHARS = 19;
 const MIN_SECRET_BYTES = 16;
 const CROCKFORD_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-const CANONICAL_CODE = /^[0-9A-HJKMNP-TV-Z]{21}$/;
+const CANONICAL_CODE = /^[0-9A-HJKMNP-TV-Z]{20,21}$/;
 // crypto.getRandomValues refuses more than 65,536 bytes per call.
 const MAX_RANDOM_BYTES_PER_CALL = 65_536;
 
@@ -87,13 +100,44 @@ function hmacKey(kid: string, secret: string): Promise<CryptoKey> {
   return key;
 }
 
-async function tagOf(key: CryptoKey, kid: string, random: Uint8Array): Promise<Uint8Array> {
-  const kidBytes = encoder.encode(kid);
-  const message = new Uint8Array(kidBytes.length + random.length);
-  message.set(kidBytes);
-  message.set(random, kidBytes.length);
-  const mac = await crypto.subtle.sign("HMAC", key, message);
-  return new Uint8Array(mac, 0, TAG_BYTES);
+async function macOf(key: CryptoKey, prefix: string, random: Uint8Array): Promise<Uint8Array> {
+  const prefixBytes = encoder.encode(prefix);
+  const message = new Uint8Array(prefixBytes.length + random.length);
+  message.set(prefixBytes);
+  message.set(random, prefixBytes.length);
+  return new Uint8Array(await crypto.subtle.sign("HMAC", key, message));
+}
+
+const bigIntOf = (bytes: Uint8Array) =>
+  bytes.reduce((value, byte) => (value << 8n) | BigInt(byte), 0n);
+
+/** The 31-bit version 2 tag of `random` under `kid`. */
+async function v2Tag(key: CryptoKey, kid: string, random: Uint8Array): Promise<bigint> {
+  const mac = await macOf(key, `2${kid}`, random);
+  return bigIntOf(mac.subarray(0, 4)) >> (32n - V2_TAG_BITS);
+}
+
+function encodeV2Body(random: Uint8Array, tag: bigint): string {
+  let value = (bigIntOf(random) << V2_TAG_BITS) | tag;
+  let body = "";
+  for (let i = 0; i < V2_BODY_CHARS; i++) {
+    body = CROCKFORD_ALPHABET.charAt(Number(value & 31n)) + body;
+    value >>= 5n;
+  }
+  return body;
+}
+
+function decodeV2Body(body: string): { random: Uint8Array; tag: bigint } {
+  let value = 0n;
+  for (const char of body) value = (value << 5n) | BigInt(CROCKFORD_ALPHABET.indexOf(char));
+  const tag = value & ((1n << V2_TAG_BITS) - 1n);
+  let randomValue = value >> V2_TAG_BITS;
+  const random = new Uint8Array(RANDOM_BYTES);
+  for (let i = RANDOM_BYTES - 1; i >= 0; i--) {
+    random[i] = Number(randomValue & 255n);
+    randomValue >>= 8n;
+  }
+  return { random, tag };
 }
 
 function randomChunks(count: number): Uint8Array[] {
@@ -129,12 +173,9 @@ export async function issueLabelCodes(
   // 64 random bits make a repeat within one call practically impossible; the loop only guarantees it.
   while (codes.size < count) {
     const randoms = randomChunks(count - codes.size);
-    const tags = await Promise.all(randoms.map((random) => tagOf(key, currentKid, random)));
+    const tags = await Promise.all(randoms.map((random) => v2Tag(key, currentKid, random)));
     randoms.forEach((random, i) => {
-      const payload = new Uint8Array(RANDOM_BYTES + TAG_BYTES);
-      payload.set(random);
-      payload.set(tags[i] as Uint8Array, RANDOM_BYTES);
-      codes.add(currentKid + base32crockford.encode(payload));
+      codes.add(currentKid + encodeV2Body(random, tags[i] as bigint));
     });
   }
   return [...codes];
@@ -154,10 +195,14 @@ export function normalizeLabelCode(input: string): string | null {
   return CANONICAL_CODE.test(code) ? code : null;
 }
 
-/** The printed form, e.g. `1ABCD-EFGH-JKMN-PQRS-TVWX`: kid and 4 characters, then groups of 4. */
+/**
+ * The printed form: groups of 4 (`1ABC-DEFG-HJKM-NPQR-STVW`); a version 1 code keeps its first
+ * group of 5 (`1ABCD-EFGH-JKMN-PQRS-TVWX`).
+ */
 export function groupLabelCode(code: string): string {
-  const groups = [code.slice(0, 5)];
-  for (let i = 5; i < code.length; i += 4) groups.push(code.slice(i, i + 4));
+  const first = code.length === LEGACY_LABEL_CODE_LENGTH ? 5 : 4;
+  const groups = [code.slice(0, first)];
+  for (let i = first; i < code.length; i += 4) groups.push(code.slice(i, i + 4));
   return groups.join("-");
 }
 
@@ -178,18 +223,31 @@ export async function verifyLabelCode(
   const kid = code.charAt(0);
   const secret = Object.hasOwn(keys, kid) ? keys[kid] : undefined;
   if (secret === undefined) return { ok: false, reason: "unknown_key" };
+  const key = await hmacKey(kid, secret);
+  const tagged =
+    code.length === LABEL_CODE_LENGTH ? await hasV2Tag(key, code) : await hasV1Tag(key, code);
+  if (tagged === null) return { ok: false, reason: "malformed" };
+  return tagged ? { ok: true, code, kid } : { ok: false, reason: "bad_tag" };
+}
+
+async function hasV2Tag(key: CryptoKey, code: string): Promise<boolean> {
+  const kid = code.charAt(0);
+  const { random, tag } = decodeV2Body(code.slice(1));
+  // XOR then one comparison: the time taken does not depend on where the tags differ.
+  return ((await v2Tag(key, kid, random)) ^ tag) === 0n;
+}
+
+/** Null when the code is not canonical version 1 base32. */
+async function hasV1Tag(key: CryptoKey, code: string): Promise<boolean | null> {
   let payload: Uint8Array;
   try {
     // Strict decoding: a last character with non-zero padding bits is not canonical.
     payload = base32crockford.decode(code.slice(1));
   } catch {
-    return { ok: false, reason: "malformed" };
+    return null;
   }
-  if (payload.length !== RANDOM_BYTES + TAG_BYTES) return { ok: false, reason: "malformed" };
+  if (payload.length !== RANDOM_BYTES + V1_TAG_BYTES) return null;
   const random = payload.subarray(0, RANDOM_BYTES);
-  const expected = await tagOf(await hmacKey(kid, secret), kid, random);
-  if (!equalInConstantTime(expected, payload.subarray(RANDOM_BYTES))) {
-    return { ok: false, reason: "bad_tag" };
-  }
-  return { ok: true, code, kid };
+  const mac = await macOf(key, code.charAt(0), random);
+  return equalInConstantTime(mac.subarray(0, V1_TAG_BYTES), payload.subarray(RANDOM_BYTES));
 }

@@ -12,11 +12,10 @@ export const MAX_SCAN_INPUT_LENGTH = 2048;
 const MAX_UNWRAP_DEPTH = 4;
 const UNRECOGNIZED: ScanInput = { kind: "unrecognized" };
 
-function bareHost(publicHost: string): string {
-  return publicHost
-    .trim()
-    .replace(/^[a-z][a-z0-9+.-]*:\/\//i, "")
-    .replace(/\/+$/, "");
+/** `https://<host>` for a bare host; an origin with its own scheme (a local server's) as given. */
+function originOf(hostOrOrigin: string): string {
+  const trimmed = hostOrOrigin.trim().replace(/\/+$/, "");
+  return /^https?:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`;
 }
 
 /**
@@ -24,8 +23,8 @@ function bareHost(publicHost: string): string {
  * which makes the symbol about a third smaller than byte mode. Scheme and host are
  * case-insensitive; the server matches the path case-insensitively.
  */
-export function shortLabelUrl(publicHost: string, code: string): string {
-  return `HTTPS://${bareHost(publicHost).toUpperCase()}/V/${code.toUpperCase()}`;
+export function shortLabelUrl(hostOrOrigin: string, code: string): string {
+  return `${originOf(hostOrOrigin).toUpperCase()}/V/${code.toUpperCase()}`;
 }
 
 /** GS1 Digital Link 1.2 percent-encoding of an AI value: everything but RFC 3986 unreserved. */
@@ -38,14 +37,14 @@ function encodeAiValue(value: string): string {
 
 /** `https://<host>/01/<gtin14>/10/<lot>/21/<code>`: GS1 Digital Link URI with the label code as serial (AI 21). */
 export function digitalLinkUrl(
-  publicHost: string,
+  hostOrOrigin: string,
   gtin14: string,
   lot: string,
   code: string,
 ): string {
   const gtin = parseGtin(gtin14);
   if (!gtin.ok) throw new Error(`digitalLinkUrl: ${gtin.reason}`);
-  return `https://${bareHost(publicHost)}/01/${gtin.gtin14}/10/${encodeAiValue(lot)}/21/${encodeAiValue(code)}`;
+  return `${originOf(hostOrOrigin)}/01/${gtin.gtin14}/10/${encodeAiValue(lot)}/21/${encodeAiValue(code)}`;
 }
 
 function decodeComponent(value: string): string | null {

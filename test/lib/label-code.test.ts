@@ -6,6 +6,7 @@ import {
   issueLabelCodes,
   LABEL_CODE_LENGTH,
   type LabelKeys,
+  LEGACY_LABEL_CODE_LENGTH,
   normalizeLabelCode,
   parseLabelKeys,
   verifyLabelCode,
@@ -18,6 +19,21 @@ function randomSecret(bytes = 32): string {
 }
 
 const keys: LabelKeys = { "1": randomSecret(), "2": randomSecret() };
+
+/**
+ * A version 1 code as the first releases printed them, built here independently of the
+ * library: kid + base32(8 random bytes + first 4 bytes of HMAC-SHA256(key, kid || random)).
+ */
+async function legacyCode(secret: string, kid: string): Promise<string> {
+  const raw = Uint8Array.from(atob(secret), (c) => c.charCodeAt(0));
+  const key = await crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, [
+    "sign",
+  ]);
+  const random = crypto.getRandomValues(new Uint8Array(8));
+  const message = new Uint8Array([kid.charCodeAt(0), ...random]);
+  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, message));
+  return kid + base32crockford.encode(new Uint8Array([...random, ...mac.subarray(0, 4)]));
+}
 
 describe("parseLabelKeys", () => {
   it("accepts single Crockford kids with secrets of at least 16 bytes", () => {
@@ -44,7 +60,7 @@ describe("parseLabelKeys", () => {
 });
 
 describe("issueLabelCodes and verifyLabelCode", () => {
-  it("issues 10,000 distinct 21-character codes that all verify", async () => {
+  it("issues 10,000 distinct 20-character codes that all verify", async () => {
     const started = performance.now();
     const codes = await issueLabelCodes(keys, "1", 10_000);
     const elapsed = performance.now() - started;
@@ -52,7 +68,7 @@ describe("issueLabelCodes and verifyLabelCode", () => {
     expect(codes).toHaveLength(10_000);
     expect(new Set(codes).size).toBe(10_000);
     for (const code of codes) {
-      expect(code).toMatch(/^1[0-9A-HJKMNP-TV-Z]{20}$/);
+      expect(code).toMatch(/^1[0-9A-HJKMNP-TV-Z]{19}$/);
       expect(code).toHaveLength(LABEL_CODE_LENGTH);
     }
     const results = await Promise.all(codes.map((code) => verifyLabelCode(code, keys)));
@@ -99,7 +115,44 @@ describe("issueLabelCodes and verifyLabelCode", () => {
         if (!result.ok) reasons.add(result.reason);
       }
     }
-    expect(reasons).toEqual(new Set(["unknown_key", "bad_tag", "malformed"]));
+    // Every 19-character body decodes (95 bits exactly), so a typo is a bad tag, never malformed.
+    expect(reasons).toEqual(new Set(["unknown_key", "bad_tag"]));
+  });
+
+  it("spreads the random part over the code: no character is constant across codes", async () => {
+    const codes = await issueLabelCodes(keys, "1", 2000);
+    for (let position = 1; position < LABEL_CODE_LENGTH; position++) {
+      const seen = new Set(codes.map((code) => code.charAt(position)));
+      expect(seen.size, `position ${position}`).toBeGreaterThan(16);
+    }
+  });
+
+  it("keeps verifying version 1 codes printed by the first releases", async () => {
+    const secret = keys["1"] as string;
+    for (let i = 0; i < 20; i++) {
+      const old = await legacyCode(secret, "1");
+      expect(old).toHaveLength(LEGACY_LABEL_CODE_LENGTH);
+      expect(await verifyLabelCode(old, keys)).toEqual({ ok: true, code: old, kid: "1" });
+      expect(await verifyLabelCode(old.toLowerCase(), keys)).toMatchObject({ ok: true });
+    }
+    const old = await legacyCode(secret, "1");
+    for (let position = 1; position < LEGACY_LABEL_CODE_LENGTH - 1; position++) {
+      const replacement = old.charAt(position) === "A" ? "B" : "A";
+      const mutated = old.slice(0, position) + replacement + old.slice(position + 1);
+      expect((await verifyLabelCode(mutated, keys)).ok, mutated).toBe(false);
+    }
+    expect(await verifyLabelCode(await legacyCode(randomSecret(), "1"), keys)).toEqual({
+      ok: false,
+      reason: "bad_tag",
+    });
+  });
+
+  it("does not accept a version 1 tag in a version 2 code or the other way round", async () => {
+    const [fresh] = await issueLabelCodes(keys, "1", 1);
+    const old = await legacyCode(keys["1"] as string, "1");
+    // The same random part under the other version's layout fails its tag.
+    expect(await verifyLabelCode(`${old.slice(0, 20)}`, keys)).toMatchObject({ ok: false });
+    expect(await verifyLabelCode(`${fresh}0`, keys)).toMatchObject({ ok: false });
   });
 
   it("keeps codes of an older key valid after a new key becomes current", async () => {
@@ -123,6 +176,8 @@ describe("issueLabelCodes and verifyLabelCode", () => {
     expect(await verifyLabelCode(code ?? "", keys)).toEqual({ ok: false, reason: "bad_tag" });
     const random = `1${base32crockford.encode(crypto.getRandomValues(new Uint8Array(12)))}`;
     expect(await verifyLabelCode(random, keys)).toEqual({ ok: false, reason: "bad_tag" });
+    const random20 = random.slice(0, LABEL_CODE_LENGTH);
+    expect(await verifyLabelCode(random20, keys)).toEqual({ ok: false, reason: "bad_tag" });
   });
 
   it("answers malformed for wrong lengths, illegal characters and non-canonical padding", async () => {
@@ -131,16 +186,17 @@ describe("issueLabelCodes and verifyLabelCode", () => {
     for (const input of [
       "",
       "1",
-      code.slice(0, 20),
-      `${code}0`,
-      `${code.slice(0, 20)}U`,
+      code.slice(0, 19),
+      `${code}00`,
+      `${code.slice(0, 19)}U`,
       "x".repeat(500),
     ]) {
       expect(await verifyLabelCode(input, keys), input).toEqual({ ok: false, reason: "malformed" });
     }
-    // The last character carries 1 data bit and 4 padding bits that must be zero.
-    const last = ALPHABET.indexOf(code.charAt(20));
-    const padded = code.slice(0, 20) + ALPHABET.charAt(last ^ 0b00001);
+    // The last character of a version 1 code carries 1 data bit and 4 padding bits that must be zero.
+    const old = await legacyCode(keys["1"] as string, "1");
+    const last = ALPHABET.indexOf(old.charAt(20));
+    const padded = old.slice(0, 20) + ALPHABET.charAt(last ^ 0b00001);
     expect(await verifyLabelCode(padded, keys)).toEqual({ ok: false, reason: "malformed" });
   });
 });
@@ -155,9 +211,10 @@ describe("normalizeLabelCode", () => {
   });
 
   it("returns null for illegal characters and wrong lengths", () => {
+    expect(normalizeLabelCode("1abc-defg-h0jk-mnpq-rst1")).toBe("1ABCDEFGH0JKMNPQRST1");
     for (const input of [
       "",
-      "1ABCDEFGH0JKMNPQRST1",
+      "1ABCDEFGH0JKMNPQRST",
       "1ABCDEFGH0JKMNPQRST1ZZ",
       "1ABCDEFGH0JKMNPQRST1U",
       "1ABCDEFGH0JKMNPQRST1*",
@@ -171,7 +228,10 @@ describe("normalizeLabelCode", () => {
     const [code] = await issueLabelCodes(keys, "2", 1);
     if (code === undefined) throw new Error("no code issued");
     const printed = groupLabelCode(code);
-    expect(printed).toMatch(/^[0-9A-Z]{5}(-[0-9A-Z]{4}){4}$/);
+    expect(printed).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){4}$/);
+    const old = await legacyCode(keys["1"] as string, "1");
+    expect(groupLabelCode(old)).toMatch(/^[0-9A-Z]{5}(-[0-9A-Z]{4}){4}$/);
+    expect(normalizeLabelCode(groupLabelCode(old))).toBe(old);
     expect(normalizeLabelCode(printed)).toBe(code);
     expect(await verifyLabelCode(printed.toLowerCase(), keys)).toEqual({
       ok: true,
@@ -185,8 +245,8 @@ describe("normalizeLabelCode", () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...codes),
-        fc.array(fc.boolean(), { minLength: 21, maxLength: 21 }),
-        fc.array(fc.boolean(), { minLength: 21, maxLength: 21 }),
+        fc.array(fc.boolean(), { minLength: 20, maxLength: 20 }),
+        fc.array(fc.boolean(), { minLength: 20, maxLength: 20 }),
         (code, lower, hyphen) => {
           const typed = [...code]
             .map((c, i) => `${hyphen[i] ? "-" : ""}${lower[i] ? c.toLowerCase() : c}`)

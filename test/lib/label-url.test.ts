@@ -133,7 +133,7 @@ describe("parseScanInput", () => {
       "hello",
       "https://",
       "https://gi.example.cn/",
-      `https://gi.example.cn/v/${CODE}X`,
+      `https://gi.example.cn/v/${CODE}XY`,
       `https://gi.example.cn/v/`,
       "https%3A%2F%2F%E0%A4%A",
       "pages/verify/index?q=",

@@ -18,7 +18,7 @@ import { ApiError } from "../../lib/errors";
 import { pointInArea } from "../../lib/geo";
 import { parseGtin } from "../../lib/gtin";
 import { newId } from "../../lib/ids";
-import { labelUrl } from "../../lib/label-links";
+import { labelOrigin, labelUrl } from "../../lib/label-links";
 import { buildLabelSheetPdf } from "../../lib/label-sheet-pdf";
 import { afterCursor, toPage } from "../../lib/pagination";
 import type { AppEnv } from "../../types";
@@ -289,10 +289,10 @@ export const issueLabels: RouteHandler<typeof routes.issueLabels, AppEnv> = asyn
 
 type LabelRow = typeof labels.$inferSelect;
 
-function toLabelDto(c: { env: AppEnv["Bindings"] }, batch: BatchRow, row: LabelRow) {
+function toLabelDto(origin: string, batch: BatchRow, row: LabelRow) {
   return {
     code: row.code,
-    url: labelUrl(c.env, batch, row.code),
+    url: labelUrl(origin, batch, row.code),
     batch_id: row.batchId,
     status: row.status,
     void_reason: row.voidReason,
@@ -318,7 +318,9 @@ export const listLabels: RouteHandler<typeof routes.listLabels, AppEnv> = async 
       .orderBy(asc(labels.createdAt), asc(labels.code));
     const lines = [
       "code,url",
-      ...rows.map((r) => `${r.code},${csvField(labelUrl(c.env, batch, r.code))}`),
+      ...rows.map(
+        (r) => `${r.code},${csvField(labelUrl(labelOrigin(c.env, c.req.url), batch, r.code))}`,
+      ),
     ];
     c.header("Content-Disposition", `attachment; filename="labels-${batch.lotCode}.csv"`);
     return c.body(`${lines.join("\r\n")}\r\n`, 200, { "Content-Type": "text/csv; charset=utf-8" });
@@ -336,7 +338,7 @@ export const listLabels: RouteHandler<typeof routes.listLabels, AppEnv> = async 
       rows,
       query.limit,
       (r) => ({ k: r.createdAt, id: r.code }),
-      (r) => toLabelDto(c, batch, r),
+      (r) => toLabelDto(labelOrigin(c.env, c.req.url), batch, r),
     ),
     200,
   );
@@ -368,7 +370,10 @@ export const labelsPdf: RouteHandler<typeof routes.labelsPdf, AppEnv> = async (c
   const pdf = await buildLabelSheetPdf({
     productName: product[0]?.nameEn ?? product[0]?.nameZh ?? "",
     lotCode: batch.lotCode,
-    labels: rows.map((r) => ({ code: r.code, url: labelUrl(c.env, batch, r.code) })),
+    labels: rows.map((r) => ({
+      code: r.code,
+      url: labelUrl(labelOrigin(c.env, c.req.url), batch, r.code),
+    })),
   });
   c.header("Content-Disposition", `attachment; filename="labels-${batch.lotCode}.pdf"`);
   return c.body(pdf as unknown as ArrayBuffer, 200, { "Content-Type": "application/pdf" });

@@ -11,7 +11,7 @@ import { chinaDate } from "../../lib/authorization-status";
 import { chunk } from "../../lib/chunk";
 import { ApiError } from "../../lib/errors";
 import { issueLabelCodes } from "../../lib/label-code";
-import { labelKeys, labelUrl } from "../../lib/label-links";
+import { labelKeys, labelOrigin, labelUrl } from "../../lib/label-links";
 import type { AppEnv } from "../../types";
 
 // Codes go in as one JSON array parameter per statement (json_each), so 10,000 labels take a
@@ -79,5 +79,8 @@ export async function issueLabels(c: Context<AppEnv>, target: IssueTarget, count
     }
     throw error;
   }
-  return codes.map((code) => ({ code, url: labelUrl(c.env, target, code) }));
+  return codes.map((code) => ({
+    code,
+    url: labelUrl(labelOrigin(c.env, c.req.url), target, code),
+  }));
 }

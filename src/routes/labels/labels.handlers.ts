@@ -8,7 +8,7 @@ import { auditStatementWhen } from "../../lib/audit";
 import { chunk } from "../../lib/chunk";
 import { ApiError } from "../../lib/errors";
 import { normalizeLabelCode } from "../../lib/label-code";
-import { labelUrl } from "../../lib/label-links";
+import { labelOrigin, labelUrl } from "../../lib/label-links";
 import { labelQrPng, labelQrSvg } from "../../lib/qr";
 import type { AppEnv } from "../../types";
 import type * as routes from "./labels.routes";
@@ -53,7 +53,7 @@ export const get: RouteHandler<typeof routes.get, AppEnv> = async (c) => {
   return c.json(
     {
       code: label.code,
-      url: labelUrl(c.env, batch, label.code),
+      url: labelUrl(labelOrigin(c.env, c.req.url), batch, label.code),
       batch_id: label.batchId,
       status: label.status,
       void_reason: label.voidReason,
@@ -77,7 +77,7 @@ export const get: RouteHandler<typeof routes.get, AppEnv> = async (c) => {
 
 export const qrSvg: RouteHandler<typeof routes.qrSvg, AppEnv> = async (c) => {
   const { label, batch } = await readableLabel(c, c.req.valid("param").code);
-  const svg = await labelQrSvg(labelUrl(c.env, batch, label.code));
+  const svg = await labelQrSvg(labelUrl(labelOrigin(c.env, c.req.url), batch, label.code));
   return c.body(svg, 200, {
     "Content-Type": "image/svg+xml",
     "Cache-Control": "private, max-age=86400",
@@ -86,7 +86,10 @@ export const qrSvg: RouteHandler<typeof routes.qrSvg, AppEnv> = async (c) => {
 
 export const qrPng: RouteHandler<typeof routes.qrPng, AppEnv> = async (c) => {
   const { label, batch } = await readableLabel(c, c.req.valid("param").code);
-  const png = await labelQrPng(labelUrl(c.env, batch, label.code), c.req.valid("query").scale);
+  const png = await labelQrPng(
+    labelUrl(labelOrigin(c.env, c.req.url), batch, label.code),
+    c.req.valid("query").scale,
+  );
   return c.body(png as unknown as ArrayBuffer, 200, {
     "Content-Type": "image/png",
     "Cache-Control": "private, max-age=86400",

@@ -1,7 +1,7 @@
 // Worker routes for the pages: /v/<CODE> serves the verify page (an asset), and the GS1
 // Digital Link form /01/{gtin}/10/{lot}/21/{serial} redirects to it.
 import { eq } from "drizzle-orm";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { getDb } from "../../db/client";
 import { labels } from "../../db/schema";
 import { ApiError } from "../../lib/errors";
@@ -23,16 +23,23 @@ function onlyGet(method: string): void {
   }
 }
 
+/** The verify page; the page's script reads the code from the path and posts the scan. */
+async function verifyPage(c: Context<AppEnv>): Promise<Response> {
+  onlyGet(c.req.method);
+  const asset = await c.env.ASSETS.fetch(new URL("/v/index.html", c.req.url));
+  const headers = new Headers(asset.headers);
+  headers.set("Content-Security-Policy", PAGE_CSP);
+  headers.set("Cache-Control", "no-store");
+  headers.set("Content-Type", "text/html; charset=utf-8");
+  return new Response(asset.body, { status: asset.ok ? 200 : asset.status, headers });
+}
+
+// Labels print `HTTPS://HOST/V/CODE` (upper case for the QR alphanumeric mode) and phones open
+// that text verbatim: browsers lower-case scheme and host but keep the path, so both `/V/` and
+// `/v/` are routed (the code itself is matched case-insensitively by the scan).
 export const pagesRouter = new Hono<AppEnv>()
-  .all("/v/:code", async (c) => {
-    onlyGet(c.req.method);
-    const asset = await c.env.ASSETS.fetch(new URL("/v/index.html", c.req.url));
-    const headers = new Headers(asset.headers);
-    headers.set("Content-Security-Policy", PAGE_CSP);
-    headers.set("Cache-Control", "no-store");
-    headers.set("Content-Type", "text/html; charset=utf-8");
-    return new Response(asset.body, { status: asset.ok ? 200 : asset.status, headers });
-  })
+  .all("/v/:code", verifyPage)
+  .all("/V/:code", verifyPage)
   .all("/01/:gtin/10/:lot/21/:serial", async (c) => {
     onlyGet(c.req.method);
     const parsed = parseGtin(c.req.param("gtin"));

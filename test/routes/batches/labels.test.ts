@@ -9,7 +9,7 @@ import {
   createUser,
   issue,
 } from "../../helpers/fixtures";
-import { call, callJson, expectProblem } from "../../helpers/http";
+import { BASE, call, callJson, expectProblem } from "../../helpers/http";
 
 describe("POST /v1/batches/{id}/labels", () => {
   it("issues verifiable codes with upper-case short URLs", async () => {
@@ -20,7 +20,8 @@ describe("POST /v1/batches/{id}/labels", () => {
     expect(new Set(labels.map((l) => l.code)).size).toBe(25);
     const keys = parseLabelKeys(env.LABEL_HMAC_KEYS);
     for (const label of labels) {
-      expect(label.url).toBe(`HTTPS://${env.PUBLIC_HOST.toUpperCase()}/V/${label.code}`);
+      // Outside production the server prints the origin it is served on (here the test's).
+      expect(label.url).toBe(`${BASE.toUpperCase()}/V/${label.code}`);
       expect(label.url).toBe(label.url.toUpperCase());
       expect((await verifyLabelCode(label.code, keys)).ok).toBe(true);
     }
@@ -34,9 +35,7 @@ describe("POST /v1/batches/{id}/labels", () => {
     const setup = await createProducerSetup();
     const batch = await createBatch(setup, { gtin: "4006381333931", lot_code: "L-DL-1" });
     const [label] = await issue(setup, batch, 1);
-    expect(label?.url).toBe(
-      `https://${env.PUBLIC_HOST}/01/04006381333931/10/L-DL-1/21/${label?.code}`,
-    );
+    expect(label?.url).toBe(`${BASE}/01/04006381333931/10/L-DL-1/21/${label?.code}`);
   });
 
   it("inserts 10,000 labels in one request", async () => {
