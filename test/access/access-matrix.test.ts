@@ -69,6 +69,7 @@ const EXPECTED: Record<string, Allowed> = {
   "POST /v1/labels/void": STAFF,
   "POST /v1/scans": ANYONE,
   "GET /v1/scans": ROLES,
+  "POST /v1/scans/{id}/location": ANYONE,
   "POST /v1/reports": ANYONE,
   "GET /v1/risk-settings": ["admin"],
   "PUT /v1/risk-settings": ["admin"],
@@ -79,7 +80,9 @@ const EXPECTED: Record<string, Allowed> = {
 };
 
 /** Public operations whose 401 answers a bad credential in the body, not a missing token. */
-const BODY_CREDENTIAL = new Set(["POST /v1/auth/refresh"]);
+// The credential is in the body (a refresh token, a scan's location token): a made-up one is
+// refused whoever calls, so these cannot show a role being let through.
+const BODY_CREDENTIAL = new Set(["POST /v1/auth/refresh", "POST /v1/scans/{id}/location"]);
 
 type Fixture = {
   home: ProducerSetup;

@@ -26,7 +26,11 @@ export type ScanAnswer = {
   verdict: string;
   reasons: string[];
   message: string;
+  scan_id?: string;
+  scanned_at?: string;
+  location_token?: string;
   scan_count?: number;
+  first_scan?: { at: string; region_code: string | null; region_name: string | null };
 };
 
 /** POST /v1/scans as a consumer's phone would. */

@@ -6430,6 +6430,159 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/scans/{id}/location": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add the device's approximate location to a scan, after its verdict (the scanning client)
+         * @description With the consumer's consent, after the verdict: the location (rounded to about 1 km like every stored location) is added to the same scan and the location rules run again; the answer is the scan's result with them. Accepted only with the scan's location_token (403 otherwise), within minutes of the scan (409 location_window_closed after), once per scan (409 conflict).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ScanLocationRequest"];
+                };
+            };
+            responses: {
+                /** @description The scan's result with its location */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ScanResult"];
+                    };
+                };
+                /** @description Invalid input: validation_failed or malformed_json */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller's role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No such object, or not visible to the caller */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflict with the current state, or an idempotency key reused with another body */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unsupported content type */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A domain rule refused the request */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unexpected failure on our side */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description An upstream service (e.g. WeChat) answered badly */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A dependency (database, upstream) is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/risk-settings": {
         parameters: {
             query?: never;
@@ -7915,6 +8068,13 @@ export interface components {
             verdict: "genuine" | "warning" | "suspicious" | "counterfeit" | "recalled" | "invalid";
             reasons: string[];
             message: string;
+            /** @description Id of the stored scan */
+            scan_id?: string;
+            scanned_at?: string;
+            /** @description Lets this client add its location to this scan (POST /v1/scans/{id}/location) until location_token_expires_at */
+            location_token?: string;
+            location_token_expires_at?: string;
+            /** @description Scans of the code, this one included (the N of the message's notice) */
             scan_count?: number;
             first_scan?: {
                 at: string;
@@ -7993,6 +8153,13 @@ export interface components {
             lng: number | null;
             location_source: string;
             user_agent_class: string | null;
+        };
+        ScanLocationRequest: {
+            lat: number;
+            lng: number;
+            accuracy_m?: number;
+            /** @description location_token of the scan's answer */
+            token: string;
         };
         RiskSettings: {
             general: {

@@ -5,7 +5,7 @@ export type MessageLanguage = "zh" | "en";
 
 /** What the consumer is told about earlier scans of the code. */
 export interface FirstScanNotice {
-  /** Scans of the code before this one. */
+  /** Scans of the code, this one included: the number the consumer also sees on the card. */
   count: number;
   /** ISO timestamp of the first of them. */
   firstAt: string | null;
@@ -50,19 +50,19 @@ function repeatNoticeZh(count: number, firstAt: string | null, region: string | 
 }
 
 function repeatNoticeEn(count: number, firstAt: string | null, region: string | null): string {
-  const times = count === 1 ? "once" : `${count} times`;
+  const times = `${count} times`;
   let first = "";
   if (firstAt !== null && region !== null)
     first = `, first at ${firstAt} (Beijing time) in ${region}`;
   else if (firstAt !== null) first = `, first at ${firstAt} (Beijing time)`;
   else if (region !== null) first = `, first in ${region}`;
-  return `This code has been scanned ${times} before${first}. Beware of counterfeits.`;
+  return `This code has been scanned ${times}${first}. Beware of counterfeits.`;
 }
 
 /**
  * The consumer's message for a verdict, followed by the repeated-scan notice when the code was
- * scanned before ("该码已被查询 N 次，首次查询时间 …（北京时间），地点 …，谨防假冒。"). An invalid
- * code gets no notice: it has no history to tell.
+ * scanned before ("该码已被查询 N 次，首次查询时间 …（北京时间），地点 …，谨防假冒。", N counting
+ * this scan too). An invalid code gets no notice: it has no history to tell.
  */
 export function verdictMessage(
   verdict: Verdict,
@@ -71,7 +71,7 @@ export function verdictMessage(
 ): string {
   const text = verdictText[lang][verdict];
   const count = Math.trunc(firstScan.count);
-  if (verdict === "invalid" || !(count > 0)) return text;
+  if (verdict === "invalid" || !(count > 1)) return text;
   const firstAt = firstScan.firstAt === null ? null : formatBeijingTime(firstScan.firstAt);
   const region = firstScan.firstRegionName?.trim() || null;
   return lang === "zh"

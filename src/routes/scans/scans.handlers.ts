@@ -4,7 +4,6 @@ import type { Context } from "hono";
 import { getDb } from "../../db/client";
 import { organizations, scans } from "../../db/schema";
 import { regionCondition } from "../../lib/access";
-import { effectiveAuthorizationStatus } from "../../lib/authorization-status";
 import { waitUntilOf } from "../../lib/background";
 import { clientKeyOf, MAX_USEFUL_ACCURACY_M, userAgentClass } from "../../lib/client-context";
 import { ApiError } from "../../lib/errors";
@@ -14,7 +13,6 @@ import { verifyLabelCode } from "../../lib/label-code";
 import { labelKeys } from "../../lib/label-links";
 import { parseScanInput } from "../../lib/label-url";
 import { afterCursor, toPage } from "../../lib/pagination";
-import { regionName } from "../../lib/regions";
 import {
   batchAnomaly,
   copiedCodeRules,
@@ -26,10 +24,10 @@ import {
   type RuleHit,
   verdictMessage,
 } from "../../lib/risk";
-import { cbvBusinessStep } from "../../lib/trace-events";
 import { optionalClaims } from "../../middleware/auth";
 import type { AppEnv } from "../../types";
 import { loadRiskSettings } from "../risk-settings/risk-settings-store";
+import { labelScanAnswer } from "./scan-answer";
 import {
   type AlertRaise,
   alertUpsertStatements,
@@ -72,7 +70,7 @@ function locate(
   return { lat: null, lng: null, source: "none", regionCode: null };
 }
 
-const languageOf = (c: Context<AppEnv>) =>
+export const languageOf = (c: Context<AppEnv>) =>
   /^\s*en\b/i.test(c.req.header("Accept-Language") ?? "") ? "en" : "zh";
 
 type RateLimitCheck = () => Promise<void>;
@@ -111,7 +109,7 @@ async function afterRateLimit<T>(read: Promise<T>, checkRateLimit: RateLimitChec
   return read;
 }
 
-function labelContextOf(row: LabelContextRow): LabelContext {
+export function labelContextOf(row: LabelContextRow): LabelContext {
   const { label, batch, authorization, product } = row;
   return {
     labelStatus: label.status,
@@ -134,7 +132,11 @@ function labelContextOf(row: LabelContextRow): LabelContext {
 }
 
 /** The alert subject of a hit and the ids that let regulators and producers find it. */
-function raiseFor(hit: RuleHit, row: LabelContextRow, scanRegion: string | null): AlertRaise {
+export function raiseFor(
+  hit: RuleHit,
+  row: LabelContextRow,
+  scanRegion: string | null,
+): AlertRaise {
   const subjectId =
     hit.subject === "batch"
       ? row.batch.id
@@ -154,7 +156,7 @@ function raiseFor(hit: RuleHit, row: LabelContextRow, scanRegion: string | null)
   };
 }
 
-const cooldownStart = (at: string, settings: RiskSettings) =>
+export const cooldownStart = (at: string, settings: RiskSettings) =>
   new Date(Date.parse(at) - settings.general.alert_cooldown_minutes * 60_000).toISOString();
 
 async function scanInvalid(
@@ -339,72 +341,16 @@ export const scan: RouteHandler<typeof routes.scan, AppEnv> = async (c) => {
     waitUntilOf(c),
   );
 
-  const firstRegion = counters.first_scan_region;
-  const { product, batch, organization, authorization } = row;
   return c.json(
-    {
-      verdict: evaluation.verdict,
-      reasons: evaluation.reasons,
-      message: verdictMessage(evaluation.verdict, languageOf(c), {
-        count: counters.scan_count - 1,
-        firstAt: counters.scan_count > 1 ? counters.first_scan_at : null,
-        firstRegionName: firstRegion ? regionName(firstRegion) : null,
-      }),
-      scan_count: counters.scan_count,
-      first_scan: {
-        at: counters.first_scan_at,
-        region_code: firstRegion,
-        region_name: firstRegion ? regionName(firstRegion) : null,
-      },
-      product: {
-        id: product.id,
-        name_zh: product.nameZh,
-        name_en: product.nameEn,
-        category: product.category,
-        protection_type: product.protectionType,
-        registration_no: product.registrationNo,
-        holder_name: product.holderName,
-        protected_region_codes: product.protectedRegionCodes,
-        quality_standard: product.qualityStandard,
-        eu_china_agreement: product.euChinaAgreement,
-        status: product.status,
-      },
-      batch: {
-        id: batch.id,
-        lot_code: batch.lotCode,
-        gtin: batch.gtin,
-        produced_at: batch.producedAt,
-        quantity: batch.quantity,
-        unit: batch.unit,
-        status: batch.status,
-      },
-      producer: {
-        name: organization.name,
-        uscc: organization.uscc,
-        kind: organization.kind,
-        region_code: organization.regionCode,
-        region_name: regionName(organization.regionCode),
-      },
-      authorization: {
-        number: authorization.number,
-        status: effectiveAuthorizationStatus(
-          authorization.status,
-          authorization.validFrom,
-          authorization.validUntil,
-        ),
-        valid_from: authorization.validFrom,
-        valid_until: authorization.validUntil,
-      },
-      trace: row.trace.map((event) => ({
-        type: event.type,
-        cbv_business_step: cbvBusinessStep[event.type],
-        occurred_at: event.occurredAt,
-        place_name: event.placeName,
-        lat: event.lat,
-        lng: event.lng,
-        data: event.data ?? null,
-      })),
-    },
+    await labelScanAnswer(
+      c.env.CLIENT_ID_PEPPER,
+      base.id,
+      base.at,
+      row,
+      evaluation,
+      counters,
+      languageOf(c),
+    ),
     200,
   );
 };

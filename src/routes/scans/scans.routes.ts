@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { verdicts } from "../../db/schema";
 import { errorResponses, jsonBody, jsonContent } from "../../lib/openapi";
 import { ListQuerySchema, pageOf } from "../../lib/pagination";
+import { IdParam } from "../../lib/route-params";
 import { authenticated } from "../../middleware/auth";
 import { ScanSchema } from "./scans.schemas";
 
@@ -46,7 +47,16 @@ export const ScanResultSchema = z
     verdict: z.enum(verdicts),
     reasons: z.array(z.string()),
     message: z.string(),
-    scan_count: z.number().int().optional(),
+    scan_id: z.string().optional().openapi({ description: "Id of the stored scan" }),
+    scanned_at: z.string().optional(),
+    location_token: z.string().optional().openapi({
+      description:
+        "Lets this client add its location to this scan (POST /v1/scans/{id}/location) until location_token_expires_at",
+    }),
+    location_token_expires_at: z.string().optional(),
+    scan_count: z.number().int().optional().openapi({
+      description: "Scans of the code, this one included (the N of the message's notice)",
+    }),
     first_scan: FirstScanSchema.nullable().optional(),
     product: z
       .object({
@@ -153,6 +163,35 @@ export const list = createRoute({
         "text/csv": { schema: z.string() },
       },
     },
+    ...errorResponses,
+  },
+});
+
+export const ScanLocationRequestSchema = z
+  .object({
+    lat: z.number().min(-90).max(90),
+    lng: z.number().min(-180).max(180),
+    accuracy_m: z.number().min(0).max(1_000_000).optional(),
+    token: z
+      .string()
+      .min(1)
+      .max(128)
+      .openapi({ description: "location_token of the scan's answer" }),
+  })
+  .strict()
+  .openapi("ScanLocationRequest");
+
+export const addLocation = createRoute({
+  method: "post",
+  path: "/v1/scans/{id}/location",
+  tags: ["scans"],
+  summary:
+    "Add the device's approximate location to a scan, after its verdict (the scanning client)",
+  description:
+    "With the consumer's consent, after the verdict: the location (rounded to about 1 km like every stored location) is added to the same scan and the location rules run again; the answer is the scan's result with them. Accepted only with the scan's location_token (403 otherwise), within minutes of the scan (409 location_window_closed after), once per scan (409 conflict).",
+  request: { params: IdParam, body: jsonBody(ScanLocationRequestSchema) },
+  responses: {
+    200: jsonContent(ScanResultSchema, "The scan's result with its location"),
     ...errorResponses,
   },
 });

@@ -3,7 +3,7 @@ import { verdictMessage } from "../../../src/lib/risk/messages";
 import { formatBeijingTime } from "../../../src/lib/risk/time";
 import { verdicts } from "../../../src/lib/risk/types";
 
-const never = { count: 0, firstAt: null, firstRegionName: null };
+const never = { count: 1, firstAt: null, firstRegionName: null };
 
 describe("verdictMessage", () => {
   it("tells a first scan of a genuine label just that", () => {
@@ -27,15 +27,15 @@ describe("verdictMessage", () => {
     );
     expect(verdictMessage("genuine", "en", firstScan)).toBe(
       "Genuine: this code is a registered geographical-indication product label. " +
-        "This code has been scanned 3 times before, first at 2026-11-21 00:05 (Beijing time) " +
+        "This code has been scanned 3 times, first at 2026-11-21 00:05 (Beijing time) " +
         "in 舟山市. Beware of counterfeits.",
     );
   });
 
   it("leaves out what is not known of the first scan", () => {
     expect(
-      verdictMessage("suspicious", "zh", { count: 1, firstAt: null, firstRegionName: "舟山市" }),
-    ).toMatch(/该码已被查询 1 次，首次查询地点 舟山市，谨防假冒。$/);
+      verdictMessage("suspicious", "zh", { count: 2, firstAt: null, firstRegionName: "舟山市" }),
+    ).toMatch(/该码已被查询 2 次，首次查询地点 舟山市，谨防假冒。$/);
     expect(
       verdictMessage("warning", "zh", {
         count: 2,
@@ -44,8 +44,8 @@ describe("verdictMessage", () => {
       }),
     ).toMatch(/该码已被查询 2 次，首次查询时间 2026-11-23 10:00（北京时间），谨防假冒。$/);
     expect(
-      verdictMessage("genuine", "en", { count: 1, firstAt: null, firstRegionName: null }),
-    ).toMatch(/This code has been scanned once before\. Beware of counterfeits\.$/);
+      verdictMessage("genuine", "en", { count: 2, firstAt: null, firstRegionName: null }),
+    ).toMatch(/This code has been scanned 2 times\. Beware of counterfeits\.$/);
   });
 
   it("has a distinct message for every verdict in both languages", () => {

@@ -1,0 +1,96 @@
+// What a consumer is told about a scan of a real label: the verdict and everything about the
+// item, in the shape of ScanResult. One builder for the scan and for the location added after it.
+import { effectiveAuthorizationStatus } from "../../lib/authorization-status";
+import { regionName } from "../../lib/regions";
+import { type Evaluation, verdictMessage } from "../../lib/risk";
+import { issueLocationToken } from "../../lib/scan-location-token";
+import { cbvBusinessStep } from "../../lib/trace-events";
+import type { LabelContextRow } from "./scan-store";
+
+export type LabelCounters = {
+  scan_count: number;
+  first_scan_at: string;
+  first_scan_region: string | null;
+};
+
+export async function labelScanAnswer(
+  pepper: string,
+  scanId: string,
+  scannedAt: string,
+  row: LabelContextRow,
+  evaluation: Pick<Evaluation, "verdict" | "reasons">,
+  counters: LabelCounters,
+  lang: "zh" | "en",
+) {
+  const firstRegion = counters.first_scan_region;
+  const firstRegionName = firstRegion ? regionName(firstRegion) : null;
+  const { product, batch, organization, authorization } = row;
+  const location = await issueLocationToken(pepper, scanId, scannedAt);
+  return {
+    verdict: evaluation.verdict,
+    reasons: evaluation.reasons,
+    message: verdictMessage(evaluation.verdict, lang, {
+      count: counters.scan_count,
+      firstAt: counters.first_scan_at,
+      firstRegionName,
+    }),
+    scan_id: scanId,
+    scanned_at: scannedAt,
+    location_token: location.token,
+    location_token_expires_at: location.expiresAt,
+    scan_count: counters.scan_count,
+    first_scan: {
+      at: counters.first_scan_at,
+      region_code: firstRegion,
+      region_name: firstRegionName,
+    },
+    product: {
+      id: product.id,
+      name_zh: product.nameZh,
+      name_en: product.nameEn,
+      category: product.category,
+      protection_type: product.protectionType,
+      registration_no: product.registrationNo,
+      holder_name: product.holderName,
+      protected_region_codes: product.protectedRegionCodes,
+      quality_standard: product.qualityStandard,
+      eu_china_agreement: product.euChinaAgreement,
+      status: product.status,
+    },
+    batch: {
+      id: batch.id,
+      lot_code: batch.lotCode,
+      gtin: batch.gtin,
+      produced_at: batch.producedAt,
+      quantity: batch.quantity,
+      unit: batch.unit,
+      status: batch.status,
+    },
+    producer: {
+      name: organization.name,
+      uscc: organization.uscc,
+      kind: organization.kind,
+      region_code: organization.regionCode,
+      region_name: regionName(organization.regionCode),
+    },
+    authorization: {
+      number: authorization.number,
+      status: effectiveAuthorizationStatus(
+        authorization.status,
+        authorization.validFrom,
+        authorization.validUntil,
+      ),
+      valid_from: authorization.validFrom,
+      valid_until: authorization.validUntil,
+    },
+    trace: row.trace.map((event) => ({
+      type: event.type,
+      cbv_business_step: cbvBusinessStep[event.type],
+      occurred_at: event.occurredAt,
+      place_name: event.placeName,
+      lat: event.lat,
+      lng: event.lng,
+      data: event.data ?? null,
+    })),
+  };
+}
