@@ -48,7 +48,7 @@ function range(from: number, to: number): string {
 
 /** The characters of GB 2312 rows `rows` (0xA1-based bytes), decoded through GB 18030. */
 function gb2312Rows(firstRow: number, lastRow: number): string {
-  const decoder = new TextDecoder("gb18030", { fatal: false });
+  const decoder = new TextDecoder("gb18030");
   let out = "";
   for (let row = firstRow; row <= lastRow; row++) {
     for (let cell = 0xa1; cell <= 0xfe; cell++) {
