@@ -329,9 +329,12 @@ export const listLabels: RouteHandler<typeof routes.listLabels, AppEnv> = async 
     .select()
     .from(labels)
     .where(
-      and(eq(labels.batchId, batch.id), afterCursor(query.cursor, labels.createdAt, labels.code)),
+      and(
+        eq(labels.batchId, batch.id),
+        afterCursor(query.cursor, labels.createdAt, labels.code, "asc"),
+      ),
     )
-    .orderBy(desc(labels.createdAt), desc(labels.code))
+    .orderBy(asc(labels.createdAt), asc(labels.code))
     .limit(query.limit + 1);
   return c.json(
     toPage(

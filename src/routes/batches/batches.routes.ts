@@ -138,6 +138,8 @@ export const listLabels = createRoute({
   path: "/v1/batches/{id}/labels",
   tags: ["labels"],
   summary: "Labels of a batch as JSON pages or one CSV of code and url",
+  description:
+    "In the batch's label order, the order labels were issued in (issue time, then code), the same in JSON and CSV: the nth label here is position n of `labels.pdf?from=`.",
   ...authenticated("producer", "regulator", "admin"),
   request: {
     params: IdParam,
