@@ -256,5 +256,6 @@ describe("access matrix", () => {
         expect(response.status, `${key} as ${role}`).toBeLessThan(500);
       }
     }
-  });
+    // Every operation for every allowed role, label PDFs (font parsing, QR encoding) among them.
+  }, 60_000);
 });
