@@ -159,11 +159,12 @@ try {
     await api(`/v1/batches/${pdfBatch}/labels`, { token: producer, body: { count: 1000 } }),
     201,
   );
+  let pdfBytes = 0;
   await time({
     scenario: "PDF of 1,000 labels (GET /v1/batches/{id}/labels.pdf)",
     fn: async () => {
       const res = await api(`/v1/batches/${pdfBatch}/labels.pdf`, { token: producer });
-      await res.arrayBuffer();
+      pdfBytes = (await res.arrayBuffer()).byteLength;
       if (res.status !== 200) throw new Error(`pdf: ${res.status}`);
       return res.status;
     },
@@ -359,6 +360,7 @@ try {
     database_file_bytes: pageStats?.bytes ?? null,
   };
   console.log(`storage: ${JSON.stringify(storage)}`);
+  console.log(`pdf: ${(pdfBytes / 1024).toFixed(0)} KiB for 1,000 labels (default template)`);
   console.log(
     `rate limiter: ${process.env.BENCH_RATE_LIMITER === "1" ? "Miniflare's Durable Object emulation" : "not bound (BENCH_RATE_LIMITER=1 binds it)"}`,
   );
@@ -377,6 +379,7 @@ try {
         targets,
         genuine_tail_over_one_read_tail: tailVsCeiling,
         storage,
+        pdf_bytes_per_1000_labels: pdfBytes,
         total_s: (Date.now() - started) / 1000,
       },
       null,

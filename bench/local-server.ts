@@ -5,10 +5,24 @@
 // D1, and logs the producer in through the API. dispose() stops Miniflare/workerd and removes
 // the temp dir; startLocalServer cleans up after itself when it fails.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { convertV4MiniflareOptions, Miniflare, type V4WorkerOptions } from "miniflare";
+import { join, resolve, sep } from "node:path";
+import {
+  convertV4MiniflareOptions,
+  Miniflare,
+  type Request as MiniflareRequest,
+  Response as MiniflareResponse,
+  type V4WorkerOptions,
+} from "miniflare";
 import { generateSecrets } from "../scripts/secrets.ts";
 import { newId } from "../src/lib/ids.ts";
 import { hashPassword } from "../src/lib/password.ts";
@@ -88,6 +102,19 @@ function wranglerConfig() {
   return { compatibilityDate, compatibilityFlags, vars };
 }
 
+/**
+ * The ASSETS binding (label fonts, verify page) served from public/ by a function: a binding
+ * only, so no asset router sits in front of the API routes the bench measures.
+ */
+function serveAsset(request: MiniflareRequest): MiniflareResponse {
+  const root = resolve("public");
+  const path = resolve(root, `.${decodeURIComponent(new URL(request.url).pathname)}`);
+  if (!path.startsWith(root + sep) || !existsSync(path) || !statSync(path).isFile()) {
+    return new MiniflareResponse("not found", { status: 404 });
+  }
+  return new MiniflareResponse(readFileSync(path));
+}
+
 async function applyMigrations(d1: D1) {
   for (const file of readdirSync("migrations")
     .filter((f) => f.endsWith(".sql"))
@@ -143,6 +170,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
           compatibilityDate,
           compatibilityFlags,
           d1Databases: { DB: dbId },
+          serviceBindings: { ASSETS: serveAsset },
           // Same limit as wrangler.toml.
           ...(options.rateLimiter === false
             ? {}

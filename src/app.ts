@@ -15,6 +15,7 @@ import { authorizationsRouter } from "./routes/authorizations";
 import { batchesRouter } from "./routes/batches";
 import { giProductsRouter } from "./routes/gi-products";
 import { healthRouter } from "./routes/health";
+import { labelTemplatesRouter } from "./routes/label-templates";
 import { labelsRouter } from "./routes/labels";
 import { organizationsRouter } from "./routes/organizations";
 import { pagesRouter } from "./routes/pages";
@@ -71,6 +72,7 @@ export function createApp() {
   app.route("/", authorizationsRouter);
   app.route("/", batchesRouter);
   app.route("/", labelsRouter);
+  app.route("/", labelTemplatesRouter);
   app.route("/", scansRouter);
   app.route("/", riskSettingsRouter);
   app.route("/", alertsRouter);

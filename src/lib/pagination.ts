@@ -43,17 +43,20 @@ function decode(text: string): Cursor {
 }
 
 /**
- * Keyset pagination, newest first, over (sortColumn, idColumn): stable under inserts and
- * cheap at any depth. Returns the WHERE condition for the page after `cursor`.
+ * Keyset pagination over (sortColumn, idColumn), newest first unless `order` is "asc": stable
+ * under inserts and cheap at any depth. Returns the WHERE condition for the page after `cursor`.
  */
 export function afterCursor(
   cursor: string | undefined,
   sortColumn: SQLiteColumn,
   idColumn: SQLiteColumn,
+  order: "asc" | "desc" = "desc",
 ): SQL | undefined {
   if (!cursor) return undefined;
   const { k, id } = decode(cursor);
-  return sql`(${sortColumn}, ${idColumn}) < (${k}, ${id})`;
+  return order === "asc"
+    ? sql`(${sortColumn}, ${idColumn}) > (${k}, ${id})`
+    : sql`(${sortColumn}, ${idColumn}) < (${k}, ${id})`;
 }
 
 /** Query `limit + 1` rows; this trims the extra one and makes the next cursor from the last. */

@@ -63,6 +63,7 @@ const EXPECTED: Record<string, Allowed> = {
   "POST /v1/batches/{id}/labels": ["producer"],
   "GET /v1/batches/{id}/labels": STAFF,
   "GET /v1/batches/{id}/labels.pdf": ["producer", "admin"],
+  "GET /v1/label-templates": ["producer", "admin"],
   "GET /v1/labels/{code}": STAFF,
   "GET /v1/labels/{code}/qr.svg": STAFF,
   "GET /v1/labels/{code}/qr.png": STAFF,
@@ -258,5 +259,6 @@ describe("access matrix", () => {
         expect(response.status, `${key} as ${role}`).toBeLessThan(500);
       }
     }
-  });
+    // Every operation for every allowed role, label PDFs (font parsing, QR encoding) among them.
+  }, 60_000);
 });

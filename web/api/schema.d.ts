@@ -5104,7 +5104,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Labels of a batch as JSON pages or one CSV of code and url */
+        /**
+         * Labels of a batch as JSON pages or one CSV of code and url
+         * @description In the batch's label order, the order labels were issued in (issue time, then code), the same in JSON and CSV: the nth label here is position n of `labels.pdf?from=`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -5400,10 +5403,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Printable A4 sheet of the batch's labels (producer) */
+        /**
+         * Printable labels of a batch on a label template, all or a range (producer)
+         * @description Positions count every label of the batch in its label order (issue time, then code: the order of `GET /v1/batches/{id}/labels` and its CSV), so a range can be reprinted after a printer jam; voided labels in the range are skipped, and each label prints its position. Default template a4-4x7-52.5x42.4. 400 for an unknown template, a range outside the batch or a batch without labels; 422 unprintable_text when a name holds a character the label font lacks.
+         */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description A label template id (GET /v1/label-templates) */
+                    template?: "a4-4x7-52.5x42.4" | "a4-3x8-70x37" | "a4-4x10-52.5x29.7" | "roll-40x30" | "roll-50x30" | "roll-60x40";
+                    /** @description 1-based position of the first label in the batch's label order */
+                    from?: number;
+                    /** @description How many positions to print (default: the rest, at most 2000) */
+                    count?: number;
+                };
                 header?: never;
                 path: {
                     id: string;
@@ -6123,6 +6136,26 @@ export interface paths {
                 };
             };
         };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/label-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Label stock the PDF prints on: A4 sticker sheets and thermal rolls
+         * @description Pass an `id` as `template` to `GET /v1/batches/{id}/labels.pdf`. The default template is `a4-4x7-52.5x42.4`.
+         */
+        get: operations["listLabelTemplates"];
         put?: never;
         post?: never;
         delete?: never;
@@ -8062,6 +8095,25 @@ export interface components {
                 lng: number | null;
             }[];
         };
+        LabelTemplate: {
+            /** @example a4-3x8-70x37 */
+            id: string;
+            /** @example A4 不干胶 3×8（70×37 mm，24 枚） */
+            name: string;
+            /** @enum {string} */
+            kind: "sheet" | "roll";
+            page_mm: {
+                width: number;
+                height: number;
+            };
+            label_mm: {
+                width: number;
+                height: number;
+            };
+            per_page: number;
+            /** @description QR module size for the longest URL a label carries (a GS1 Digital Link with a 20-character lot and serial); shorter URLs get larger modules */
+            qr_module_mm: number;
+        };
         /** @description For an unknown or forged code only verdict (invalid), reasons and message: the same answer for both. */
         ScanResult: {
             /** @enum {string} */
@@ -8436,4 +8488,135 @@ export interface components {
     pathItems: never;
 }
 export type $defs = Record<string, never>;
-export type operations = Record<string, never>;
+export interface operations {
+    listLabelTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every template */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["LabelTemplate"][];
+                    };
+                };
+            };
+            /** @description Invalid input: validation_failed or malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state, or an idempotency key reused with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A domain rule refused the request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An upstream service (e.g. WeChat) answered badly */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database, upstream) is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+}

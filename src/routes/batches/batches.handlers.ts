@@ -17,17 +17,19 @@ import { effectiveAuthorizationStatus } from "../../lib/authorization-status";
 import { ApiError } from "../../lib/errors";
 import { pointInArea } from "../../lib/geo";
 import { parseGtin } from "../../lib/gtin";
+import { wordFor } from "../../lib/i18n/domain-words";
 import { newId } from "../../lib/ids";
+import { loadLabelFonts } from "../../lib/label-fonts";
 import { labelOrigin, labelUrl } from "../../lib/label-links";
 import { buildLabelSheetPdf } from "../../lib/label-sheet-pdf";
+import { type LabelGeometry, labelGeometry } from "../../lib/label-templates";
 import { afterCursor, toPage } from "../../lib/pagination";
 import type { AppEnv } from "../../types";
 import { readableBatch } from "./batch-access";
 import type * as routes from "./batches.routes";
+import { MAX_PDF_LABELS } from "./batches.routes";
 import { type BatchRow, toBatchDto, toTraceEventDto } from "./batches.schemas";
 import { issueLabels as issueLabelCodes } from "./issue-labels";
-
-const MAX_PDF_LABELS = 2000;
 
 const invalidField = (path: string, message: string) =>
   new ApiError("validation_failed", message, { errors: [{ path, message }] });
@@ -329,9 +331,12 @@ export const listLabels: RouteHandler<typeof routes.listLabels, AppEnv> = async 
     .select()
     .from(labels)
     .where(
-      and(eq(labels.batchId, batch.id), afterCursor(query.cursor, labels.createdAt, labels.code)),
+      and(
+        eq(labels.batchId, batch.id),
+        afterCursor(query.cursor, labels.createdAt, labels.code, "asc"),
+      ),
     )
-    .orderBy(desc(labels.createdAt), desc(labels.code))
+    .orderBy(asc(labels.createdAt), asc(labels.code))
     .limit(query.limit + 1);
   return c.json(
     toPage(
@@ -345,36 +350,90 @@ export const listLabels: RouteHandler<typeof routes.listLabels, AppEnv> = async 
 };
 
 export const labelsPdf: RouteHandler<typeof routes.labelsPdf, AppEnv> = async (c) => {
+  const query = c.req.valid("query");
+  const geometry = labelGeometry(query.template) as LabelGeometry;
   const batch = await readableBatch(c, c.req.valid("param").id);
+  const total = batch.labelCount;
+  if (total === 0)
+    throw new ApiError(
+      "validation_failed",
+      "The batch has no labels to print; issue labels first (POST /v1/batches/{id}/labels).",
+      { errors: [{ path: "path.id", message: "the batch has 0 labels" }] },
+    );
+  const range = printRange(query.from, query.count, total);
   const db = getDb(c.env.DB);
-  const [rows, product] = await Promise.all([
+  const [rows, names, fonts] = await Promise.all([
     db
-      .select({ code: labels.code })
+      .select({ code: labels.code, status: labels.status })
       .from(labels)
-      .where(and(eq(labels.batchId, batch.id), eq(labels.status, "active")))
+      .where(eq(labels.batchId, batch.id))
       .orderBy(asc(labels.createdAt), asc(labels.code))
-      .limit(MAX_PDF_LABELS + 1),
+      .limit(range.count)
+      .offset(range.from - 1),
     db
-      .select({ nameZh: giProducts.nameZh, nameEn: giProducts.nameEn })
+      .select({
+        nameZh: giProducts.nameZh,
+        nameEn: giProducts.nameEn,
+        protectionType: giProducts.protectionType,
+        producer: organizations.name,
+      })
       .from(authorizations)
       .innerJoin(giProducts, eq(giProducts.id, authorizations.giProductId))
+      .innerJoin(organizations, eq(organizations.id, authorizations.organizationId))
       .where(eq(authorizations.id, batch.authorizationId)),
+    loadLabelFonts(c.env.ASSETS, c.req.url),
   ]);
-  if (rows.length === 0)
-    throw new ApiError("unprocessable", "The batch has no active labels to print.");
-  if (rows.length > MAX_PDF_LABELS)
+  const origin = labelOrigin(c.env, c.req.url);
+  const printable = rows.flatMap((row, i) =>
+    row.status === "active"
+      ? [{ code: row.code, url: labelUrl(origin, batch, row.code), position: range.from + i }]
+      : [],
+  );
+  const last = range.from + rows.length - 1;
+  if (printable.length === 0)
     throw new ApiError(
-      "unprocessable",
-      `A sheet holds at most ${MAX_PDF_LABELS} labels; download the CSV for larger batches.`,
+      "validation_failed",
+      `Every label in positions ${range.from}-${last} is voided; nothing to print.`,
+      { errors: [{ path: "query.from", message: "no active label in the range" }] },
     );
+  const product = names[0];
   const pdf = await buildLabelSheetPdf({
-    productName: product[0]?.nameEn ?? product[0]?.nameZh ?? "",
-    lotCode: batch.lotCode,
-    labels: rows.map((r) => ({
-      code: r.code,
-      url: labelUrl(labelOrigin(c.env, c.req.url), batch, r.code),
-    })),
+    geometry,
+    fonts,
+    text: {
+      productNameZh: product?.nameZh ?? "",
+      productNameEn: product?.nameEn ?? null,
+      producer: product?.producer ?? "",
+      protectionType: product ? wordFor("protectionType", product.protectionType, "zh") : "",
+      lotCode: batch.lotCode,
+    },
+    labels: printable,
+    title: `${product?.nameZh ?? ""} ${batch.lotCode} #${range.from}-${last}`.trim(),
   });
-  c.header("Content-Disposition", `attachment; filename="labels-${batch.lotCode}.pdf"`);
+  c.header(
+    "Content-Disposition",
+    `attachment; filename="labels-${batch.lotCode}-${geometry.template.id}-${range.from}-${last}.pdf"`,
+  );
   return c.body(pdf as unknown as ArrayBuffer, 200, { "Content-Type": "application/pdf" });
 };
+
+/** The positions to print, within 1..total and at most MAX_PDF_LABELS, or 400 saying what fits. */
+function printRange(from: number, count: number | undefined, total: number) {
+  if (from > total)
+    throw invalidField(
+      "query.from",
+      `from must be between 1 and ${total}: the batch has ${total} labels.`,
+    );
+  const rest = total - from + 1;
+  if (count === undefined && rest > MAX_PDF_LABELS)
+    throw invalidField(
+      "query.count",
+      `positions ${from}-${total} are ${rest} labels; one PDF holds at most ${MAX_PDF_LABELS}: pass count (1..${MAX_PDF_LABELS}) and print the batch in ranges.`,
+    );
+  if (count !== undefined && count > rest)
+    throw invalidField(
+      "query.count",
+      `count must be between 1 and ${Math.min(rest, MAX_PDF_LABELS)}: the batch has ${total} labels and the range starts at ${from}.`,
+    );
+  return { from, count: count ?? rest };
+}
