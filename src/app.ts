@@ -19,6 +19,7 @@ import { labelsRouter } from "./routes/labels";
 import { organizationsRouter } from "./routes/organizations";
 import { pagesRouter } from "./routes/pages";
 import { reportsRouter } from "./routes/reports";
+import { resolverRouter } from "./routes/resolver";
 import { riskSettingsRouter } from "./routes/risk-settings";
 import { scansRouter } from "./routes/scans";
 import { statsRouter } from "./routes/stats";
@@ -77,6 +78,7 @@ export function createApp() {
   app.route("/", reportsRouter);
   app.route("/", statsRouter);
   app.route("/", pagesRouter);
+  app.route("/", resolverRouter);
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

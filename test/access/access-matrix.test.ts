@@ -27,6 +27,7 @@ const EXPECTED: Record<string, Allowed> = {
   "GET /healthz": ANYONE,
   "GET /readyz": ANYONE,
   "GET /.well-known/jwks.json": ANYONE,
+  "GET /.well-known/gs1resolver": ANYONE,
   "POST /v1/auth/login": ANYONE,
   "POST /v1/auth/refresh": ANYONE,
   "POST /v1/auth/wechat": ANYONE,
