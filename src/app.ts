@@ -13,6 +13,7 @@ import { alertsRouter } from "./routes/alerts";
 import { authRouter } from "./routes/auth";
 import { authorizationsRouter } from "./routes/authorizations";
 import { batchesRouter } from "./routes/batches";
+import { epcisRouter } from "./routes/epcis";
 import { giProductsRouter } from "./routes/gi-products";
 import { healthRouter } from "./routes/health";
 import { labelsRouter } from "./routes/labels";
@@ -79,6 +80,7 @@ export function createApp() {
   app.route("/", statsRouter);
   app.route("/", pagesRouter);
   app.route("/", resolverRouter);
+  app.route("/", epcisRouter);
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
