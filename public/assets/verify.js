@@ -244,7 +244,7 @@ function render(r) {
         el(
           "li",
           {},
-          el("strong", {}, ev.type),
+          el("strong", {}, ev.step_name ?? ev.type),
           " ",
           fmtDate(ev.occurred_at),
           ev.place_name ? ` · ${ev.place_name}` : "",

@@ -26,7 +26,7 @@ import {
   type RuleHit,
   verdictMessage,
 } from "../../lib/risk";
-import { cbvBusinessStep } from "../../lib/trace-events";
+import { cbvBusinessStep, traceStepName } from "../../lib/trace-events";
 import { optionalClaims } from "../../middleware/auth";
 import type { AppEnv } from "../../types";
 import { loadRiskSettings } from "../risk-settings/risk-settings-store";
@@ -397,7 +397,8 @@ export const scan: RouteHandler<typeof routes.scan, AppEnv> = async (c) => {
       },
       trace: row.trace.map((event) => ({
         type: event.type,
-        cbv_business_step: cbvBusinessStep[event.type],
+        cbv_business_step: event.bizStep ?? cbvBusinessStep[event.type],
+        step_name: traceStepName(event.type, event.bizStep, languageOf(c)),
         occurred_at: event.occurredAt,
         place_name: event.placeName,
         lat: event.lat,
