@@ -13,6 +13,7 @@ import { alertsRouter } from "./routes/alerts";
 import { authRouter } from "./routes/auth";
 import { authorizationsRouter } from "./routes/authorizations";
 import { batchesRouter } from "./routes/batches";
+import { epcisRouter } from "./routes/epcis";
 import { giProductsRouter } from "./routes/gi-products";
 import { healthRouter } from "./routes/health";
 import { labelTemplatesRouter } from "./routes/label-templates";
@@ -20,6 +21,7 @@ import { labelsRouter } from "./routes/labels";
 import { organizationsRouter } from "./routes/organizations";
 import { pagesRouter } from "./routes/pages";
 import { reportsRouter } from "./routes/reports";
+import { resolverRouter } from "./routes/resolver";
 import { riskSettingsRouter } from "./routes/risk-settings";
 import { scansRouter } from "./routes/scans";
 import { statsRouter } from "./routes/stats";
@@ -79,6 +81,8 @@ export function createApp() {
   app.route("/", reportsRouter);
   app.route("/", statsRouter);
   app.route("/", pagesRouter);
+  app.route("/", resolverRouter);
+  app.route("/", epcisRouter);
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

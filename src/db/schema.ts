@@ -125,7 +125,7 @@ export const sites = sqliteTable(
   (t) => [index("sites_organization_idx").on(t.organizationId)],
 );
 
-export const roles = ["admin", "producer", "regulator", "consumer"] as const;
+export const roles = ["admin", "producer", "regulator", "consumer", "partner"] as const;
 export type Role = (typeof roles)[number];
 
 export const users = sqliteTable(
@@ -283,6 +283,8 @@ export const traceEventTypes = [
   "shipping",
   "receiving",
   "retail",
+  /** A captured EPCIS event whose CBV business step has no type of its own (see biz_step). */
+  "other",
 ] as const;
 
 export const traceEvents = sqliteTable(
@@ -299,9 +301,44 @@ export const traceEvents = sqliteTable(
     placeName: text("place_name"),
     data: text("data", { mode: "json" }).$type<Record<string, unknown>>(),
     actorUserId: text("actor_user_id"),
+    /** Set for events captured through POST /epcis/capture: the event as sent, its id and step. */
+    epcisEventId: text("epcis_event_id"),
+    epcisEvent: text("epcis_event", { mode: "json" }).$type<Record<string, unknown>>(),
+    bizStep: text("biz_step"),
+    captureJobId: text("capture_job_id"),
     createdAt: createdAt(),
   },
-  (t) => [index("trace_events_batch_time_idx").on(t.batchId, t.occurredAt)],
+  (t) => [
+    index("trace_events_batch_time_idx").on(t.batchId, t.occurredAt),
+    // One stored event per EPCIS eventID per batch: a repeated capture stores nothing twice.
+    uniqueIndex("trace_events_batch_epcis_event_uq")
+      .on(t.batchId, t.epcisEventId)
+      .where(sql`epcis_event_id IS NOT NULL`),
+    index("trace_events_epcis_event_idx").on(t.epcisEventId),
+  ],
+);
+
+export const captureJobStatuses = ["success", "failed"] as const;
+
+/** EPCIS 2.0 capture jobs (POST /epcis/capture); a capture is all or nothing. */
+export const epcisCaptureJobs = sqliteTable(
+  "epcis_capture_jobs",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull(),
+    organizationId: text("organization_id"),
+    status: text("status", { enum: captureJobStatuses }).notNull(),
+    eventCount: integer("event_count").notNull(),
+    capturedCount: integer("captured_count").notNull(),
+    duplicateCount: integer("duplicate_count").notNull(),
+    /** One entry per refused event: `{event_index, event_id, reason}`. */
+    errors: text("errors", { mode: "json" })
+      .$type<Record<string, unknown>[]>()
+      .notNull()
+      .default([]),
+    createdAt: createdAt(),
+  },
+  (t) => [index("epcis_capture_jobs_user_idx").on(t.userId, t.createdAt)],
 );
 
 export const labelStatuses = ["active", "voided"] as const;

@@ -15,7 +15,8 @@ export type IdPrefix =
   | "alr"
   | "ale"
   | "rpt"
-  | "aud";
+  | "aud"
+  | "cap";
 
 export function newId(prefix: IdPrefix): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));

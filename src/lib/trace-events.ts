@@ -1,4 +1,5 @@
 import type { traceEventTypes } from "../db/schema";
+import { wordFor } from "./i18n/domain-words";
 
 export type TraceEventType = (typeof traceEventTypes)[number];
 
@@ -13,6 +14,7 @@ export const cbvBusinessStep: Record<TraceEventType, string> = {
   shipping: "shipping",
   receiving: "receiving",
   retail: "retail_selling",
+  other: "other",
 };
 
 export const cbvUri = (type: TraceEventType) =>
@@ -26,4 +28,17 @@ export function jsonDepth(value: unknown): number {
   if (value === null || typeof value !== "object") return 0;
   const children = Array.isArray(value) ? value : Object.values(value as Record<string, unknown>);
   return 1 + children.reduce<number>((max, child) => Math.max(max, jsonDepth(child)), 0);
+}
+
+/**
+ * The name of a trace step in the reader's language: our type's word, or for a captured event
+ * whose CBV step has no type of its own, that step's name (never the bare identifier).
+ */
+export function traceStepName(
+  type: TraceEventType,
+  bizStep: string | null,
+  lang: "zh" | "en",
+): string {
+  if (type !== "other" || !bizStep) return wordFor("traceStep", type, lang);
+  return wordFor("cbvBusinessStep", bizStep, lang);
 }

@@ -7,10 +7,14 @@ export type OperationSpec = { method: string; path: string; security?: unknown[]
 
 type PublicOperation = { method: string; pattern: RegExp };
 
+// The GS1 resolver answers its own CORS (any origin; GET, HEAD, OPTIONS; Link exposed), and its
+// OPTIONS is an answer in its own right, not only a preflight.
+const RESOLVER_PATH = /^\/01\//;
+
 // Pages and redirects that are not API operations and need no token.
 const PUBLIC_PAGES: PublicOperation[] = [
   { method: "GET", pattern: /^\/v\/[^/]+\/?$/ },
-  { method: "GET", pattern: /^\/01\/[^/]+\/10\/[^/]+\/21\/[^/]+\/?$/ },
+  { method: "GET", pattern: /^\/\.well-known\/linkset-context\.jsonld$/ },
   { method: "GET", pattern: /^\/docs\/?$/ },
 ];
 
@@ -64,5 +68,5 @@ export function corsPolicy(operations: () => readonly OperationSpec[]): Middlewa
     exposeHeaders: ["X-Request-Id", "Retry-After", "Location"],
     maxAge: 600,
   });
-  return handler as MiddlewareHandler<AppEnv>;
+  return (c, next) => (RESOLVER_PATH.test(c.req.path) ? next() : handler(c, next));
 }

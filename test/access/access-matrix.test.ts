@@ -17,8 +17,8 @@ import { insertAlert } from "../helpers/scans";
  * for object routes, a producer of another organization and a regulator of another region → 404;
  * each listed role is let through (neither 401 nor 403).
  */
-type Role = "consumer" | "producer" | "regulator" | "admin";
-const ROLES: Role[] = ["consumer", "producer", "regulator", "admin"];
+type Role = "consumer" | "producer" | "regulator" | "admin" | "partner";
+const ROLES: Role[] = ["consumer", "producer", "regulator", "admin", "partner"];
 const STAFF: Role[] = ["producer", "regulator", "admin"];
 const ANYONE = "anonymous" as const;
 type Allowed = typeof ANYONE | Role[];
@@ -27,6 +27,7 @@ const EXPECTED: Record<string, Allowed> = {
   "GET /healthz": ANYONE,
   "GET /readyz": ANYONE,
   "GET /.well-known/jwks.json": ANYONE,
+  "GET /.well-known/gs1resolver": ANYONE,
   "POST /v1/auth/login": ANYONE,
   "POST /v1/auth/refresh": ANYONE,
   "POST /v1/auth/wechat": ANYONE,
@@ -69,7 +70,7 @@ const EXPECTED: Record<string, Allowed> = {
   "GET /v1/labels/{code}/qr.png": STAFF,
   "POST /v1/labels/void": STAFF,
   "POST /v1/scans": ANYONE,
-  "GET /v1/scans": ROLES,
+  "GET /v1/scans": ["consumer", "producer", "regulator", "admin"],
   "POST /v1/scans/{id}/location": ANYONE,
   "POST /v1/reports": ANYONE,
   "GET /v1/risk-settings": ["admin"],
@@ -78,6 +79,11 @@ const EXPECTED: Record<string, Allowed> = {
   "GET /v1/alerts/{id}": STAFF,
   "POST /v1/alerts/{id}/transition": ["regulator", "admin"],
   "GET /v1/stats/overview": STAFF,
+  "GET /v1/batches/{id}/epcis": STAFF,
+  "POST /epcis/capture": ["producer", "partner", "admin"],
+  "GET /epcis/capture/{id}": ["producer", "partner", "admin"],
+  "GET /epcis/events": ["producer", "partner", "admin"],
+  "GET /epcis/events/{eventID}": ["producer", "partner", "admin"],
 };
 
 /** Public operations whose 401 answers a bad credential in the body, not a missing token. */
@@ -113,6 +119,11 @@ function concretePath(template: string, f: Fixture): string {
               : template.startsWith("/v1/users")
                 ? f.home.producer.id
                 : "";
+  if (template.startsWith("/epcis/")) {
+    return template
+      .replace("{id}", "cap_0000000000000000")
+      .replace("{eventID}", encodeURIComponent("ni:///sha-256;00?ver=CBV2.0"));
+  }
   return template.replace("{id}", id).replace("{code}", f.codes[0] as string);
 }
 
@@ -193,6 +204,7 @@ beforeAll(async () => {
     producer: home.producer,
     regulator: await createUser("regulator", { regionCodes: ["330900"] }),
     admin: await createUser("admin"),
+    partner: await createUser("partner", { organizationId: home.org.id }),
   };
   const otherRegulator = await createUser("regulator", { regionCodes: ["110000"] });
   f = { home, other, batchId, draftBatchId, codes, alertId, users, otherRegulator };

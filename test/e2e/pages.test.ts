@@ -199,7 +199,7 @@ describe("pages served by the worker", () => {
       fetch(`${server.base}/01/${gtin}/10/SSYB-E2E-1/21/${serial}`, { redirect: "manual" });
     const ok = await link("06901234567892", code);
     expect(ok.status).toBe(307);
-    expect(ok.headers.get("location")).toBe(`/v/${code}`);
+    expect(ok.headers.get("location")).toBe(`${server.base}/v/${code}`);
     const bad = await link("123", code);
     expect(bad.status).toBe(400);
     expect(bad.headers.get("content-type")).toContain("application/problem+json");

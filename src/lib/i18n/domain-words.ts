@@ -84,6 +84,7 @@ const role = {
   producer: w("生产者", "Producer"),
   regulator: w("市场监管人员", "Regulator"),
   consumer: w("消费者", "Consumer"),
+  partner: w("合作伙伴（物流、零售等）", "Partner (carrier, retailer)"),
 } satisfies Record<Role, Words>;
 
 // "expired" is derived from valid_until when an authorization is read.
@@ -116,6 +117,7 @@ const traceStep = {
   shipping: w("发货", "Shipping"),
   receiving: w("收货", "Receiving"),
   retail: w("零售", "Retail"),
+  other: w("其他环节", "Other step"),
 } satisfies Of<typeof traceEventTypes>;
 
 /** GS1 CBV 2.0 business steps (https://ref.gs1.org/cbv/BizStep-…), for events partners capture. */

@@ -133,7 +133,11 @@ export function toTraceEventDto(
 
 export const CreateTraceEventSchema = z
   .object({
-    type: z.enum(traceEventTypes).openapi({ description: `GS1 CBV business steps: ${stepList}` }),
+    // "other" is only for captured EPCIS events, which carry their own business step.
+    type: z
+      .enum(traceEventTypes)
+      .exclude(["other"])
+      .openapi({ description: `GS1 CBV business steps: ${stepList}` }),
     occurred_at: IsoTimestamp,
     lat: z.number().min(-90).max(90).optional(),
     lng: z.number().min(-180).max(180).optional(),

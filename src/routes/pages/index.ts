@@ -1,12 +1,6 @@
-// Worker routes for the pages: /v/<CODE> serves the verify page (an asset), and the GS1
-// Digital Link form /01/{gtin}/10/{lot}/21/{serial} redirects to it.
-import { eq } from "drizzle-orm";
+// Worker routes for the pages: /v/<CODE> (and /V/<CODE>) serves the verify page (an asset).
 import { type Context, Hono } from "hono";
-import { getDb } from "../../db/client";
-import { labels } from "../../db/schema";
 import { ApiError } from "../../lib/errors";
-import { parseGtin } from "../../lib/gtin";
-import { parseLabelKeys, verifyLabelCode } from "../../lib/label-code";
 import type { AppEnv } from "../../types";
 
 /** No inline script anywhere: every page loads its code from /assets. */
@@ -39,21 +33,4 @@ async function verifyPage(c: Context<AppEnv>): Promise<Response> {
 // `/v/` are routed (the code itself is matched case-insensitively by the scan).
 export const pagesRouter = new Hono<AppEnv>()
   .all("/v/:code", verifyPage)
-  .all("/V/:code", verifyPage)
-  .all("/01/:gtin/10/:lot/21/:serial", async (c) => {
-    onlyGet(c.req.method);
-    const parsed = parseGtin(c.req.param("gtin"));
-    if (!parsed.ok) throw new ApiError("validation_failed", `Malformed GTIN: ${parsed.reason}`);
-    const verified = await verifyLabelCode(
-      c.req.param("serial"),
-      parseLabelKeys(c.env.LABEL_HMAC_KEYS),
-    );
-    if (!verified.ok) throw new ApiError("not_found", "No label has this serial.");
-    const row = await getDb(c.env.DB)
-      .select({ code: labels.code })
-      .from(labels)
-      .where(eq(labels.code, verified.code))
-      .get();
-    if (!row) throw new ApiError("not_found", "No label has this serial.");
-    return c.redirect(`/v/${encodeURIComponent(row.code)}`, 307);
-  });
+  .all("/V/:code", verifyPage);

@@ -4,7 +4,7 @@ import { effectiveAuthorizationStatus } from "../../lib/authorization-status";
 import { regionName } from "../../lib/regions";
 import { type Evaluation, verdictMessage } from "../../lib/risk";
 import { issueLocationToken } from "../../lib/scan-location-token";
-import { cbvBusinessStep } from "../../lib/trace-events";
+import { cbvBusinessStep, traceStepName } from "../../lib/trace-events";
 import type { LabelContextRow } from "./scan-store";
 
 export type LabelCounters = {
@@ -85,7 +85,8 @@ export async function labelScanAnswer(
     },
     trace: row.trace.map((event) => ({
       type: event.type,
-      cbv_business_step: cbvBusinessStep[event.type],
+      cbv_business_step: event.bizStep ?? cbvBusinessStep[event.type],
+      step_name: traceStepName(event.type, event.bizStep, lang),
       occurred_at: event.occurredAt,
       place_name: event.placeName,
       lat: event.lat,

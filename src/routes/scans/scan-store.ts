@@ -68,7 +68,7 @@ JOIN gi_products p ON p.id = a.gi_product_id
 JOIN organizations o ON o.id = b.organization_id
 WHERE l.code = ?`;
 
-const TRACE_SQL = `SELECT type, occurred_at, place_name, lat, lng, data FROM trace_events
+const TRACE_SQL = `SELECT type, biz_step, occurred_at, place_name, lat, lng, data FROM trace_events
 WHERE batch_id = (SELECT batch_id FROM labels WHERE code = ?) ORDER BY occurred_at LIMIT 50`;
 
 type Raw = Record<string, unknown>;
@@ -147,6 +147,7 @@ export async function readLabelContext(d1: D1Database, code: string, waitUntil?:
   } satisfies Partial<OrganizationRow>;
   const events = (trace?.results ?? []).map((e) => ({
     type: text(e, "type") as TraceEventRow["type"],
+    bizStep: maybe<string>(e, "biz_step"),
     occurredAt: text(e, "occurred_at"),
     placeName: maybe<string>(e, "place_name"),
     lat: maybe<number>(e, "lat"),

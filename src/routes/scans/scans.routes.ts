@@ -106,6 +106,9 @@ export const ScanResultSchema = z
         z.object({
           type: z.string(),
           cbv_business_step: z.string(),
+          step_name: z
+            .string()
+            .openapi({ description: "The step in the reader's language (Accept-Language)" }),
           occurred_at: z.string(),
           place_name: z.string().nullable(),
           lat: z.number().nullable(),

@@ -15,16 +15,19 @@ import { toUserDto } from "./users.schemas";
 type UserRow = typeof users.$inferSelect;
 
 /** Producers belong to one existing organization; regulators cover at least one region. */
+/** Producers and partners (e.g. a cold-chain carrier of a cooperative) act for one organization. */
+const bindsOrganization = (role: UserRow["role"]) => role === "producer" || role === "partner";
+
 async function checkRoleBinding(
   c: Context<AppEnv>,
   role: UserRow["role"],
   organizationId: string | null,
   regionCodes: string[],
 ) {
-  if (role === "producer") {
+  if (bindsOrganization(role)) {
     if (!organizationId) {
-      throw new ApiError("validation_failed", "A producer account needs an organization.", {
-        errors: [{ path: "body.organization_id", message: "required for role producer" }],
+      throw new ApiError("validation_failed", `A ${role} account needs an organization.`, {
+        errors: [{ path: "body.organization_id", message: `required for role ${role}` }],
       });
     }
     const org = await getDb(c.env.DB).query.organizations.findFirst({
@@ -54,7 +57,7 @@ async function findUser(c: Context<AppEnv>, id: string): Promise<UserRow> {
 
 export const create: RouteHandler<typeof routes.create, AppEnv> = async (c) => {
   const body = c.req.valid("json");
-  const organizationId = body.role === "producer" ? (body.organization_id ?? null) : null;
+  const organizationId = bindsOrganization(body.role) ? (body.organization_id ?? null) : null;
   const regionCodes = body.role === "regulator" ? [...new Set(body.region_codes ?? [])] : [];
   await checkRoleBinding(c, body.role, organizationId, regionCodes);
   const db = getDb(c.env.DB);
@@ -117,12 +120,11 @@ export const update: RouteHandler<typeof routes.update, AppEnv> = async (c) => {
     throw new ApiError("unprocessable", "A WeChat consumer account cannot change role.");
   }
   const role = patch.role ?? before.role;
-  const organizationId =
-    role === "producer"
-      ? patch.organization_id === undefined
-        ? before.organizationId
-        : patch.organization_id
-      : null;
+  const organizationId = bindsOrganization(role)
+    ? patch.organization_id === undefined
+      ? before.organizationId
+      : patch.organization_id
+    : null;
   const regionCodes =
     role === "regulator" ? [...new Set(patch.region_codes ?? before.regionCodes)] : [];
   await checkRoleBinding(c, role, organizationId, regionCodes);

@@ -85,7 +85,7 @@ describe("POST /v1/scans of a genuine label", () => {
     expect(wechat.body.message).toMatch(/scanned 2 times/);
   });
 
-  it("resolves a GS1 Digital Link and refuses a serial copied under another GTIN", async () => {
+  it("resolves a GS1 Digital Link and refuses a serial copied under another GTIN or lot", async () => {
     const setup = await createProducerSetup();
     const batch = await createBatch(setup, { gtin: "4006381333931", lot_code: "DL-LOT" }, true);
     const [label] = await issue(setup, batch, 1);
@@ -94,6 +94,10 @@ describe("POST /v1/scans of a genuine label", () => {
     );
     const copied = label?.url.replace("04006381333931", "00036000291452");
     expect((await scanOf({ url: copied, client_id: "device-dl-00001" })).body.verdict).toBe(
+      "invalid",
+    );
+    const otherLot = label?.url.replace("/10/DL-LOT/", "/10/DL-LOT-2/");
+    expect((await scanOf({ url: otherLot, client_id: "device-dl-00001" })).body.verdict).toBe(
       "invalid",
     );
   });
