@@ -1,7 +1,9 @@
 import { env } from "cloudflare:workers";
 import { createApp } from "./app";
+import type { NoticeJob } from "./db/queries/recall-notices";
 import { cachedConfigProblems, configProblemsMessage } from "./lib/runtime-config";
 import { reportConfigProblems } from "./middleware/config-check";
+import { handleNoticeBatch } from "./queues/notices";
 import { handleScheduled } from "./scheduled/retention";
 import type { Bindings } from "./types";
 
@@ -22,4 +24,5 @@ export default {
     if (problems.length > 0) throw new Error(reportConfigProblems(problems));
     return handleScheduled(controller, bindings, ctx);
   },
+  queue: (batch, bindings) => handleNoticeBatch(batch as MessageBatch<NoticeJob>, bindings),
 } satisfies ExportedHandler<Bindings>;

@@ -13,12 +13,5 @@ export type ScanResult = Schemas["ScanResult"] & { scan_id?: string; location_to
 export type TokenPair = Schemas["TokenPair"];
 export type Scan = Schemas["Scan"];
 export type Problem = { title?: string; detail?: string; code?: string; status?: number };
-export type Notification = {
-  id: string;
-  topic: "recall";
-  batch_id: string;
-  title: string;
-  body: string;
-  created_at: string;
-  delivery: string;
-};
+export type Notification = Schemas["Notification"];
+export type Subscription = Schemas["Subscription"];

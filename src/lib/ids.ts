@@ -15,7 +15,9 @@ export type IdPrefix =
   | "alr"
   | "ale"
   | "rpt"
-  | "aud";
+  | "aud"
+  | "sub"
+  | "ntc";
 
 export function newId(prefix: IdPrefix): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
