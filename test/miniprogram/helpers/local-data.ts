@@ -72,13 +72,25 @@ export async function releasedBatch(call: Caller, admin: { email: string; passwo
     adminToken,
   );
   const producer = (await call("POST", "/v1/auth/login", PRODUCER)).access_token;
+  const lot = await releasedLot(call, producer, auth.id, site.id, "SSYB-MP-1");
+  return { ...lot, producer, authorizationId: auth.id as string, siteId: site.id as string };
+}
+
+/** A released batch (GTIN, one trace event, three labels) of the producer's authorization. */
+export async function releasedLot(
+  call: Caller,
+  producer: string,
+  authorizationId: string,
+  siteId: string,
+  lotCode: string,
+) {
   const batch = await call(
     "POST",
     "/v1/batches",
     {
-      authorization_id: auth.id,
-      site_id: site.id,
-      lot_code: "SSYB-MP-1",
+      authorization_id: authorizationId,
+      site_id: siteId,
+      lot_code: lotCode,
       gtin: "06901234567892",
       quantity: 500,
       unit: "kg",
@@ -94,9 +106,5 @@ export async function releasedBatch(call: Caller, admin: { email: string; passwo
   );
   await call("POST", `/v1/batches/${batch.id}/release`, undefined, producer);
   const issued = await call("POST", `/v1/batches/${batch.id}/labels`, { count: 3 }, producer);
-  return {
-    batchId: batch.id as string,
-    producer,
-    labels: issued.labels as { code: string; url: string }[],
-  };
+  return { batchId: batch.id as string, labels: issued.labels as { code: string; url: string }[] };
 }
