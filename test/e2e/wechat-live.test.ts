@@ -40,7 +40,7 @@ describe("POST /v1/auth/wechat in live mode", () => {
   it("signs in with a code jscode2session accepts", async () => {
     const res = await post("/v1/auth/wechat", { code: "ok-alice" });
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = (await res.json()) as { user: { role: string } };
     expect(body.user.role).toBe("consumer");
     expect(JSON.stringify(body)).not.toContain("fake-session-key");
   });
@@ -54,7 +54,7 @@ describe("POST /v1/auth/wechat in live mode", () => {
     const res = await post("/v1/auth/wechat", { code });
     expect(res.status).toBe(status);
     expect(res.headers.get("content-type")).toContain("application/problem+json");
-    expect((await res.json()).code).toBe(problem);
+    expect(((await res.json()) as { code: string }).code).toBe(problem);
   });
 });
 
