@@ -14,7 +14,7 @@ let mock: ReturnType<typeof createWx>;
 beforeAll(async () => {
   server = await startServer(ADMIN);
   data = await releasedBatch(caller(server.base), ADMIN);
-  mock = createWx(viaFetch());
+  mock = createWx(viaFetch(), { loginCode: "wx-user-local-api" });
   installWx(mock.wx);
   setConfig({
     apiBase: server.base,
@@ -93,5 +93,30 @@ describe("verdict page against the local API", () => {
     await flush();
     expect(text(page, "#error")).toBe("");
     expect(text(page, "#done")).toBe("已收到您的举报，谢谢。");
+  });
+
+  it("subscribes after a scan and shows the recall notice the queue recorded", async () => {
+    setConfig({ recallTemplateId: "TPL-RECALL" });
+    const page = await openVerdict({ code: data.labels[2]?.code ?? "" });
+    expect(page.querySelector("#subscribe")).toBeTruthy();
+    await methods(page).subscribe();
+    await flush();
+    expect(text(page, "#subscribe-state")).toBe("已订阅召回提醒");
+    await caller(server.base)(
+      "POST",
+      `/v1/batches/${data.batchId}/recall`,
+      { reason: "抽检不合格" },
+      data.producer,
+    );
+    let shown = "";
+    for (let i = 0; i < 40 && !shown.includes("召回通知"); i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      const notices = renderPage("pages/notifications/index");
+      await methods(notices).onLoad();
+      await flush();
+      shown = text(notices, "#notifications");
+    }
+    expect(shown).toContain("召回通知：嵊泗贻贝");
+    expect(shown).toContain("SSYB-MP-1");
   });
 });

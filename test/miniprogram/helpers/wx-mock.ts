@@ -13,7 +13,12 @@ export type RequestHandler = (call: RequestCall) => Answer | Promise<Answer>;
 
 type Callbacks = { success?: (res: unknown) => void; fail?: (err: { errMsg: string }) => void };
 
-export function createWx(handler: RequestHandler) {
+/**
+ * `loginCode` makes wx.login answer one code every time: the server's mock jscode2session maps a
+ * code to an openid, so only a repeated code is "the same WeChat user" there (WeChat's real
+ * codes differ per call and map to one openid).
+ */
+export function createWx(handler: RequestHandler, options: { loginCode?: string } = {}) {
   const storage = new Map<string, unknown>();
   const requests: RequestCall[] = [];
   let loginCount = 0;
@@ -59,7 +64,11 @@ export function createWx(handler: RequestHandler) {
     ),
     login: vi.fn((o: Callbacks) => {
       loginCount += 1;
-      reply(o, { code: `wx-code-${loginCount}`, errMsg: "login:ok" }, "login:fail");
+      reply(
+        o,
+        { code: options.loginCode ?? `wx-code-${loginCount}`, errMsg: "login:ok" },
+        "login:fail",
+      );
     }),
     scanCode: vi.fn((o: Callbacks) => reply(o, answers.scanCode, "scanCode:fail cancel")),
     getLocation: vi.fn((o: Callbacks) =>
