@@ -24,5 +24,9 @@ export default {
     if (problems.length > 0) throw new Error(reportConfigProblems(problems));
     return handleScheduled(controller, bindings, ctx);
   },
-  queue: (batch, bindings) => handleNoticeBatch(batch as MessageBatch<NoticeJob>, bindings),
+  queue: async (batch, bindings) => {
+    const problems = cachedConfigProblems(bindings);
+    if (problems.length > 0) throw new Error(reportConfigProblems(problems));
+    return handleNoticeBatch(batch as MessageBatch<NoticeJob>, bindings);
+  },
 } satisfies ExportedHandler<Bindings>;

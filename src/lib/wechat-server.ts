@@ -36,8 +36,9 @@ const NOT_SENT = new Set([-1, 45009, 43108]);
 type CachedToken = { token: string; expiresAt: number };
 const tokens = new Map<string, CachedToken>();
 
-/** What mock mode "sent": read by tests and local tooling; nothing leaves the worker. */
+/** What mock mode "sent" (the latest 100): for local tooling; nothing leaves the worker. */
 export const mockOutbox: SubscribeMessage[] = [];
+const MOCK_OUTBOX_SIZE = 100;
 
 export class WechatApiError extends Error {
   constructor(
@@ -121,6 +122,7 @@ export async function sendSubscribeMessage(
 ): Promise<SendOutcome> {
   if (config.mode === "mock") {
     mockOutbox.push(message);
+    if (mockOutbox.length > MOCK_OUTBOX_SIZE) mockOutbox.shift();
     return { status: "sent" };
   }
   let token: string;
