@@ -2,9 +2,11 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { testBindings } from "./test/test-bindings.ts";
 
-// Two projects: "worker" runs inside workerd against real local D1 (nearly everything);
+// Four projects: "worker" runs inside workerd against real local D1 (nearly everything);
 // "node" runs what cannot run in workerd (OpenAPI schema validation with ajv); "e2e" starts the
-// worker with wrangler dev and drives the pages in a headless Chromium.
+// worker with wrangler dev and drives the pages in a headless Chromium; "miniprogram" renders the
+// mini-program's pages with miniprogram-simulate under jsdom (and, for the verdict data flow,
+// against the worker under wrangler dev).
 export default defineConfig(async () => ({
   test: {
     projects: [
@@ -23,7 +25,7 @@ export default defineConfig(async () => ({
         test: {
           name: "worker",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/node/**", "test/e2e/**"],
+          exclude: ["test/node/**", "test/e2e/**", "test/miniprogram/**"],
           setupFiles: ["./test/apply-migrations.ts"],
         },
       },
@@ -40,6 +42,15 @@ export default defineConfig(async () => ({
           name: "e2e",
           environment: "node",
           include: ["test/e2e/**/*.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: "miniprogram",
+          environment: "jsdom",
+          include: ["test/miniprogram/**/*.test.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

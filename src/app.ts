@@ -18,6 +18,7 @@ import { giProductsRouter } from "./routes/gi-products";
 import { healthRouter } from "./routes/health";
 import { labelTemplatesRouter } from "./routes/label-templates";
 import { labelsRouter } from "./routes/labels";
+import { meRouter } from "./routes/me";
 import { organizationsRouter } from "./routes/organizations";
 import { pagesRouter } from "./routes/pages";
 import { reportsRouter } from "./routes/reports";
@@ -26,6 +27,7 @@ import { riskSettingsRouter } from "./routes/risk-settings";
 import { scansRouter } from "./routes/scans";
 import { statsRouter } from "./routes/stats";
 import { usersRouter } from "./routes/users";
+import { wechatCheckRouter } from "./routes/wechat-check";
 import type { AppEnv } from "./types";
 
 const httpExceptionCodes: Record<number, ErrorCode> = {
@@ -79,10 +81,12 @@ export function createApp() {
   app.route("/", riskSettingsRouter);
   app.route("/", alertsRouter);
   app.route("/", reportsRouter);
+  app.route("/", meRouter);
   app.route("/", statsRouter);
   app.route("/", pagesRouter);
   app.route("/", resolverRouter);
   app.route("/", epcisRouter);
+  app.route("/", wechatCheckRouter);
 
   app.doc31("/openapi.json", {
     openapi: "3.1.0",

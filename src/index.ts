@@ -1,7 +1,9 @@
 import { env } from "cloudflare:workers";
 import { createApp } from "./app";
+import type { NoticeJob } from "./db/queries/recall-notices";
 import { cachedConfigProblems, configProblemsMessage } from "./lib/runtime-config";
 import { reportConfigProblems } from "./middleware/config-check";
+import { handleNoticeBatch } from "./queues/notices";
 import { handleScheduled } from "./scheduled/retention";
 import type { Bindings } from "./types";
 
@@ -21,5 +23,10 @@ export default {
     const problems = cachedConfigProblems(bindings);
     if (problems.length > 0) throw new Error(reportConfigProblems(problems));
     return handleScheduled(controller, bindings, ctx);
+  },
+  queue: async (batch, bindings) => {
+    const problems = cachedConfigProblems(bindings);
+    if (problems.length > 0) throw new Error(reportConfigProblems(problems));
+    return handleNoticeBatch(batch as MessageBatch<NoticeJob>, bindings);
   },
 } satisfies ExportedHandler<Bindings>;

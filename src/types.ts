@@ -1,4 +1,5 @@
 import type { RequestIdVariables } from "hono/request-id";
+import type { NoticeJob } from "./db/queries/recall-notices";
 import type { Role } from "./db/schema";
 
 /** Worker bindings: D1, static assets, plain vars from wrangler.toml and secrets. */
@@ -24,6 +25,15 @@ export type Bindings = {
   /** Pepper for keyed hashes of client ids, openids and IPs. */
   CLIENT_ID_PEPPER: string;
   WECHAT_APP_SECRET?: string;
+  /** Recall-notice jobs (wrangler.toml [[queues.producers]]); consumed by src/queues/notices.ts. */
+  NOTICE_QUEUE?: Queue<NoticeJob>;
+  /** Subscribe-message template of recall notices; without it notices are recorded in-app only. */
+  WECHAT_RECALL_TEMPLATE_ID?: string;
+  /** Which mini-program version a notice opens: developer, trial or formal (default). */
+  WECHAT_MINIPROGRAM_STATE?: string;
+  /** The plain-link QR rule's check file: its name (`<name>.txt`) and content, from WeChat. */
+  WECHAT_QR_CHECK_FILE?: string;
+  WECHAT_QR_CHECK_CONTENT?: string;
   /** Workers Rate Limiting binding: scans per client key (see wrangler.toml). */
   SCAN_RATE_LIMITER?: RateLimit;
 };

@@ -566,3 +566,66 @@ export const riskSettings = sqliteTable("risk_settings", {
   updatedBy: text("updated_by"),
   updatedAt: updatedAt(),
 });
+
+export const noticeTopics = ["recall"] as const;
+/**
+ * pending → sending → sent | refused (WeChat 43101) | failed (a permanent WeChat error);
+ * in_app_only when no WeChat subscription is left to spend; unconfirmed when a consumer died
+ * between claiming and recording the send (never resent: a one-time subscription is spent once).
+ */
+export const noticeDeliveries = [
+  "pending",
+  "sending",
+  "sent",
+  "refused",
+  "failed",
+  "in_app_only",
+  "unconfirmed",
+] as const;
+
+/**
+ * A consumer's acceptance of a WeChat one-time subscription: one notice may be pushed for it.
+ * The openid WeChat needs as addressee is kept sealed (AES-GCM, see src/lib/sealed-openid.ts)
+ * and erased when the subscription is spent.
+ */
+export const noticeSubscriptions = sqliteTable(
+  "notice_subscriptions",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    topic: text("topic", { enum: noticeTopics }).notNull(),
+    openidSealed: text("openid_sealed"),
+    createdAt: createdAt(),
+    usedAt: text("used_at"),
+  },
+  (t) => [index("notice_subscriptions_user_idx").on(t.userId, t.topic, t.usedAt)],
+);
+
+/** One notice per consumer, batch and topic: the unique index makes the fan-out idempotent. */
+export const notifications = sqliteTable(
+  "notifications",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    topic: text("topic", { enum: noticeTopics }).notNull(),
+    batchId: text("batch_id")
+      .notNull()
+      .references(() => batches.id),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    delivery: text("delivery", { enum: noticeDeliveries }).notNull().default("pending"),
+    subscriptionId: text("subscription_id"),
+    wechatErrcode: integer("wechat_errcode"),
+    createdAt: createdAt(),
+    deliveredAt: text("delivered_at"),
+  },
+  (t) => [
+    uniqueIndex("notifications_user_batch_topic_uq").on(t.userId, t.batchId, t.topic),
+    index("notifications_user_time_idx").on(t.userId, t.createdAt),
+    index("notifications_batch_idx").on(t.batchId, t.delivery),
+  ],
+);

@@ -16,7 +16,9 @@ export type IdPrefix =
   | "ale"
   | "rpt"
   | "aud"
-  | "cap";
+  | "cap"
+  | "sub"
+  | "ntc";
 
 export function newId(prefix: IdPrefix): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));

@@ -73,6 +73,8 @@ const EXPECTED: Record<string, Allowed> = {
   "GET /v1/scans": ["consumer", "producer", "regulator", "admin"],
   "POST /v1/scans/{id}/location": ANYONE,
   "POST /v1/reports": ANYONE,
+  "POST /v1/me/subscriptions": ["consumer"],
+  "GET /v1/me/notifications": ["consumer"],
   "GET /v1/risk-settings": ["admin"],
   "PUT /v1/risk-settings": ["admin"],
   "GET /v1/alerts": STAFF,
@@ -137,6 +139,8 @@ function bodyFor(key: string, f: Fixture): unknown {
       return { status: "suspended", reason: "access matrix check" };
     case "POST /v1/batches/{id}/recall":
       return { reason: "access matrix check" };
+    case "POST /v1/me/subscriptions":
+      return { topic: "recall" };
     case "POST /v1/batches/{id}/events":
       return { type: "landing", occurred_at: "2026-11-20T06:00:00Z" };
     case "POST /v1/batches/{id}/labels":

@@ -2,6 +2,7 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import { and, asc, desc, eq, gte, inArray, lte, type SQL } from "drizzle-orm";
 import type { Context } from "hono";
 import { type Db, getDb } from "../../db/client";
+import { enqueueRecallNotices } from "../../db/queries/recall-notices";
 import { alertEvents, alerts, authorizations, batches, scans } from "../../db/schema";
 import {
   type ActionTarget,
@@ -332,5 +333,8 @@ export const transition: RouteHandler<typeof routes.transition, AppEnv> = async 
     authorization_suspended: changed("suspend_authorization") > 0,
     batch_recalled: changed("recall_batch") > 0,
   };
+  const recall = targets.find((t) => t.action === "recall_batch");
+  if (effects.batch_recalled && recall && "batchId" in recall)
+    await enqueueRecallNotices(c.env.NOTICE_QUEUE, recall.batchId);
   return c.json({ ...toAlertDto({ ...alert, status: to, updatedAt: now }), effects }, 200);
 };

@@ -2,6 +2,7 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import { and, asc, desc, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { getDb } from "../../db/client";
+import { enqueueRecallNotices } from "../../db/queries/recall-notices";
 import {
   authorizations,
   batches,
@@ -223,6 +224,7 @@ export const recall: RouteHandler<typeof routes.recall, AppEnv> = async (c) => {
       after: { status: "recalled", reason },
     },
   );
+  await enqueueRecallNotices(c.env.NOTICE_QUEUE, batch.id);
   return c.json(toBatchDto(row), 200);
 };
 
