@@ -358,6 +358,11 @@ export const scans = sqliteTable(
     rawInput: text("raw_input"),
     /** Keyed hash of the openid, client id or IP; never the raw value. */
     clientKey: text("client_key").notNull(),
+    /**
+     * Keyed hash of where the scan came from that the caller cannot choose (the connecting
+     * network, see sourceKeyOf): what rate limits, probe counting and many_clients key on.
+     */
+    sourceKey: text("source_key").notNull().default(""),
     userId: text("user_id"),
     /** Rounded to about 1 km. */
     lat: real("lat"),
@@ -377,10 +382,10 @@ export const scans = sqliteTable(
     index("scans_region_time_idx").on(t.regionCode, t.scannedAt),
     index("scans_client_time_idx").on(t.clientKey, t.scannedAt),
     index("scans_time_idx").on(t.scannedAt),
-    // The forged-code burst rule counts recent invalid scans per client and per region on the
+    // The forged-code burst rule counts recent invalid scans per source and per region on the
     // scan path; these hold only invalid scans, so genuine traffic does not slow the count.
-    index("scans_invalid_client_time_idx")
-      .on(t.clientKey, t.scannedAt)
+    index("scans_invalid_source_time_idx")
+      .on(t.sourceKey, t.scannedAt)
       .where(sql`verdict = 'invalid'`),
     index("scans_invalid_region_time_idx")
       .on(t.regionCode, t.scannedAt)

@@ -55,7 +55,7 @@ export const list: RouteHandler<typeof routes.list, AppEnv> = async (c) => {
 /**
  * Which scans stand behind an alert. A label or batch alert is about everything that happened
  * to that code or lot; an authorization alert about its batches while the alert was being seen;
- * a forgery probe about the invalid scans of its client or region over the alert's span, which
+ * a forgery probe about the invalid scans of its source or region over the alert's span, which
  * starts a burst window before first_seen_at: the burst that raised it came before.
  */
 function scansBehind(db: Db, alert: AlertRow): SQL | undefined {
@@ -79,7 +79,7 @@ function scansBehind(db: Db, alert: AlertRow): SQL | undefined {
       return and(inArray(scans.batchId, batchIds), span);
     }
     case "client":
-      return and(eq(scans.clientKey, alert.subjectId), eq(scans.verdict, "invalid"), span);
+      return and(eq(scans.sourceKey, alert.subjectId), eq(scans.verdict, "invalid"), span);
     case "region":
       return and(eq(scans.regionCode, alert.subjectId), eq(scans.verdict, "invalid"), span);
   }

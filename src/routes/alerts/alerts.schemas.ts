@@ -22,7 +22,7 @@ export const AlertSchema = z
     rule: z.string().openapi({ description: "A risk rule id (section 5) or consumer_report" }),
     subject_type: z.enum(alertSubjects),
     subject_id: z.string().openapi({
-      description: "Label code, batch id, authorization id, client key hash or region code",
+      description: "Label code, batch id, authorization id, source key hash or region code",
     }),
     label_code: z.string().nullable(),
     batch_id: z.string().nullable(),

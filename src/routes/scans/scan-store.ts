@@ -27,6 +27,8 @@ export type ScanRecord = {
   organizationId: string | null;
   rawInput: string | null;
   clientKey: string;
+  /** See sourceKeyOf: rate limits, probe counting and distinct clients key on it. */
+  sourceKey: string;
   userId: string | null;
   lat: number | null;
   lng: number | null;
@@ -226,14 +228,15 @@ export function alertUpsertStatements(
 
 function insertScanStatement(scan: ScanRecord): Statement {
   return statement(
-    `INSERT INTO scans (id, label_code, batch_id, organization_id, raw_input, client_key, user_id, lat, lng, location_source, region_code, user_agent_class, verdict, reasons, request_id, scanned_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO scans (id, label_code, batch_id, organization_id, raw_input, client_key, source_key, user_id, lat, lng, location_source, region_code, user_agent_class, verdict, reasons, request_id, scanned_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     scan.id,
     scan.labelCode,
     scan.batchId,
     scan.organizationId,
     scan.rawInput,
     scan.clientKey,
+    scan.sourceKey,
     scan.userId,
     scan.lat,
     scan.lng,
@@ -258,25 +261,25 @@ export async function storeInvalidScan(
 }
 
 /**
- * Counts of invalid scans within the window from this client and from this region, each
+ * Counts of invalid scans within the window from this source and from this region, each
  * counted up to `cap` only: the rule needs to know whether a threshold is reached, and a probe
  * of thousands of codes must not make every further scan count thousands of rows.
  */
 export async function recentInvalidScans(
   d1: D1Database,
-  clientKey: string,
+  sourceKey: string,
   regionCode: string | null,
   since: string,
   cap: number,
   waitUntil?: WaitUntil,
 ) {
-  const count = (column: "client_key" | "region_code", index: string) =>
+  const count = (column: "source_key" | "region_code", index: string) =>
     `SELECT count(*) AS n FROM (SELECT 1 FROM scans INDEXED BY ${index}
        WHERE ${column} = ?1 AND scanned_at >= ?2 AND verdict = 'invalid' LIMIT ?3)`;
   const [byClient, byRegion] = (await groupBatch(
     d1,
     [
-      statement(count("client_key", "scans_invalid_client_time_idx"), clientKey, since, cap),
+      statement(count("source_key", "scans_invalid_source_time_idx"), sourceKey, since, cap),
       statement(count("region_code", "scans_invalid_region_time_idx"), regionCode, since, cap),
     ],
     waitUntil,
@@ -324,7 +327,8 @@ export async function storeLabelScan(d1: D1Database, write: LabelScanWrite, wait
     gps ? 1 : 0,
     scan.lat,
     scan.lng,
-    scan.clientKey,
+    // Distinct clients are distinct sources: client ids are the caller's to invent.
+    scan.sourceKey,
     MAX_TRACKED_CLIENT_KEYS,
     MAX_TRACKED_SCAN_REGIONS,
     write.copyFlagged ? 1 : 0,
