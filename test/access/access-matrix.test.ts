@@ -75,6 +75,7 @@ const EXPECTED: Record<string, Allowed> = {
   "GET /v1/alerts": STAFF,
   "GET /v1/alerts/{id}": STAFF,
   "POST /v1/alerts/{id}/transition": ["regulator", "admin"],
+  "POST /v1/alerts/{id}/notes": ["regulator", "admin"],
   "GET /v1/stats/overview": STAFF,
 };
 
@@ -132,6 +133,8 @@ function bodyFor(key: string, f: Fixture): unknown {
       return { name: "矩阵码头", kind: "port", lat: 29.95, lng: 122.3, region_code: "330903" };
     case "POST /v1/alerts/{id}/transition":
       return { to: "acknowledged", note: "access matrix check" };
+    case "POST /v1/alerts/{id}/notes":
+      return { note: "access matrix check" };
     case "POST /v1/batches":
       return {
         authorization_id: f.home.authorization.id,
@@ -255,5 +258,33 @@ describe("access matrix", () => {
         expect(response.status, `${key} as ${role}`).toBeLessThan(500);
       }
     }
+  });
+});
+
+describe("alert ownership", () => {
+  it("lets a regulator who sees an alert only through scans read it and add a note, not move it", async () => {
+    const alertId = await insertAlert({
+      subjectType: "label",
+      subjectId: f.codes[2],
+      labelCode: f.codes[2],
+      organizationId: f.home.org.id,
+      regionCode: "330903",
+      scanRegionCode: "110105",
+    });
+    const beijing = f.otherRegulator.token;
+    expect((await call(`/v1/alerts/${alertId}`, { token: beijing })).status).toBe(200);
+    const note = await call(`/v1/alerts/${alertId}/notes`, {
+      token: beijing,
+      body: { note: "seen on our market" },
+    });
+    expect(note.status).toBe(201);
+    await expectStatus(
+      await call(`/v1/alerts/${alertId}/transition`, {
+        token: beijing,
+        body: { to: "dismissed", note: "not ours to keep" },
+      }),
+      403,
+      "foreign regulator transition",
+    );
   });
 });

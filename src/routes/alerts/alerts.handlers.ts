@@ -3,18 +3,19 @@ import { and, asc, desc, eq, gte, inArray, lte, type SQL } from "drizzle-orm";
 import type { Context } from "hono";
 import { type Db, getDb } from "../../db/client";
 import { alertEvents, alerts, authorizations, batches, scans } from "../../db/schema";
+import { regionCondition } from "../../lib/access";
 import {
   type ActionTarget,
   type AlertAction,
   actionTarget,
+  canManageAlert,
   canTransitionAlert,
   isFinalAlertStatus,
 } from "../../lib/alert-lifecycle";
-import { auditStatementWhen } from "../../lib/audit";
+import { auditEntry, auditStatementWhen } from "../../lib/audit";
 import { ApiError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { afterCursor, toPage } from "../../lib/pagination";
-import { regionsCover } from "../../lib/regions";
 import { minutesBefore } from "../../lib/risk/time";
 import type { AppEnv } from "../../types";
 import { toScanDto } from "../scans/scans.schemas";
@@ -87,8 +88,13 @@ function scansBehind(db: Db, alert: AlertRow): SQL | undefined {
 
 export const get: RouteHandler<typeof routes.get, AppEnv> = async (c) => {
   const alert = await readableAlert(c, c.req.valid("param").id);
+  const user = c.get("user");
   const db = getDb(c.env.DB);
-  const behind = scansBehind(db, alert);
+  // A bureau that sees the alert only through scans on its markets sees only those scans.
+  const behind =
+    user.role === "regulator" && !canManageAlert(user, alert)
+      ? and(scansBehind(db, alert), regionCondition(user.regionCodes, scans.regionCode))
+      : scansBehind(db, alert);
   const [events, scanRows] = await db.batch([
     db
       .select()
@@ -243,6 +249,12 @@ export const transition: RouteHandler<typeof routes.transition, AppEnv> = async 
   const { to, note, actions = [] } = c.req.valid("json");
   const user = c.get("user");
   const alert = await readableAlert(c, c.req.valid("param").id);
+  if (!canManageAlert(user, alert)) {
+    throw new ApiError(
+      "forbidden",
+      "Only an admin or a regulator of the region that owns this alert (the producer's) can move it; add a note instead.",
+    );
+  }
   const from = alert.status;
   if (!canTransitionAlert(from, to)) {
     throw new ApiError(
@@ -254,19 +266,6 @@ export const transition: RouteHandler<typeof routes.transition, AppEnv> = async 
     );
   }
   const targets = targetsOf(alert, actions);
-  // Enforcement belongs to the producer's region (as for voiding, suspending and recalling
-  // directly); a bureau that only sees the alert because the scans happened on its markets can
-  // review it but not act on another region's producer.
-  if (
-    targets.length > 0 &&
-    user.role !== "admin" &&
-    !(alert.regionCode !== null && regionsCover(user.regionCodes, alert.regionCode))
-  ) {
-    throw new ApiError(
-      "forbidden",
-      "Only an admin or a regulator of the producer's region can take actions on this alert.",
-    );
-  }
 
   const now = new Date().toISOString();
   const eventId = newId("ale");
@@ -333,4 +332,31 @@ export const transition: RouteHandler<typeof routes.transition, AppEnv> = async 
     batch_recalled: changed("recall_batch") > 0,
   };
   return c.json({ ...toAlertDto({ ...alert, status: to, updatedAt: now }), effects }, 200);
+};
+
+export const addNote: RouteHandler<typeof routes.addNote, AppEnv> = async (c) => {
+  const { note } = c.req.valid("json");
+  const user = c.get("user");
+  const alert = await readableAlert(c, c.req.valid("param").id);
+  const event = {
+    id: newId("ale"),
+    alertId: alert.id,
+    fromStatus: alert.status,
+    toStatus: alert.status,
+    note,
+    actions: [],
+    actorUserId: user.id,
+    at: new Date().toISOString(),
+  } satisfies typeof alertEvents.$inferInsert;
+  const db = getDb(c.env.DB);
+  await db.batch([
+    db.insert(alertEvents).values(event),
+    auditEntry(c, {
+      action: "alert.note",
+      targetType: "alert",
+      targetId: alert.id,
+      after: { note, status: alert.status },
+    }),
+  ]);
+  return c.json(toAlertEventDto(event), 201);
 };

@@ -174,6 +174,13 @@ export const TransitionSchema = z
   })
   .openapi("AlertTransition");
 
+export const AlertNoteSchema = z
+  .object({
+    note: z.string().trim().min(2).max(1000).openapi({ example: "本市市场发现同码包装 12 件" }),
+  })
+  .strict()
+  .openapi("AlertNote");
+
 export const TransitionResultSchema = AlertSchema.extend({
   effects: z
     .object({

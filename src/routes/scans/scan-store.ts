@@ -173,8 +173,9 @@ export type AlertRaise = {
 };
 
 /**
- * Statements that raise an alert or, when one exists for the same subject and rule within the
- * cooldown, add to its count and last-seen time. Both run in the caller's transaction, so two
+ * Statements that raise an alert or, when an open one exists for the same subject and rule within
+ * the cooldown, add to its count and last-seen time. A confirmed or dismissed alert absorbs
+ * nothing: the next hit opens a new alert. Both run in the caller's transaction, so two
  * concurrent scans cannot open two alerts.
  */
 export function alertUpsertStatements(
@@ -183,7 +184,8 @@ export function alertUpsertStatements(
   cooldownStart: string,
 ): Statement[] {
   const id = newId("alr");
-  const same = "subject_type = ? AND subject_id = ? AND rule = ? AND last_seen_at >= ?";
+  const same =
+    "subject_type = ? AND subject_id = ? AND rule = ? AND last_seen_at >= ? AND status NOT IN ('confirmed', 'dismissed')";
   const sameParams = [raise.subjectType, raise.subjectId, raise.hit.rule, cooldownStart];
   return [
     statement(
