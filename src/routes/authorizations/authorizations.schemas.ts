@@ -1,5 +1,10 @@
 import { z } from "@hono/zod-openapi";
-import { authorizationStatuses, type authorizations, protectionTypes } from "../../db/schema";
+import {
+  authorizationStatuses,
+  type authorizations,
+  organizationStatuses,
+  protectionTypes,
+} from "../../db/schema";
 import { effectiveAuthorizationStatus } from "../../lib/authorization-status";
 
 const effectiveStatuses = [...authorizationStatuses, "expired", "pending"] as const;
@@ -87,6 +92,9 @@ export const PublicAuthorizationSchema = z
       uscc: z.string(),
       region_code: z.string(),
       region_name: z.string().nullable(),
+      status: z.enum(organizationStatuses).openapi({
+        description: "A suspended organization's authorizations all read as suspended",
+      }),
     }),
     authorizations: z.array(
       z.object({

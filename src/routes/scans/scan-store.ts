@@ -62,7 +62,7 @@ const CONTEXT_SQL = `SELECT
   p.protection_type AS p_protection_type, p.registration_no AS p_registration_no, p.holder_name AS p_holder_name,
   p.protected_region_codes AS p_protected_region_codes, p.quality_standard AS p_quality_standard,
   p.shelf_life_days AS p_shelf_life_days, p.eu_china_agreement AS p_eu_china_agreement, p.status AS p_status,
-  o.id AS o_id, o.name AS o_name, o.uscc AS o_uscc, o.kind AS o_kind, o.region_code AS o_region_code
+  o.id AS o_id, o.name AS o_name, o.uscc AS o_uscc, o.kind AS o_kind, o.region_code AS o_region_code, o.status AS o_status
 FROM labels l
 JOIN batches b ON b.id = l.batch_id
 JOIN authorizations a ON a.id = b.authorization_id
@@ -146,6 +146,7 @@ export async function readLabelContext(d1: D1Database, code: string, waitUntil?:
     uscc: text(r, "o_uscc"),
     kind: text(r, "o_kind") as OrganizationRow["kind"],
     regionCode: text(r, "o_region_code"),
+    status: text(r, "o_status") as OrganizationRow["status"],
   } satisfies Partial<OrganizationRow>;
   const events = (trace?.results ?? []).map((e) => ({
     type: text(e, "type") as TraceEventRow["type"],

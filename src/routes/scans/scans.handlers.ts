@@ -4,7 +4,7 @@ import type { Context } from "hono";
 import { getDb } from "../../db/client";
 import { organizations, scans } from "../../db/schema";
 import { regionCondition } from "../../lib/access";
-import { effectiveAuthorizationStatus } from "../../lib/authorization-status";
+import { effectiveAuthorizationStatus, underOrganization } from "../../lib/authorization-status";
 import { waitUntilOf } from "../../lib/background";
 import {
   clientKeyOf,
@@ -88,12 +88,12 @@ async function afterRateLimit<T>(read: Promise<T>, checkRateLimit: RateLimitChec
 }
 
 function labelContextOf(row: LabelContextRow): LabelContext {
-  const { label, batch, authorization, product } = row;
+  const { label, batch, authorization, product, organization } = row;
   return {
     labelStatus: label.status,
     batchStatus: batch.status,
     authorization: {
-      status: authorization.status,
+      status: underOrganization(authorization.status, organization.status),
       validFrom: authorization.validFrom,
       validUntil: authorization.validUntil,
     },
@@ -369,13 +369,17 @@ export const scan: RouteHandler<typeof routes.scan, AppEnv> = async (c) => {
         kind: organization.kind,
         region_code: organization.regionCode,
         region_name: regionName(organization.regionCode),
+        status: organization.status,
       },
       authorization: {
         number: authorization.number,
-        status: effectiveAuthorizationStatus(
-          authorization.status,
-          authorization.validFrom,
-          authorization.validUntil,
+        status: underOrganization(
+          effectiveAuthorizationStatus(
+            authorization.status,
+            authorization.validFrom,
+            authorization.validUntil,
+          ),
+          organization.status,
         ),
         valid_from: authorization.validFrom,
         valid_until: authorization.validUntil,

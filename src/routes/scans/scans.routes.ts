@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { verdicts } from "../../db/schema";
+import { organizationStatuses, verdicts } from "../../db/schema";
 import { errorResponses, jsonBody, jsonContent } from "../../lib/openapi";
 import { ListQuerySchema, pageOf } from "../../lib/pagination";
 import { authenticated } from "../../middleware/auth";
@@ -81,6 +81,9 @@ export const ScanResultSchema = z
         kind: z.string(),
         region_code: z.string(),
         region_name: z.string().nullable(),
+        status: z.enum(organizationStatuses).openapi({
+          description: "suspended: every authorization of the producer reads as suspended",
+        }),
       })
       .optional(),
     authorization: z
