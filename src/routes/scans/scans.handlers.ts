@@ -12,6 +12,7 @@ import {
   sourceKeyOf,
   userAgentClass,
 } from "../../lib/client-context";
+import { ApiError } from "../../lib/errors";
 import { prefectureAt, roundToKilometre } from "../../lib/geo";
 import { newId } from "../../lib/ids";
 import { verifyLabelCode } from "../../lib/label-code";
@@ -31,7 +32,7 @@ import {
   verdictMessage,
 } from "../../lib/risk";
 import { cbvBusinessStep } from "../../lib/trace-events";
-import { optionalClaims } from "../../middleware/auth";
+import { loadActiveUser, optionalClaims } from "../../middleware/auth";
 import { type RateLimitCheck, startRateLimit } from "../../middleware/rate-limit";
 import type { AppEnv } from "../../types";
 import { loadRiskSettings } from "../risk-settings/risk-settings-store";
@@ -224,7 +225,19 @@ export const scan: RouteHandler<typeof routes.scan, AppEnv> = async (c) => {
     [`source:${sourceKey}`, claims ? `user:${claims.sub}` : ""],
     "Too many scans from this address or account; try again in a minute.",
   );
-  const settings = await loadRiskSettings(c.env.DB);
+  const [settings, signedIn] = await Promise.all([
+    loadRiskSettings(c.env.DB),
+    claims ? loadActiveUser(c, claims.sub) : null,
+  ]);
+  if (claims && !signedIn) {
+    throw new ApiError(
+      "unauthorized",
+      "The account of this token no longer exists or is disabled.",
+      {
+        headers: { "WWW-Authenticate": 'Bearer realm="gi-trace", error="invalid_token"' },
+      },
+    );
+  }
   const location = locate(c, body);
   const raw = (body.code ?? body.url ?? "").trim();
   const base = {
