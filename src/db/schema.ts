@@ -509,12 +509,20 @@ export const auditLog = sqliteTable(
 export const idempotencyKeys = sqliteTable(
   "idempotency_keys",
   {
-    /** Who sent it (user id) and on which operation, so keys of different callers never meet. */
+    /**
+     * Who sent it (user id, or the source of an anonymous caller) and on which operation, so
+     * keys of different callers never meet.
+     */
     scope: text("scope").notNull(),
     key: text("key").notNull(),
     requestHash: text("request_hash").notNull(),
     statusCode: integer("status_code"),
     responseBody: text("response_body"),
+    /** Who holds the claim while the first request runs, and until when (a short lease). */
+    leaseToken: text("lease_token"),
+    leaseExpiresAt: text("lease_expires_at"),
+    /** Set in the transaction of the request's own writes: its effect happened. */
+    committedAt: text("committed_at"),
     createdAt: createdAt(),
     expiresAt: text("expires_at").notNull(),
   },

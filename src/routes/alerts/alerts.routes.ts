@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { alertSeverities, alertStatuses } from "../../db/schema";
+import { InstantSchema } from "../../lib/instant";
 import { errorResponses, jsonBody, jsonContent } from "../../lib/openapi";
 import { ListQuerySchema, pageOf } from "../../lib/pagination";
 import { IdParam } from "../../lib/route-params";
@@ -30,10 +31,9 @@ export const list = createRoute({
         .regex(/^[a-z_]{1,40}$/, "a rule id such as many_clients")
         .optional()
         .openapi({ example: "impossible_travel" }),
-      since: z.iso
-        .datetime({ offset: true })
-        .optional()
-        .openapi({ description: "Only alerts last seen at or after this instant" }),
+      since: InstantSchema.optional().openapi({
+        description: "Only alerts last seen at or after this instant",
+      }),
     }),
   },
   responses: { 200: jsonContent(pageOf(AlertSchema), "A page of alerts"), ...errorResponses },

@@ -6,6 +6,7 @@ import {
   protectionTypes,
 } from "../../db/schema";
 import { effectiveAuthorizationStatus } from "../../lib/authorization-status";
+import { isDayInRange } from "../../lib/instant";
 
 const effectiveStatuses = [...authorizationStatuses, "expired", "pending"] as const;
 
@@ -16,6 +17,7 @@ export const DateSchema = z
     const date = new Date(`${text}T00:00:00Z`);
     return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text);
   }, "not a calendar date")
+  .refine(isDayInRange, "a date between 2000 and 2100")
   .openapi({ example: "2026-01-01" });
 
 export const AuthorizationSchema = z

@@ -13,6 +13,7 @@ import { labelKeys } from "../../lib/label-links";
 import { parseScanInput } from "../../lib/label-url";
 import type { RuleHit, RuleId } from "../../lib/risk";
 import { optionalClaims } from "../../middleware/auth";
+import { runFenced } from "../../middleware/idempotency";
 import type { AppEnv } from "../../types";
 import { loadRiskSettings } from "../risk-settings/risk-settings-store";
 import { type AlertRaise, alertUpsertStatements } from "../scans/scan-store";
@@ -134,7 +135,7 @@ export const create: RouteHandler<typeof routes.create, AppEnv> = async (c) => {
   ).toISOString();
 
   const d1 = c.env.DB;
-  await d1.batch([
+  await runFenced(c, [
     d1
       .prepare(
         `INSERT INTO reports (id, label_code, description, lat, lng, region_code, client_key, user_id, status, created_at)
