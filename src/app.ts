@@ -9,6 +9,7 @@ import { allowedMethods } from "./lib/method-not-allowed";
 import { maxBodySize } from "./middleware/body-limit";
 import { configCheck } from "./middleware/config-check";
 import { corsPolicy, type OperationSpec } from "./middleware/cors";
+import { jsonDepthLimit } from "./middleware/json-depth";
 import { alertsRouter } from "./routes/alerts";
 import { authRouter } from "./routes/auth";
 import { authorizationsRouter } from "./routes/authorizations";
@@ -62,6 +63,7 @@ export function createApp() {
   app.use(configCheck());
   app.use(corsPolicy(() => documentedOperations(app)));
   app.use(maxBodySize());
+  app.use(jsonDepthLimit());
 
   app.route("/", healthRouter);
   app.route("/", authRouter);

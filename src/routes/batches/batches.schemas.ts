@@ -142,16 +142,21 @@ export const CreateTraceEventSchema = z
       })
       .openapi(eventDataLimits)
       .optional()
-      .refine(
-        (data) =>
-          data === undefined ||
-          new TextEncoder().encode(JSON.stringify(data)).length <= MAX_EVENT_DATA_BYTES,
-        {
-          message: `at most ${MAX_EVENT_DATA_BYTES} bytes of JSON`,
-        },
-      )
-      .refine((data) => data === undefined || jsonDepth(data) <= MAX_EVENT_DATA_DEPTH, {
-        message: `nested at most ${MAX_EVENT_DATA_DEPTH} levels`,
+      // Depth first: serialising a value nested thousands of levels deep would overflow.
+      .superRefine((data, ctx) => {
+        if (data === undefined) return;
+        if (jsonDepth(data, MAX_EVENT_DATA_DEPTH) > MAX_EVENT_DATA_DEPTH) {
+          ctx.addIssue({
+            code: "custom",
+            message: `nested at most ${MAX_EVENT_DATA_DEPTH} levels`,
+          });
+          return;
+        }
+        if (new TextEncoder().encode(JSON.stringify(data)).length > MAX_EVENT_DATA_BYTES)
+          ctx.addIssue({
+            code: "custom",
+            message: `at most ${MAX_EVENT_DATA_BYTES} bytes of JSON`,
+          });
       }),
   })
   .strict()

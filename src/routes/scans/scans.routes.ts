@@ -127,12 +127,9 @@ export const scan = createRoute({
   middleware: [idempotent("scans.create")],
   request: {
     headers: z.object({
-      "idempotency-key": z
-        .string()
-        .optional()
-        .openapi({
-          description: "One per scan; a retry with the same key and body is the same scan",
-        }),
+      "idempotency-key": z.string().optional().openapi({
+        description: "One per scan; a retry with the same key and body is the same scan",
+      }),
     }),
     body: jsonBody(ScanRequestSchema),
   },
