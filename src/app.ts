@@ -1,7 +1,6 @@
 import { Scalar } from "@scalar/hono-api-reference";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { createRouter } from "./lib/create-router";
 import { ApiError, type ErrorCode, renderProblem } from "./lib/errors";
@@ -10,6 +9,7 @@ import { maxBodySize } from "./middleware/body-limit";
 import { configCheck } from "./middleware/config-check";
 import { corsPolicy, type OperationSpec } from "./middleware/cors";
 import { jsonDepthLimit } from "./middleware/json-depth";
+import { requestIdentity } from "./middleware/request-id";
 import { alertsRouter } from "./routes/alerts";
 import { authRouter } from "./routes/auth";
 import { authorizationsRouter } from "./routes/authorizations";
@@ -58,7 +58,7 @@ const requestIdOf = (c: Context<AppEnv>) => c.get("requestId") ?? crypto.randomU
 export function createApp() {
   const app = createRouter();
 
-  app.use(requestId());
+  app.use(requestIdentity());
   app.use(secureHeaders());
   app.use(configCheck());
   app.use(corsPolicy(() => documentedOperations(app)));
