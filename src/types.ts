@@ -26,6 +26,10 @@ export type Bindings = {
   WECHAT_APP_SECRET?: string;
   /** Workers Rate Limiting binding: scans per client key (see wrangler.toml). */
   SCAN_RATE_LIMITER?: RateLimit;
+  /** Sign-in attempts per connecting address, across accounts. */
+  LOGIN_RATE_LIMITER?: RateLimit;
+  /** Consumer reports per connecting address and per signed-in user. */
+  REPORT_RATE_LIMITER?: RateLimit;
 };
 
 /** The signed-in caller, reloaded from D1 on every authenticated request. */

@@ -144,8 +144,6 @@ export const users = sqliteTable(
     /** Keyed hash of the WeChat openid; the raw openid is never stored. */
     wechatOpenidHash: text("wechat_openid_hash"),
     disabledAt: text("disabled_at"),
-    failedLoginCount: integer("failed_login_count").notNull().default(0),
-    failedLoginWindowStart: text("failed_login_window_start"),
     lastLoginAt: text("last_login_at"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -155,6 +153,21 @@ export const users = sqliteTable(
     uniqueIndex("users_wechat_openid_hash_uq").on(t.wechatOpenidHash),
     index("users_organization_idx").on(t.organizationId),
   ],
+);
+
+/**
+ * Failed sign-ins per (account, source): keyed by a keyed hash of the e-mail and the source, so
+ * that known and unknown accounts are counted alike and another address's failures never lock
+ * the owner out.
+ */
+export const loginAttempts = sqliteTable(
+  "login_attempts",
+  {
+    key: text("key").primaryKey(),
+    count: integer("count").notNull().default(0),
+    windowStart: text("window_start").notNull(),
+  },
+  (t) => [index("login_attempts_window_idx").on(t.windowStart)],
 );
 
 export const refreshTokens = sqliteTable(
