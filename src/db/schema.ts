@@ -492,12 +492,18 @@ export const reports = sqliteTable(
     regionCode: text("region_code"),
     clientKey: text("client_key").notNull(),
     userId: text("user_id"),
+    /** The producer of the reported label, when the code is a real one. */
+    organizationId: text("organization_id"),
+    /** The alert the report was attached to. */
+    alertId: text("alert_id"),
     status: text("status", { enum: reportStatuses }).notNull().default("new"),
     createdAt: createdAt(),
   },
   (t) => [
     index("reports_label_idx").on(t.labelCode),
     index("reports_region_idx").on(t.regionCode, t.createdAt),
+    index("reports_alert_idx").on(t.alertId, t.createdAt),
+    index("reports_created_idx").on(t.createdAt),
   ],
 );
 

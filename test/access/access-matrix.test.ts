@@ -7,7 +7,7 @@ import {
   type ProducerSetup,
   type TestUser,
 } from "../helpers/fixtures";
-import { call } from "../helpers/http";
+import { call, callJson } from "../helpers/http";
 import { insertAlert } from "../helpers/scans";
 
 /**
@@ -70,6 +70,8 @@ const EXPECTED: Record<string, Allowed> = {
   "POST /v1/scans": ANYONE,
   "GET /v1/scans": ROLES,
   "POST /v1/reports": ANYONE,
+  "GET /v1/reports": STAFF,
+  "GET /v1/reports/{id}": STAFF,
   "GET /v1/risk-settings": ["admin"],
   "PUT /v1/risk-settings": ["admin"],
   "GET /v1/alerts": STAFF,
@@ -89,6 +91,7 @@ type Fixture = {
   draftBatchId: string;
   codes: string[];
   alertId: string;
+  reportId: string;
   users: Record<Role, TestUser>;
   otherRegulator: TestUser;
 };
@@ -97,19 +100,21 @@ type Fixture = {
 function concretePath(template: string, f: Fixture): string {
   const id = template.startsWith("/v1/alerts")
     ? f.alertId
-    : template.startsWith("/v1/authorizations")
-      ? f.home.authorization.id
-      : template.startsWith("/v1/batches/{id}/release")
-        ? f.draftBatchId
-        : template.startsWith("/v1/batches")
-          ? f.batchId
-          : template.startsWith("/v1/organizations")
-            ? f.home.org.id
-            : template.startsWith("/v1/gi-products")
-              ? f.home.product.id
-              : template.startsWith("/v1/users")
-                ? f.home.producer.id
-                : "";
+    : template.startsWith("/v1/reports")
+      ? f.reportId
+      : template.startsWith("/v1/authorizations")
+        ? f.home.authorization.id
+        : template.startsWith("/v1/batches/{id}/release")
+          ? f.draftBatchId
+          : template.startsWith("/v1/batches")
+            ? f.batchId
+            : template.startsWith("/v1/organizations")
+              ? f.home.org.id
+              : template.startsWith("/v1/gi-products")
+                ? f.home.product.id
+                : template.startsWith("/v1/users")
+                  ? f.home.producer.id
+                  : "";
   return template.replace("{id}", id).replace("{code}", f.codes[0] as string);
 }
 
@@ -194,7 +199,20 @@ beforeAll(async () => {
     admin: await createUser("admin"),
   };
   const otherRegulator = await createUser("regulator", { regionCodes: ["110000"] });
-  f = { home, other, batchId, draftBatchId, codes, alertId, users, otherRegulator };
+  const report = await callJson<{ id: string }>("/v1/reports", {
+    body: { code: codes[0], description: "access matrix report" },
+  });
+  f = {
+    home,
+    other,
+    batchId,
+    draftBatchId,
+    codes,
+    alertId,
+    reportId: report.body.id,
+    users,
+    otherRegulator,
+  };
 });
 
 describe("route inventory", () => {
@@ -217,7 +235,7 @@ describe("access matrix", () => {
         await expectStatus(response, 401, `${key} anonymous`);
       }
     }
-  });
+  }, 60_000);
 
   it("with a role not allowed: 403", async () => {
     for (const key of keys) {
@@ -227,7 +245,7 @@ describe("access matrix", () => {
         await expectStatus(await send(key, f, f.users[role].token), 403, `${key} as ${role}`);
       }
     }
-  });
+  }, 60_000);
 
   it("another organization's or region's object: 404", async () => {
     for (const key of keys) {
@@ -242,7 +260,7 @@ describe("access matrix", () => {
         await expectStatus(await send(key, f, f.otherRegulator.token), 404, `${key} other region`);
       }
     }
-  });
+  }, 60_000);
 
   it("each allowed role is let through (neither 401 nor 403)", async () => {
     for (const key of keys) {
@@ -258,7 +276,7 @@ describe("access matrix", () => {
         expect(response.status, `${key} as ${role}`).toBeLessThan(500);
       }
     }
-  });
+  }, 60_000);
 });
 
 describe("alert ownership", () => {

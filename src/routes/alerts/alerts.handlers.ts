@@ -2,7 +2,7 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import { and, asc, desc, eq, gte, inArray, lte, type SQL } from "drizzle-orm";
 import type { Context } from "hono";
 import { type Db, getDb } from "../../db/client";
-import { alertEvents, alerts, authorizations, batches, scans } from "../../db/schema";
+import { alertEvents, alerts, authorizations, batches, reports, scans } from "../../db/schema";
 import { regionCondition } from "../../lib/access";
 import {
   type ActionTarget,
@@ -18,6 +18,7 @@ import { newId } from "../../lib/ids";
 import { afterCursor, toPage } from "../../lib/pagination";
 import { minutesBefore } from "../../lib/risk/time";
 import type { AppEnv } from "../../types";
+import { toReportDto } from "../reports/reports.schemas";
 import { toScanDto } from "../scans/scans.schemas";
 import { alertScope, readableAlert } from "./alert-access";
 import type * as routes from "./alerts.routes";
@@ -91,11 +92,11 @@ export const get: RouteHandler<typeof routes.get, AppEnv> = async (c) => {
   const user = c.get("user");
   const db = getDb(c.env.DB);
   // A bureau that sees the alert only through scans on its markets sees only those scans.
-  const behind =
-    user.role === "regulator" && !canManageAlert(user, alert)
-      ? and(scansBehind(db, alert), regionCondition(user.regionCodes, scans.regionCode))
-      : scansBehind(db, alert);
-  const [events, scanRows] = await db.batch([
+  const foreign = user.role === "regulator" && !canManageAlert(user, alert);
+  const behind = foreign
+    ? and(scansBehind(db, alert), regionCondition(user.regionCodes, scans.regionCode))
+    : scansBehind(db, alert);
+  const [events, scanRows, reportRows] = await db.batch([
     db
       .select()
       .from(alertEvents)
@@ -107,12 +108,24 @@ export const get: RouteHandler<typeof routes.get, AppEnv> = async (c) => {
       .where(behind ?? eq(scans.id, ""))
       .orderBy(desc(scans.scannedAt), desc(scans.id))
       .limit(MAX_ALERT_SCANS),
+    db
+      .select()
+      .from(reports)
+      .where(
+        and(
+          eq(reports.alertId, alert.id),
+          foreign ? regionCondition(user.regionCodes, reports.regionCode) : undefined,
+        ),
+      )
+      .orderBy(desc(reports.createdAt), desc(reports.id))
+      .limit(MAX_ALERT_SCANS),
   ]);
   return c.json(
     {
       ...toAlertDto(alert),
       events: events.map(toAlertEventDto),
       scans: scanRows.map(toScanDto),
+      reports: reportRows.map(toReportDto),
       geojson: scanFeatureCollection(scanRows),
     },
     200,

@@ -10,6 +10,7 @@ import {
 } from "../../db/schema";
 import { alertActions } from "../../lib/alert-lifecycle";
 import { regionName } from "../../lib/regions";
+import { ReportSchema } from "../reports/reports.schemas";
 import { ScanSchema } from "../scans/scans.schemas";
 
 export type AlertRow = typeof alerts.$inferSelect;
@@ -152,6 +153,9 @@ export const AlertDetailSchema = AlertSchema.extend({
   scans: z
     .array(ScanSchema)
     .openapi({ description: "The scans behind it, newest first, at most 500" }),
+  reports: z
+    .array(ReportSchema)
+    .openapi({ description: "Consumers' reports attached to it, newest first, at most 500" }),
   geojson: ScanFeatureCollectionSchema,
 }).openapi("AlertDetail");
 
