@@ -11,6 +11,7 @@ import { corsPolicy, type OperationSpec } from "./middleware/cors";
 import { jsonDepthLimit } from "./middleware/json-depth";
 import { requestIdentity } from "./middleware/request-id";
 import { alertsRouter } from "./routes/alerts";
+import { auditRouter } from "./routes/audit";
 import { authRouter } from "./routes/auth";
 import { authorizationsRouter } from "./routes/authorizations";
 import { batchesRouter } from "./routes/batches";
@@ -78,6 +79,7 @@ export function createApp() {
   app.route("/", alertsRouter);
   app.route("/", reportsRouter);
   app.route("/", statsRouter);
+  app.route("/", auditRouter);
   app.route("/", pagesRouter);
 
   app.doc31("/openapi.json", {

@@ -522,7 +522,12 @@ export const auditLog = sqliteTable(
     requestId: text("request_id"),
     at: text("at").notNull().default(now),
   },
-  (t) => [index("audit_log_target_idx").on(t.targetId, t.at), index("audit_log_at_idx").on(t.at)],
+  (t) => [
+    index("audit_log_target_idx").on(t.targetId, t.at),
+    index("audit_log_at_idx").on(t.at),
+    index("audit_log_actor_idx").on(t.actorUserId, t.at),
+    index("audit_log_action_idx").on(t.action, t.at),
+  ],
 );
 
 export const idempotencyKeys = sqliteTable(

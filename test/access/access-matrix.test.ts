@@ -79,6 +79,7 @@ const EXPECTED: Record<string, Allowed> = {
   "POST /v1/alerts/{id}/transition": ["regulator", "admin"],
   "POST /v1/alerts/{id}/notes": ["regulator", "admin"],
   "GET /v1/stats/overview": STAFF,
+  "GET /v1/audit": ["admin"],
 };
 
 /** Public operations whose 401 answers a bad credential in the body, not a missing token. */
