@@ -1,8 +1,8 @@
-import { Scalar } from "@scalar/hono-api-reference";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { createRouter } from "./lib/create-router";
+import { DOCS_CSP, docsPage } from "./lib/docs-page";
 import { ApiError, type ErrorCode, renderProblem } from "./lib/errors";
 import { allowedMethods } from "./lib/method-not-allowed";
 import { maxBodySize } from "./middleware/body-limit";
@@ -97,7 +97,10 @@ export function createApp() {
     scheme: "bearer",
     bearerFormat: "JWT",
   });
-  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "gi-trace API" }));
+  app.get("/docs", (c) => {
+    c.header("Content-Security-Policy", DOCS_CSP);
+    return c.html(docsPage("gi-trace API"));
+  });
 
   app.notFound((c) => {
     const methods = allowedMethods(app.routes, c.req.path);
