@@ -36,7 +36,7 @@ describe("scan limits and probe counting by source", () => {
       "SELECT subject_type, count FROM alerts WHERE rule = 'forged_code' AND subject_type = 'client'",
     ).all<{ subject_type: string; count: number }>();
     expect(probes.results).toEqual([{ subject_type: "client", count: 130 - 19 }]);
-  });
+  }, 60_000);
 
   it("does not let one address frame a genuine label with invented client ids", async () => {
     const { codes } = await releasedLabels(1);
@@ -54,7 +54,7 @@ describe("scan limits and probe counting by source", () => {
       .bind(code)
       .first<{ n: number }>();
     expect(alerts?.n).toBe(0);
-  });
+  }, 60_000);
 
   it("still flags a code scanned from many addresses", async () => {
     const { codes } = await releasedLabels(1);
@@ -65,7 +65,7 @@ describe("scan limits and probe counting by source", () => {
         (await scan({ code, ...places.zhoushan }, from(`203.0.113.${40 + i}`))).verdict,
       );
     expect(verdicts).toEqual(["genuine", "genuine", "genuine", "suspicious", "suspicious"]);
-  });
+  }, 60_000);
 
   it("counts an IPv6 /64 as one source", async () => {
     const { codes } = await releasedLabels(1);
@@ -74,7 +74,7 @@ describe("scan limits and probe counting by source", () => {
       const answer = await scan({ code }, from(`2001:db8:ab:cd::${i.toString(16)}`));
       expect(answer.verdict).toBe("genuine");
     }
-  });
+  }, 60_000);
 
   it(`refuses the scan after ${SCANS_PER_MINUTE} a minute from one address, whatever its client ids`, async () => {
     const { codes } = await releasedLabels(1);
@@ -95,7 +95,7 @@ describe("scan limits and probe counting by source", () => {
     expect(limitedAt).toBe(SCANS_PER_MINUTE);
     const other = await call("/v1/scans", { body: { code }, headers: from("198.51.100.100") });
     expect(other.status).toBe(200);
-  });
+  }, 60_000);
 
   it("limits a signed-in consumer across addresses", async () => {
     const { codes } = await releasedLabels(1);
@@ -112,5 +112,5 @@ describe("scan limits and probe counting by source", () => {
       else expect(response.status).toBe(200);
     }
     expect(limitedAt).toBe(SCANS_PER_MINUTE);
-  });
+  }, 60_000);
 });
