@@ -2,6 +2,7 @@
 // The verify page is bundled by esbuild from web/verify/ with the shared domain dictionary.
 import { copyFileSync, mkdirSync } from "node:fs";
 import { build } from "esbuild";
+import { copyDocsAssets } from "./copy-docs-assets.ts";
 
 mkdirSync("public/assets", { recursive: true });
 await build({
@@ -16,4 +17,6 @@ await build({
   logLevel: "warning",
 });
 copyFileSync("web/verify/verify.css", "public/assets/verify.css");
+// The API reference's browser bundle, served from this origin for /docs (never a CDN).
+copyDocsAssets();
 console.log("build: public/assets/verify.js, verify.css");

@@ -21,6 +21,9 @@ let added = 0;
 for (const [path, entry] of Object.entries(lock.packages)) {
   for (const [name, version] of Object.entries(entry.optionalDependencies ?? {})) {
     const base = path === "" ? "" : `${path}/`;
+    // Platform builds are pinned to an exact version; a range is an ordinary optional
+    // dependency npm chose not to install (e.g. less's make-dir), not a missing platform build.
+    if (!/^\d+\.\d+\.\d+(-[\w.]+)?$/.test(version)) continue;
     const candidates = [`${base}node_modules/${name}`, `node_modules/${name}`];
     if (candidates.some((p) => lock.packages[p])) continue;
     const sibling = Object.entries(lock.packages).find(

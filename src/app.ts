@@ -1,15 +1,17 @@
-import { Scalar } from "@scalar/hono-api-reference";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { createRouter } from "./lib/create-router";
+import { DOCS_CSP, docsPage } from "./lib/docs-page";
 import { ApiError, type ErrorCode, renderProblem } from "./lib/errors";
 import { allowedMethods } from "./lib/method-not-allowed";
 import { maxBodySize } from "./middleware/body-limit";
 import { configCheck } from "./middleware/config-check";
 import { corsPolicy, type OperationSpec } from "./middleware/cors";
+import { jsonDepthLimit } from "./middleware/json-depth";
+import { requestIdentity } from "./middleware/request-id";
 import { alertsRouter } from "./routes/alerts";
+import { auditRouter } from "./routes/audit";
 import { authRouter } from "./routes/auth";
 import { authorizationsRouter } from "./routes/authorizations";
 import { batchesRouter } from "./routes/batches";
@@ -62,11 +64,12 @@ const requestIdOf = (c: Context<AppEnv>) => c.get("requestId") ?? crypto.randomU
 export function createApp() {
   const app = createRouter();
 
-  app.use(requestId());
+  app.use(requestIdentity());
   app.use(secureHeaders());
   app.use(configCheck());
   app.use(corsPolicy(() => documentedOperations(app)));
   app.use(maxBodySize());
+  app.use(jsonDepthLimit());
 
   app.route("/", healthRouter);
   app.route("/", authRouter);
@@ -83,6 +86,7 @@ export function createApp() {
   app.route("/", reportsRouter);
   app.route("/", meRouter);
   app.route("/", statsRouter);
+  app.route("/", auditRouter);
   app.route("/", pagesRouter);
   app.route("/", resolverRouter);
   app.route("/", epcisRouter);
@@ -103,7 +107,10 @@ export function createApp() {
     scheme: "bearer",
     bearerFormat: "JWT",
   });
-  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "gi-trace API" }));
+  app.get("/docs", (c) => {
+    c.header("Content-Security-Policy", DOCS_CSP);
+    return c.html(docsPage("gi-trace API"));
+  });
 
   app.notFound((c) => {
     const methods = allowedMethods(app.routes, c.req.path);

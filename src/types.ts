@@ -36,6 +36,10 @@ export type Bindings = {
   WECHAT_QR_CHECK_CONTENT?: string;
   /** Workers Rate Limiting binding: scans per client key (see wrangler.toml). */
   SCAN_RATE_LIMITER?: RateLimit;
+  /** Sign-in attempts per connecting address, across accounts. */
+  LOGIN_RATE_LIMITER?: RateLimit;
+  /** Consumer reports per connecting address and per signed-in user. */
+  REPORT_RATE_LIMITER?: RateLimit;
 };
 
 /** The signed-in caller, reloaded from D1 on every authenticated request. */

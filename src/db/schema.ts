@@ -144,8 +144,6 @@ export const users = sqliteTable(
     /** Keyed hash of the WeChat openid; the raw openid is never stored. */
     wechatOpenidHash: text("wechat_openid_hash"),
     disabledAt: text("disabled_at"),
-    failedLoginCount: integer("failed_login_count").notNull().default(0),
-    failedLoginWindowStart: text("failed_login_window_start"),
     lastLoginAt: text("last_login_at"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -155,6 +153,21 @@ export const users = sqliteTable(
     uniqueIndex("users_wechat_openid_hash_uq").on(t.wechatOpenidHash),
     index("users_organization_idx").on(t.organizationId),
   ],
+);
+
+/**
+ * Failed sign-ins per (account, source): keyed by a keyed hash of the e-mail and the source, so
+ * that known and unknown accounts are counted alike and another address's failures never lock
+ * the owner out.
+ */
+export const loginAttempts = sqliteTable(
+  "login_attempts",
+  {
+    key: text("key").primaryKey(),
+    count: integer("count").notNull().default(0),
+    windowStart: text("window_start").notNull(),
+  },
+  (t) => [index("login_attempts_window_idx").on(t.windowStart)],
 );
 
 export const refreshTokens = sqliteTable(
@@ -395,6 +408,11 @@ export const scans = sqliteTable(
     rawInput: text("raw_input"),
     /** Keyed hash of the openid, client id or IP; never the raw value. */
     clientKey: text("client_key").notNull(),
+    /**
+     * Keyed hash of where the scan came from that the caller cannot choose (the connecting
+     * network, see sourceKeyOf): what rate limits, probe counting and many_clients key on.
+     */
+    sourceKey: text("source_key").notNull().default(""),
     userId: text("user_id"),
     /** Rounded to about 1 km. */
     lat: real("lat"),
@@ -414,10 +432,10 @@ export const scans = sqliteTable(
     index("scans_region_time_idx").on(t.regionCode, t.scannedAt),
     index("scans_client_time_idx").on(t.clientKey, t.scannedAt),
     index("scans_time_idx").on(t.scannedAt),
-    // The forged-code burst rule counts recent invalid scans per client and per region on the
+    // The forged-code burst rule counts recent invalid scans per source and per region on the
     // scan path; these hold only invalid scans, so genuine traffic does not slow the count.
-    index("scans_invalid_client_time_idx")
-      .on(t.clientKey, t.scannedAt)
+    index("scans_invalid_source_time_idx")
+      .on(t.sourceKey, t.scannedAt)
       .where(sql`verdict = 'invalid'`),
     index("scans_invalid_region_time_idx")
       .on(t.regionCode, t.scannedAt)
@@ -511,12 +529,18 @@ export const reports = sqliteTable(
     regionCode: text("region_code"),
     clientKey: text("client_key").notNull(),
     userId: text("user_id"),
+    /** The producer of the reported label, when the code is a real one. */
+    organizationId: text("organization_id"),
+    /** The alert the report was attached to. */
+    alertId: text("alert_id"),
     status: text("status", { enum: reportStatuses }).notNull().default("new"),
     createdAt: createdAt(),
   },
   (t) => [
     index("reports_label_idx").on(t.labelCode),
     index("reports_region_idx").on(t.regionCode, t.createdAt),
+    index("reports_alert_idx").on(t.alertId, t.createdAt),
+    index("reports_created_idx").on(t.createdAt),
   ],
 );
 
@@ -535,18 +559,31 @@ export const auditLog = sqliteTable(
     requestId: text("request_id"),
     at: text("at").notNull().default(now),
   },
-  (t) => [index("audit_log_target_idx").on(t.targetId, t.at), index("audit_log_at_idx").on(t.at)],
+  (t) => [
+    index("audit_log_target_idx").on(t.targetId, t.at),
+    index("audit_log_at_idx").on(t.at),
+    index("audit_log_actor_idx").on(t.actorUserId, t.at),
+    index("audit_log_action_idx").on(t.action, t.at),
+  ],
 );
 
 export const idempotencyKeys = sqliteTable(
   "idempotency_keys",
   {
-    /** Who sent it (user id) and on which operation, so keys of different callers never meet. */
+    /**
+     * Who sent it (user id, or the source of an anonymous caller) and on which operation, so
+     * keys of different callers never meet.
+     */
     scope: text("scope").notNull(),
     key: text("key").notNull(),
     requestHash: text("request_hash").notNull(),
     statusCode: integer("status_code"),
     responseBody: text("response_body"),
+    /** Who holds the claim while the first request runs, and until when (a short lease). */
+    leaseToken: text("lease_token"),
+    leaseExpiresAt: text("lease_expires_at"),
+    /** Set in the transaction of the request's own writes: its effect happened. */
+    committedAt: text("committed_at"),
     createdAt: createdAt(),
     expiresAt: text("expires_at").notNull(),
   },

@@ -72,7 +72,11 @@ export async function signAccessToken(
 
 export type AccessClaims = { sub: string; role: string };
 
-/** Verifies signature (ES256 only), iss, aud, typ and expiry; null when anything is off. */
+/**
+ * Verifies signature (ES256 only), iss, aud, typ and expiry, and refuses what this server never
+ * issues (RFC 8725 section 3.10): an `iat` in the future or a lifetime over 15 minutes. Null when
+ * anything is off.
+ */
 export async function verifyAccessToken(
   config: TokenConfig,
   token: string,
@@ -88,6 +92,10 @@ export async function verifyAccessToken(
       requiredClaims: ["sub", "exp", "iat"],
     });
     if (typeof payload.sub !== "string" || typeof payload.role !== "string") return null;
+    const { iat, exp } = payload as { iat: number; exp: number };
+    const now = Date.now() / 1000;
+    if (iat > now + CLOCK_TOLERANCE_SECONDS) return null;
+    if (exp - iat > ACCESS_TOKEN_TTL_SECONDS) return null;
     return { sub: payload.sub, role: payload.role };
   } catch {
     return null;

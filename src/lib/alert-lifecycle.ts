@@ -1,6 +1,7 @@
 // The review lifecycle of an alert (DESIGN section 4) and which enforcement actions fit which
 // alert: pure, so that the handler only reads, asks and writes.
 import type { alertStatuses, alertSubjects } from "../db/schema";
+import { regionsCover } from "./regions";
 
 export type AlertStatus = (typeof alertStatuses)[number];
 export type AlertSubjectType = (typeof alertSubjects)[number];
@@ -76,4 +77,31 @@ export function actionTarget(action: AlertAction, alert: AlertSubjectIds): Actio
         ? { action, authorizationId }
         : null;
   }
+}
+
+/** The statuses after which an alert absorbs no further hits: a new hit opens a new alert. */
+export const closedAlertStatuses = ["confirmed", "dismissed"] as const satisfies AlertStatus[];
+
+export type AlertRegions = { regionCode: string | null; scanRegionCode: string | null };
+
+/**
+ * The region whose bureau owns an alert: the producer's, or for an alert without a producer
+ * (a forgery probe, a report of an unknown code) the region where the scans happened.
+ */
+export function owningRegion(alert: AlertRegions): string | null {
+  return alert.regionCode ?? alert.scanRegionCode;
+}
+
+/**
+ * Who may move an alert through its lifecycle and take its actions: admins, and regulators whose
+ * regions cover the owning region. A regulator who sees the alert only because scans happened on
+ * its markets may add a note, nothing more.
+ */
+export function canManageAlert(
+  user: { role: string; regionCodes: readonly string[] },
+  alert: AlertRegions,
+): boolean {
+  if (user.role === "admin") return true;
+  const owner = owningRegion(alert);
+  return user.role === "regulator" && owner !== null && regionsCover(user.regionCodes, owner);
 }

@@ -20,6 +20,17 @@ export function effectiveAuthorizationStatus(
   return "active";
 }
 
+/**
+ * The authorization's status under its organization: a suspended organization suspends every
+ * authorization it holds that is not already revoked (DESIGN section 4).
+ */
+export function underOrganization<S extends EffectiveAuthorizationStatus>(
+  status: S,
+  organizationStatus: "active" | "suspended",
+): S | "suspended" {
+  return organizationStatus === "suspended" && status !== "revoked" ? "suspended" : status;
+}
+
 /** Allowed stored-status changes: revocation is final. */
 export function canChangeAuthorizationStatus(
   from: StoredAuthorizationStatus,

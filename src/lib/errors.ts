@@ -103,6 +103,9 @@ export function problemOf(error: ApiError, requestId: string): Problem {
 /** Renders an ApiError as problem+json on the context, so middleware headers still apply. */
 export function renderProblem(c: Context, error: ApiError, requestId: string): Response {
   for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value);
+  // RFC 9110: every 401 names its authentication scheme.
+  if (error.status === 401 && !error.headers?.["WWW-Authenticate"])
+    c.header("WWW-Authenticate", 'Bearer realm="gi-trace"');
   c.header("Content-Type", "application/problem+json");
   return c.body(JSON.stringify(problemOf(error, requestId)), error.status);
 }

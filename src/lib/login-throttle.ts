@@ -1,7 +1,8 @@
-// Per-account login throttling. Every attempt on an existing account is counted atomically
-// before the password is checked (so parallel guesses cannot slip past the count); a success
-// resets the count. The attempt after MAX_FAILED_LOGINS failures within the window that began
-// with the first of them is refused with 429 until that window ends.
+// Login throttling per (account, source): every attempt, on a known or an unknown account, is
+// counted atomically before the password is checked (so parallel guesses cannot slip past the
+// count); a success resets the count. The attempt after MAX_FAILED_LOGINS failures within the
+// window that began with the first of them is refused with 429 until that window ends. Each
+// address is also limited across accounts (LOGIN_RATE_LIMITER in wrangler.toml).
 export const MAX_FAILED_LOGINS = 5;
 export const FAILED_LOGIN_WINDOW_MS = 15 * 60 * 1000;
 

@@ -24,10 +24,22 @@ export const cbvUri = (type: TraceEventType) =>
 export const MAX_EVENT_DATA_BYTES = 4096;
 export const MAX_EVENT_DATA_DEPTH = 4;
 
-export function jsonDepth(value: unknown): number {
-  if (value === null || typeof value !== "object") return 0;
-  const children = Array.isArray(value) ? value : Object.values(value as Record<string, unknown>);
-  return 1 + children.reduce<number>((max, child) => Math.max(max, jsonDepth(child)), 0);
+/**
+ * Nesting depth of a JSON value (a scalar is 0), walked without recursion and given up past
+ * `limit`: a body nested thousands of levels deep must answer 400, not overflow the stack.
+ */
+export function jsonDepth(value: unknown, limit = Number.POSITIVE_INFINITY): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (node === null || typeof node !== "object") continue;
+    const here = depth + 1;
+    if (here > deepest) deepest = here;
+    if (deepest > limit) return deepest;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) stack.push([child, here]);
+  }
+  return deepest;
 }
 
 /**

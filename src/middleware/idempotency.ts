@@ -1,18 +1,49 @@
 // Idempotency-Key for creating endpoints a client may retry (DESIGN section 3). The first
-// request with a key claims it; its answer (anything but a 5xx) is stored and replayed for
-// later requests with the same key and body; the same key with another body answers 409.
-// Keys are scoped to the caller and the operation and expire after 24 hours.
-import { and, eq, lt } from "drizzle-orm";
-import type { MiddlewareHandler } from "hono";
+// request with a key claims it under a short lease; its answer is stored and replayed for later
+// requests with the same key and the same request (content type and body); another request under
+// the same key answers 409. Answers given before anything ran (400, 401, 403, 413, 415, 429, 5xx)
+// are not stored: the key is released and a corrected retry runs. Keys are scoped to the caller
+// (the user, or an anonymous caller's source) and the operation, and expire after 24 hours.
+//
+// A claim whose request died before answering expires with its lease, and a retry takes it over.
+// That never issues twice: handlers run their writes through runFenced, which commits only while
+// the request still holds the lease and marks the key committed in the same transaction, and a
+// committed key is never taken over.
+import { and, eq, lt, sql } from "drizzle-orm";
+import type { Context, MiddlewareHandler } from "hono";
 import { getDb } from "../db/client";
 import { idempotencyKeys } from "../db/schema";
 import { runInBackground } from "../lib/background";
+import { sourceKeyOf } from "../lib/client-context";
 import { ApiError } from "../lib/errors";
 import { sha256Base64Url } from "../lib/keyed-hash";
 import type { AppEnv } from "../types";
+import { optionalClaims } from "./auth";
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 const TTL_MS = 24 * 3600_000;
+/** Longer than the slowest request (issuing 10,000 labels takes well under 10 s). */
+export const LEASE_MS = 60_000;
+const NOT_STORED = new Set([400, 401, 403, 413, 415, 429]);
+const LEASE_LOST = "idempotency lease lost";
+
+type Claim = { scope: string; key: string; token: string };
+const claims = new WeakMap<Request, Claim>();
+
+/** The scope of a caller's keys: the signed-in user, else the anonymous caller's source. */
+async function scopeOf(c: Context<AppEnv>, operation: string): Promise<string> {
+  const userId = c.get("user")?.id ?? (await optionalClaims(c))?.sub;
+  const caller = userId
+    ? userId
+    : `anonymous:${await sourceKeyOf(c.env.CLIENT_ID_PEPPER, { ip: c.req.header("CF-Connecting-IP") })}`;
+  return `${caller}:${operation}:${c.req.path}`;
+}
+
+/** What makes two requests the same: the media type and the body. */
+async function fingerprint(c: Context<AppEnv>): Promise<string> {
+  const mediaType = (c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase();
+  return sha256Base64Url(`${mediaType}\n${await c.req.text()}`);
+}
 
 export function idempotent(operation: string): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -30,61 +61,53 @@ export function idempotent(operation: string): MiddlewareHandler<AppEnv> {
       );
     }
     const db = getDb(c.env.DB);
-    const scope = `${c.get("user")?.id ?? "anonymous"}:${operation}:${c.req.path}`;
-    const requestHash = await sha256Base64Url(await c.req.text());
+    const scope = await scopeOf(c, operation);
+    const requestHash = await fingerprint(c);
     const now = new Date();
+    const token = crypto.randomUUID();
+    const lease = new Date(now.getTime() + LEASE_MS).toISOString();
+    // A new key is claimed; an abandoned claim (same request, lease over, nothing committed, no
+    // answer) is taken over. Either way this request now holds the lease under `token`.
     const claimed = await db
       .insert(idempotencyKeys)
       .values({
         scope,
         key,
         requestHash,
+        leaseToken: token,
+        leaseExpiresAt: lease,
         expiresAt: new Date(now.getTime() + TTL_MS).toISOString(),
       })
-      .onConflictDoNothing()
+      .onConflictDoUpdate({
+        target: [idempotencyKeys.scope, idempotencyKeys.key],
+        set: { leaseToken: token, leaseExpiresAt: lease },
+        setWhere: sql`${idempotencyKeys.statusCode} IS NULL AND ${idempotencyKeys.committedAt} IS NULL AND ${idempotencyKeys.requestHash} = ${requestHash} AND ${idempotencyKeys.leaseExpiresAt} < ${now.toISOString()}`,
+      })
       .returning({ key: idempotencyKeys.key });
-    if (claimed.length === 0) {
-      const first = await db.query.idempotencyKeys.findFirst({
-        where: and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)),
-      });
-      if (first && first.requestHash !== requestHash) {
-        throw new ApiError(
-          "conflict",
-          "This Idempotency-Key was used with a different request body.",
-        );
-      }
-      if (!first || first.statusCode === null || first.responseBody === null) {
-        throw new ApiError(
-          "conflict",
-          "A request with this Idempotency-Key is still in progress; retry shortly.",
-          {
-            headers: { "Retry-After": "1" },
-          },
-        );
-      }
-      c.header("Idempotent-Replayed", "true");
-      c.header(
-        "Content-Type",
-        first.statusCode >= 400 ? "application/problem+json" : "application/json",
-      );
-      return c.body(first.responseBody, first.statusCode as 200);
-    }
+    if (claimed.length === 0) return replay(c, scope, key, requestHash);
 
+    claims.set(c.req.raw, { scope, key, token });
     try {
       await next();
     } catch (error) {
-      await releaseKey(c.env.DB, scope, key);
+      await releaseKey(c.env.DB, scope, key, token);
       throw error;
     }
-    if (c.res.status >= 500) {
-      await releaseKey(c.env.DB, scope, key);
+    if (c.res.status >= 500 || NOT_STORED.has(c.res.status)) {
+      await releaseKey(c.env.DB, scope, key, token);
       return;
     }
     const body = await c.res.clone().text();
     await db
       .update(idempotencyKeys)
-      .set({ statusCode: c.res.status, responseBody: body })
-      .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)));
+      .set({ statusCode: c.res.status, responseBody: body, leaseToken: null })
+      .where(
+        and(
+          eq(idempotencyKeys.scope, scope),
+          eq(idempotencyKeys.key, key),
+          eq(idempotencyKeys.leaseToken, token),
+        ),
+      );
     // Opportunistic cleanup of expired keys, off the response path.
     await runInBackground(
       c,
@@ -93,8 +116,80 @@ export function idempotent(operation: string): MiddlewareHandler<AppEnv> {
   };
 }
 
-function releaseKey(d1: D1Database, scope: string, key: string) {
+async function replay(c: Context<AppEnv>, scope: string, key: string, requestHash: string) {
+  const first = await getDb(c.env.DB).query.idempotencyKeys.findFirst({
+    where: and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)),
+  });
+  if (first && first.requestHash !== requestHash) {
+    throw new ApiError(
+      "conflict",
+      "This Idempotency-Key was used with a different request (body or content type).",
+    );
+  }
+  if (first && first.statusCode !== null && first.responseBody !== null) {
+    c.header("Idempotent-Replayed", "true");
+    c.header(
+      "Content-Type",
+      first.statusCode >= 400 ? "application/problem+json" : "application/json",
+    );
+    return c.body(first.responseBody, first.statusCode as 200);
+  }
+  if (first?.committedAt) {
+    throw new ApiError(
+      "conflict",
+      "The request with this Idempotency-Key was carried out but its answer was lost; read the created objects instead of retrying.",
+    );
+  }
+  throw new ApiError(
+    "conflict",
+    "A request with this Idempotency-Key is still in progress; retry shortly.",
+    { headers: { "Retry-After": String(Math.ceil(LEASE_MS / 1000)) } },
+  );
+}
+
+function releaseKey(d1: D1Database, scope: string, key: string, token: string) {
   return getDb(d1)
     .delete(idempotencyKeys)
-    .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)));
+    .where(
+      and(
+        eq(idempotencyKeys.scope, scope),
+        eq(idempotencyKeys.key, key),
+        eq(idempotencyKeys.leaseToken, token),
+        sql`${idempotencyKeys.committedAt} IS NULL`,
+      ),
+    );
+}
+
+/**
+ * Runs a handler's writes as one transaction that, when the request holds an idempotency claim,
+ * commits only while the claim is still its own and marks the key committed with them: a request
+ * whose lease was taken over by a retry writes nothing (409).
+ */
+export async function runFenced(
+  c: Context<AppEnv>,
+  statements: D1PreparedStatement[],
+): Promise<D1Result[]> {
+  const claim = claims.get(c.req.raw);
+  const d1 = c.env.DB;
+  if (!claim) return d1.batch(statements);
+  const fence = [
+    d1
+      .prepare(
+        "UPDATE idempotency_keys SET committed_at = ? WHERE scope = ? AND key = ? AND lease_token = ? AND committed_at IS NULL",
+      )
+      .bind(new Date().toISOString(), claim.scope, claim.key, claim.token),
+    // json() of a text that is no JSON raises: the transaction aborts unless the update applied.
+    d1.prepare(`SELECT json(CASE WHEN changes() = 1 THEN '1' ELSE '${LEASE_LOST}' END)`),
+  ];
+  try {
+    return (await d1.batch([...fence, ...statements])).slice(fence.length);
+  } catch (error) {
+    if (/malformed JSON/i.test(String((error as Error)?.message ?? error))) {
+      throw new ApiError(
+        "conflict",
+        "A retry with this Idempotency-Key took over this request; it changed nothing.",
+      );
+    }
+    throw error;
+  }
 }

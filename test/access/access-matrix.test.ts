@@ -7,7 +7,7 @@ import {
   type ProducerSetup,
   type TestUser,
 } from "../helpers/fixtures";
-import { call } from "../helpers/http";
+import { call, callJson } from "../helpers/http";
 import { insertAlert } from "../helpers/scans";
 
 /**
@@ -75,17 +75,21 @@ const EXPECTED: Record<string, Allowed> = {
   "POST /v1/reports": ANYONE,
   "POST /v1/me/subscriptions": ["consumer"],
   "GET /v1/me/notifications": ["consumer"],
+  "GET /v1/reports": STAFF,
+  "GET /v1/reports/{id}": STAFF,
   "GET /v1/risk-settings": ["admin"],
   "PUT /v1/risk-settings": ["admin"],
   "GET /v1/alerts": STAFF,
   "GET /v1/alerts/{id}": STAFF,
   "POST /v1/alerts/{id}/transition": ["regulator", "admin"],
+  "POST /v1/alerts/{id}/notes": ["regulator", "admin"],
   "GET /v1/stats/overview": STAFF,
   "GET /v1/batches/{id}/epcis": STAFF,
   "POST /epcis/capture": ["producer", "partner", "admin"],
   "GET /epcis/capture/{id}": ["producer", "partner", "admin"],
   "GET /epcis/events": ["producer", "partner", "admin"],
   "GET /epcis/events/{eventID}": ["producer", "partner", "admin"],
+  "GET /v1/audit": ["admin"],
 };
 
 /** Public operations whose 401 answers a bad credential in the body, not a missing token. */
@@ -100,6 +104,7 @@ type Fixture = {
   draftBatchId: string;
   codes: string[];
   alertId: string;
+  reportId: string;
   users: Record<Role, TestUser>;
   otherRegulator: TestUser;
 };
@@ -108,19 +113,21 @@ type Fixture = {
 function concretePath(template: string, f: Fixture): string {
   const id = template.startsWith("/v1/alerts")
     ? f.alertId
-    : template.startsWith("/v1/authorizations")
-      ? f.home.authorization.id
-      : template.startsWith("/v1/batches/{id}/release")
-        ? f.draftBatchId
-        : template.startsWith("/v1/batches")
-          ? f.batchId
-          : template.startsWith("/v1/organizations")
-            ? f.home.org.id
-            : template.startsWith("/v1/gi-products")
-              ? f.home.product.id
-              : template.startsWith("/v1/users")
-                ? f.home.producer.id
-                : "";
+    : template.startsWith("/v1/reports")
+      ? f.reportId
+      : template.startsWith("/v1/authorizations")
+        ? f.home.authorization.id
+        : template.startsWith("/v1/batches/{id}/release")
+          ? f.draftBatchId
+          : template.startsWith("/v1/batches")
+            ? f.batchId
+            : template.startsWith("/v1/organizations")
+              ? f.home.org.id
+              : template.startsWith("/v1/gi-products")
+                ? f.home.product.id
+                : template.startsWith("/v1/users")
+                  ? f.home.producer.id
+                  : "";
   if (template.startsWith("/epcis/")) {
     return template
       .replace("{id}", "cap_0000000000000000")
@@ -151,6 +158,8 @@ function bodyFor(key: string, f: Fixture): unknown {
       return { name: "矩阵码头", kind: "port", lat: 29.95, lng: 122.3, region_code: "330903" };
     case "POST /v1/alerts/{id}/transition":
       return { to: "acknowledged", note: "access matrix check" };
+    case "POST /v1/alerts/{id}/notes":
+      return { note: "access matrix check" };
     case "POST /v1/batches":
       return {
         authorization_id: f.home.authorization.id,
@@ -211,7 +220,20 @@ beforeAll(async () => {
     partner: await createUser("partner", { organizationId: home.org.id }),
   };
   const otherRegulator = await createUser("regulator", { regionCodes: ["110000"] });
-  f = { home, other, batchId, draftBatchId, codes, alertId, users, otherRegulator };
+  const report = await callJson<{ id: string }>("/v1/reports", {
+    body: { code: codes[0], description: "access matrix report" },
+  });
+  f = {
+    home,
+    other,
+    batchId,
+    draftBatchId,
+    codes,
+    alertId,
+    reportId: report.body.id,
+    users,
+    otherRegulator,
+  };
 });
 
 describe("route inventory", () => {
@@ -234,7 +256,7 @@ describe("access matrix", () => {
         await expectStatus(response, 401, `${key} anonymous`);
       }
     }
-  });
+  }, 60_000);
 
   it("with a role not allowed: 403", async () => {
     for (const key of keys) {
@@ -244,7 +266,7 @@ describe("access matrix", () => {
         await expectStatus(await send(key, f, f.users[role].token), 403, `${key} as ${role}`);
       }
     }
-  });
+  }, 60_000);
 
   it("another organization's or region's object: 404", async () => {
     for (const key of keys) {
@@ -259,7 +281,7 @@ describe("access matrix", () => {
         await expectStatus(await send(key, f, f.otherRegulator.token), 404, `${key} other region`);
       }
     }
-  });
+  }, 60_000);
 
   it("each allowed role is let through (neither 401 nor 403)", async () => {
     for (const key of keys) {
@@ -275,6 +297,33 @@ describe("access matrix", () => {
         expect(response.status, `${key} as ${role}`).toBeLessThan(500);
       }
     }
-    // Every operation for every allowed role, label PDFs (font parsing, QR encoding) among them.
   }, 60_000);
+});
+
+describe("alert ownership", () => {
+  it("lets a regulator who sees an alert only through scans read it and add a note, not move it", async () => {
+    const alertId = await insertAlert({
+      subjectType: "label",
+      subjectId: f.codes[2],
+      labelCode: f.codes[2],
+      organizationId: f.home.org.id,
+      regionCode: "330903",
+      scanRegionCode: "110105",
+    });
+    const beijing = f.otherRegulator.token;
+    expect((await call(`/v1/alerts/${alertId}`, { token: beijing })).status).toBe(200);
+    const note = await call(`/v1/alerts/${alertId}/notes`, {
+      token: beijing,
+      body: { note: "seen on our market" },
+    });
+    expect(note.status).toBe(201);
+    await expectStatus(
+      await call(`/v1/alerts/${alertId}/transition`, {
+        token: beijing,
+        body: { to: "dismissed", note: "not ours to keep" },
+      }),
+      403,
+      "foreign regulator transition",
+    );
+  });
 });

@@ -37,10 +37,16 @@ async function tokenOf(user: { email: string; password: string }): Promise<strin
   return (await call("POST", "/v1/auth/login", user)).access_token;
 }
 
+let phones = 0;
+
 async function newPage(geo?: { latitude: number; longitude: number }): Promise<Page> {
+  phones += 1;
   const context = await browser.newContext({
     viewport: { width: 360, height: 780 },
     locale: "zh-CN",
+    // Each context is a phone on its own network: limits and the distinct-client rules key on
+    // the connecting address, which Cloudflare's edge sets as CF-Connecting-IP.
+    extraHTTPHeaders: { "CF-Connecting-IP": `198.18.${phones >> 8}.${phones & 255}` },
     ...(geo ? { geolocation: geo, permissions: ["geolocation"] } : {}),
   });
   contexts.push(context);

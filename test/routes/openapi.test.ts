@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import { call, callJson } from "../helpers/http";
@@ -41,12 +42,23 @@ describe("GET /openapi.json", () => {
 });
 
 describe("GET /docs", () => {
-  it("renders the Scalar API reference pointing at the document", async () => {
+  it("renders the Scalar API reference from this origin, under a CSP, with no CDN", async () => {
     const response = await call("/docs");
     expect(response.status).toBe(200);
     expect(response.headers.get("Content-Type")).toContain("text/html");
+    const csp = response.headers.get("Content-Security-Policy") ?? "";
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
     const html = await response.text();
-    expect(html).toContain("/openapi.json");
-    expect(html.toLowerCase()).toContain("scalar");
+    expect(html).not.toMatch(/https?:\/\//);
+    const scripts = [...html.matchAll(/<script src="([^"]+)"/g)].map((m) => m[1] as string);
+    expect(scripts).toEqual(["/assets/scalar/standalone.js", "/assets/docs.js"]);
+    for (const script of scripts) {
+      const asset = await env.ASSETS.fetch(`http://gi-trace.test${script}`);
+      expect(asset.status, script).toBe(200);
+      const text = await asset.text();
+      if (script.endsWith("docs.js")) expect(text).toContain("/openapi.json");
+      else expect(text).toContain("createApiReference");
+    }
   });
 });

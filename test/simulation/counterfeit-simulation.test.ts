@@ -21,6 +21,7 @@ import {
 
 const patterns = [
   "genuine",
+  "framed_genuine",
   "copied_code",
   "impossible_travel",
   "forged_burst",
@@ -67,18 +68,40 @@ function textTable(rows: Record<string, string | number>[]): string {
 describe("counterfeit simulation", () => {
   it("flags every counterfeit pattern and no genuine label", async () => {
     const observations: Observation[] = [];
-    const scanAs = async (pattern: Pattern, code: string, clientId: string, place?: Place) => {
-      const answer = await scan({ code, client_id: clientId, ...(place ?? {}) });
+    // Each simulated phone has its own address (CF-Connecting-IP), except where a pattern says.
+    let nextAddress = 0;
+    const addresses = new Map<string, string>();
+    const addressOf = (clientId: string) => {
+      let ip = addresses.get(clientId);
+      if (!ip) {
+        nextAddress += 1;
+        ip = `100.64.${nextAddress >> 8}.${nextAddress & 255}`;
+        addresses.set(clientId, ip);
+      }
+      return ip;
+    };
+    const scanAs = async (
+      pattern: Pattern,
+      code: string,
+      clientId: string,
+      place?: Place,
+      ip = addressOf(clientId),
+    ) => {
+      const answer = await scan(
+        { code, client_id: clientId, ...(place ?? {}) },
+        { "CF-Connecting-IP": ip },
+      );
       observations.push({ pattern, code, answer });
       return answer;
     };
 
     // A Zhoushan cooperative's released batch: genuine packs plus two whose codes get copied.
     const zhoushanCoop = await createProducerSetup();
-    const { codes } = await releasedLabels(GENUINE_LABELS + 2, zhoushanCoop);
+    const { codes } = await releasedLabels(GENUINE_LABELS + 3, zhoushanCoop);
     const genuine = codes.slice(0, GENUINE_LABELS);
     const copied = codes[GENUINE_LABELS] as string;
     const travelled = codes[GENUINE_LABELS + 1] as string;
+    const framed = codes[GENUINE_LABELS + 2] as string;
 
     // Labels of a batch the cooperative never released.
     const draftBatch = await createBatch(zhoushanCoop);
@@ -119,15 +142,22 @@ describe("counterfeit simulation", () => {
     await backdateLastScan(travelled, 20);
     await scanAs("impossible_travel", travelled, "sim-travel-zhengzhou", places.zhengzhou);
 
-    // A forger probing the code space from one phone in Guangzhou.
+    // A forger probing the code space from one phone in Guangzhou, inventing a client id per scan.
     for (let i = 0; i < FORGED_CODES; i++) {
       await scanAs(
         "forged_burst",
         forge(genuine[i] as string, i),
-        "sim-forger-0001",
+        `sim-forger-${i}`,
         places.guangzhou,
+        "100.127.0.66",
       );
     }
+
+    // Someone trying to frame the producer: one phone scans a genuine pack under eight invented
+    // client ids; then its real buyer scans it.
+    for (let i = 0; i < 8; i++)
+      await scanAs("framed_genuine", framed, `sim-framer-${i}`, places.zhoushan, "100.127.0.99");
+    await scanAs("framed_genuine", framed, "sim-framed-buyer", near(places.zhoushan, 3));
 
     for (const [i, code] of draftCodes.entries())
       await scanAs("draft_batch", code, `sim-draft-${i}`, near(places.zhoushan, i));
@@ -148,6 +178,7 @@ describe("counterfeit simulation", () => {
     const forgerAlerts = alerts.filter((a) => a.rule === "forged_code");
     const subjectsOf: Record<Pattern, StoredAlert[]> = {
       genuine: alertsOn(genuine),
+      framed_genuine: alertsOn([framed]),
       copied_code: alertsOn([copied]),
       impossible_travel: alertsOn([travelled]),
       forged_burst: forgerAlerts,
@@ -178,6 +209,10 @@ describe("counterfeit simulation", () => {
     expect(new Set(verdictsOf("genuine"))).toEqual(new Set(["genuine"]));
     expect(subjectsOf.genuine).toEqual([]);
 
+    // A framed pack stays genuine for everyone: eight client ids from one address are one source.
+    expect(new Set(verdictsOf("framed_genuine"))).toEqual(new Set(["genuine"]));
+    expect(subjectsOf.framed_genuine).toEqual([]);
+
     // The copied code: flagged once more than three clients have it, by every copy rule.
     const copiedVerdicts = verdictsOf("copied_code");
     expect(copiedVerdicts.slice(4).every((v) => v === "suspicious" || v === "counterfeit")).toBe(
@@ -192,7 +227,7 @@ describe("counterfeit simulation", () => {
     expect(travel[1]?.answer.reasons).toContain("impossible_travel");
     expect(rulesOf("impossible_travel")).toEqual(["impossible_travel"]);
 
-    // The forger: every code invalid, and a forgery-probe alert on the client and the region.
+    // The forger: every code invalid, and a forgery-probe alert on its address and the region.
     expect(new Set(verdictsOf("forged_burst"))).toEqual(new Set(["invalid"]));
     expect(forgerAlerts.map((a) => `${a.subject_type}:${a.count}`).sort()).toEqual([
       `client:${FORGED_CODES - 19}`,
@@ -211,10 +246,10 @@ describe("counterfeit simulation", () => {
     ).toEqual(["authorization_lapsed/authorization:3"]);
 
     // Every counterfeit pattern is caught by a verdict or an alert.
-    for (const pattern of patterns.filter((p) => p !== "genuine")) {
+    for (const pattern of patterns.filter((p) => p !== "genuine" && p !== "framed_genuine")) {
       const flagged =
         verdictsOf(pattern).some((v) => v !== "genuine") || subjectsOf[pattern].length > 0;
       expect(flagged, pattern).toBe(true);
     }
-  });
+  }, 30_000);
 });

@@ -6323,12 +6323,15 @@ export interface paths {
         put?: never;
         /**
          * Verify a scanned label (anyone; a consumer token is optional)
-         * @description Every scan is stored. The message is Chinese, or English with Accept-Language: en. Rate limited per client (429 with Retry-After).
+         * @description Every scan is stored. The message is Chinese, or English with Accept-Language: en. Rate limited per connecting address and per signed-in user (429 with Retry-After). With an Idempotency-Key (one per scan) a retry is the same scan: stored once, the first answer replayed.
          */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description One per scan; a retry with the same key and body is the same scan */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -7215,7 +7218,7 @@ export interface paths {
         put?: never;
         /**
          * Move an alert along its review lifecycle (admin; regulator whose regions cover it)
-         * @description new → acknowledged → investigating → confirmed | dismissed; also new → investigating, new or acknowledged → dismissed, acknowledged → confirmed. Confirmed and dismissed are final (409). Confirming may take actions (void_labels, suspend_authorization, recall_batch) in the same transaction as the status change; an action that does not fit the alert's subject answers 422, and actions need a regulator of the producer's region (403 otherwise). A concurrent change of the same alert answers 409 and changes nothing.
+         * @description new → acknowledged → investigating → confirmed | dismissed; also new → investigating, new or acknowledged → dismissed, acknowledged → confirmed. Confirmed and dismissed are final (409); a later hit on the same subject opens a new alert. Only admins and regulators of the owning region (the producer's; the scan region for an alert without a producer) move an alert (403 for a regulator who sees it only through scans on its markets: it may add a note). Confirming may take actions (void_labels, suspend_authorization, recall_batch) in the same transaction as the status change; an action that does not fit the alert's subject answers 422. A concurrent change of the same alert answers 409 and changes nothing.
          */
         post: {
             parameters: {
@@ -7357,7 +7360,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/reports": {
+    "/v1/alerts/{id}/notes": {
         parameters: {
             query?: never;
             header?: never;
@@ -7367,8 +7370,32 @@ export interface paths {
         get?: never;
         put?: never;
         /**
+         * Add a note to an alert without changing its status (admin; regulator who sees it)
+         * @description For a bureau that sees the alert through scans on its markets and wants the owning bureau to know what it found. Recorded in the alert's history with from_status = to_status.
+         */
+        post: operations["addAlertNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Consumers' reports in the caller's reach, newest first
+         * @description Regulator: reports made in its regions or about labels of producers in its regions; producer: reports about its own labels; admin: all.
+         */
+        get: operations["listReports"];
+        put?: never;
+        /**
          * Report a suspected fake (anyone; a consumer token is optional)
-         * @description Stores the report (coordinates rounded to about 1 km, the client only as a keyed hash) and raises or updates a consumer_report alert (severity medium): on the label when the code is a real one, for its producer's region; otherwise on the prefecture where the report was made (or `unknown`).
+         * @description Stores the report whole (coordinates rounded to about 1 km, the client only as a keyed hash) and attaches it to a consumer_report alert (severity medium), raised or updated: on the label when the code is a real one, for its producer's region; otherwise on the prefecture where the report was made (or `unknown`). Limited to 10 a minute per connecting address and per signed-in user (429 with Retry-After).
          */
         post: {
             parameters: {
@@ -7505,6 +7532,23 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One consumer's report */
+        get: operations["getReport"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -7691,6 +7735,23 @@ export interface paths {
                 };
             };
         };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The append-only audit log, newest first (admin) */
+        get: operations["listAuditRecords"];
         put?: never;
         post?: never;
         delete?: never;
@@ -8096,6 +8157,11 @@ export interface components {
                 uscc: string;
                 region_code: string;
                 region_name: string | null;
+                /**
+                 * @description A suspended organization's authorizations all read as suspended
+                 * @enum {string}
+                 */
+                status: "active" | "suspended";
             };
             authorizations: {
                 number: string;
@@ -8300,6 +8366,11 @@ export interface components {
                 kind: string;
                 region_code: string;
                 region_name: string | null;
+                /**
+                 * @description suspended: every authorization of the producer reads as suspended
+                 * @enum {string}
+                 */
+                status: "active" | "suspended";
             };
             authorization?: {
                 number: string;
@@ -8473,7 +8544,7 @@ export interface components {
             rule: string;
             /** @enum {string} */
             subject_type: "label" | "batch" | "authorization" | "client" | "region";
-            /** @description Label code, batch id, authorization id, client key hash or region code */
+            /** @description Label code, batch id, authorization id, source key hash or region code */
             subject_id: string;
             label_code: string | null;
             batch_id: string | null;
@@ -8504,6 +8575,8 @@ export interface components {
             events: components["schemas"]["AlertEvent"][];
             /** @description The scans behind it, newest first, at most 500 */
             scans: components["schemas"]["Scan"][];
+            /** @description Consumers' reports attached to it, newest first, at most 500 */
+            reports: components["schemas"]["Report"][];
             geojson: components["schemas"]["ScanFeatureCollection"];
         };
         AlertEvent: {
@@ -8517,6 +8590,22 @@ export interface components {
             /** @description Null when the risk engine raised it */
             actor_user_id: string | null;
             at: string;
+        };
+        Report: {
+            id: string;
+            /** @description Null when the code is not a real one */
+            label_code: string | null;
+            description: string;
+            lat: number | null;
+            lng: number | null;
+            /** @description Where the report was made */
+            region_code: string | null;
+            region_name: string | null;
+            organization_id: string | null;
+            alert_id: string | null;
+            /** @enum {string} */
+            status: "new" | "reviewed" | "closed";
+            created_at: string;
         };
         /** @description The located scans (RFC 7946) */
         ScanFeatureCollection: {
@@ -8561,6 +8650,10 @@ export interface components {
             note: string;
             /** @description Only with to=confirmed; executed with the status change, all or nothing */
             actions?: ("void_labels" | "suspend_authorization" | "recall_batch")[];
+        };
+        AlertNote: {
+            /** @example 本市市场发现同码包装 12 件 */
+            note: string;
         };
         ReportCreated: {
             id: string;
@@ -8649,6 +8742,20 @@ export interface components {
             recalled: number;
             invalid: number;
         };
+        AuditRecord: {
+            id: string;
+            /** @description Null for anonymous callers */
+            actor_user_id: string | null;
+            actor_role: string | null;
+            /** @example alert.status.confirmed */
+            action: string;
+            target_type: string;
+            target_id: string;
+            before?: unknown;
+            after?: unknown;
+            request_id: string | null;
+            at: string;
+        };
         ResolverDescription: {
             name: string;
             resolverRoot: string;
@@ -8708,6 +8815,410 @@ export interface operations {
                     "application/json": {
                         items: components["schemas"]["LabelTemplate"][];
                     };
+                };
+            };
+            /** @description Invalid input: validation_failed or malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state, or an idempotency key reused with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A domain rule refused the request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An upstream service (e.g. WeChat) answered badly */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database, upstream) is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    addAlertNote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertNote"];
+            };
+        };
+        responses: {
+            /** @description The note as a history entry */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertEvent"];
+                };
+            };
+            /** @description Invalid input: validation_failed or malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state, or an idempotency key reused with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A domain rule refused the request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An upstream service (e.g. WeChat) answered badly */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database, upstream) is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReports: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1..200 */
+                limit?: number;
+                /** @description The next_cursor of the previous page */
+                cursor?: string;
+                status?: "new" | "reviewed" | "closed";
+                label_code?: string;
+                /** @description Only reports made at or after this instant */
+                since?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of reports */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Report"][];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input: validation_failed or malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state, or an idempotency key reused with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A domain rule refused the request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An upstream service (e.g. WeChat) answered badly */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database, upstream) is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
                 };
             };
             /** @description Invalid input: validation_failed or malformed_json */
@@ -8974,6 +9485,148 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: components["schemas"]["Notification"][];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input: validation_failed or malformed_json */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state, or an idempotency key reused with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A domain rule refused the request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Rate limited; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure on our side */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An upstream service (e.g. WeChat) answered badly */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database, upstream) is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listAuditRecords: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1..200 */
+                limit?: number;
+                /** @description The next_cursor of the previous page */
+                cursor?: string;
+                target_id?: string;
+                /** @description A user id */
+                actor_id?: string;
+                action?: string;
+                /** @description Only records at or after this instant */
+                since?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of audit records */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AuditRecord"][];
                         next_cursor: string | null;
                     };
                 };

@@ -6,7 +6,8 @@ export type ScanToLocate = {
   id: string;
   labelCode: string | null;
   batchId: string | null;
-  clientKey: string;
+  /** The source the distinct-client rules count (see sourceKeyOf). */
+  sourceKey: string;
   scannedAt: string;
   locationSource: "gps" | "ip" | "none";
   reasons: string[];
@@ -22,7 +23,7 @@ export async function readScanToLocate(
   const [scanRows, before, after] = await d1.batch([
     d1
       .prepare(
-        `SELECT id, label_code, batch_id, client_key, scanned_at, location_source, reasons
+        `SELECT id, label_code, batch_id, source_key, scanned_at, location_source, reasons
            FROM scans WHERE id = ?`,
       )
       .bind(id),
@@ -55,7 +56,7 @@ export async function readScanToLocate(
       id: row.id as string,
       labelCode: (row.label_code as string | null) ?? null,
       batchId: (row.batch_id as string | null) ?? null,
-      clientKey: row.client_key as string,
+      sourceKey: row.source_key as string,
       scannedAt: row.scanned_at as string,
       locationSource: row.location_source as ScanToLocate["locationSource"],
       reasons: JSON.parse((row.reasons as string) ?? "[]") as string[],

@@ -3,21 +3,23 @@ import { and, asc, desc, eq, gte, inArray, lte, type SQL } from "drizzle-orm";
 import type { Context } from "hono";
 import { type Db, getDb } from "../../db/client";
 import { enqueueRecallNotices } from "../../db/queries/recall-notices";
-import { alertEvents, alerts, authorizations, batches, scans } from "../../db/schema";
+import { alertEvents, alerts, authorizations, batches, reports, scans } from "../../db/schema";
+import { regionCondition } from "../../lib/access";
 import {
   type ActionTarget,
   type AlertAction,
   actionTarget,
+  canManageAlert,
   canTransitionAlert,
   isFinalAlertStatus,
 } from "../../lib/alert-lifecycle";
-import { auditStatementWhen } from "../../lib/audit";
+import { auditEntry, auditStatementWhen } from "../../lib/audit";
 import { ApiError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { afterCursor, toPage } from "../../lib/pagination";
-import { regionsCover } from "../../lib/regions";
 import { minutesBefore } from "../../lib/risk/time";
 import type { AppEnv } from "../../types";
+import { toReportDto } from "../reports/reports.schemas";
 import { toScanDto } from "../scans/scans.schemas";
 import { alertScope, readableAlert } from "./alert-access";
 import type * as routes from "./alerts.routes";
@@ -56,7 +58,7 @@ export const list: RouteHandler<typeof routes.list, AppEnv> = async (c) => {
 /**
  * Which scans stand behind an alert. A label or batch alert is about everything that happened
  * to that code or lot; an authorization alert about its batches while the alert was being seen;
- * a forgery probe about the invalid scans of its client or region over the alert's span, which
+ * a forgery probe about the invalid scans of its source or region over the alert's span, which
  * starts a burst window before first_seen_at: the burst that raised it came before.
  */
 function scansBehind(db: Db, alert: AlertRow): SQL | undefined {
@@ -80,7 +82,7 @@ function scansBehind(db: Db, alert: AlertRow): SQL | undefined {
       return and(inArray(scans.batchId, batchIds), span);
     }
     case "client":
-      return and(eq(scans.clientKey, alert.subjectId), eq(scans.verdict, "invalid"), span);
+      return and(eq(scans.sourceKey, alert.subjectId), eq(scans.verdict, "invalid"), span);
     case "region":
       return and(eq(scans.regionCode, alert.subjectId), eq(scans.verdict, "invalid"), span);
   }
@@ -88,9 +90,14 @@ function scansBehind(db: Db, alert: AlertRow): SQL | undefined {
 
 export const get: RouteHandler<typeof routes.get, AppEnv> = async (c) => {
   const alert = await readableAlert(c, c.req.valid("param").id);
+  const user = c.get("user");
   const db = getDb(c.env.DB);
-  const behind = scansBehind(db, alert);
-  const [events, scanRows] = await db.batch([
+  // A bureau that sees the alert only through scans on its markets sees only those scans.
+  const foreign = user.role === "regulator" && !canManageAlert(user, alert);
+  const behind = foreign
+    ? and(scansBehind(db, alert), regionCondition(user.regionCodes, scans.regionCode))
+    : scansBehind(db, alert);
+  const [events, scanRows, reportRows] = await db.batch([
     db
       .select()
       .from(alertEvents)
@@ -102,12 +109,24 @@ export const get: RouteHandler<typeof routes.get, AppEnv> = async (c) => {
       .where(behind ?? eq(scans.id, ""))
       .orderBy(desc(scans.scannedAt), desc(scans.id))
       .limit(MAX_ALERT_SCANS),
+    db
+      .select()
+      .from(reports)
+      .where(
+        and(
+          eq(reports.alertId, alert.id),
+          foreign ? regionCondition(user.regionCodes, reports.regionCode) : undefined,
+        ),
+      )
+      .orderBy(desc(reports.createdAt), desc(reports.id))
+      .limit(MAX_ALERT_SCANS),
   ]);
   return c.json(
     {
       ...toAlertDto(alert),
       events: events.map(toAlertEventDto),
       scans: scanRows.map(toScanDto),
+      reports: reportRows.map(toReportDto),
       geojson: scanFeatureCollection(scanRows),
     },
     200,
@@ -244,6 +263,12 @@ export const transition: RouteHandler<typeof routes.transition, AppEnv> = async 
   const { to, note, actions = [] } = c.req.valid("json");
   const user = c.get("user");
   const alert = await readableAlert(c, c.req.valid("param").id);
+  if (!canManageAlert(user, alert)) {
+    throw new ApiError(
+      "forbidden",
+      "Only an admin or a regulator of the region that owns this alert (the producer's) can move it; add a note instead.",
+    );
+  }
   const from = alert.status;
   if (!canTransitionAlert(from, to)) {
     throw new ApiError(
@@ -255,19 +280,6 @@ export const transition: RouteHandler<typeof routes.transition, AppEnv> = async 
     );
   }
   const targets = targetsOf(alert, actions);
-  // Enforcement belongs to the producer's region (as for voiding, suspending and recalling
-  // directly); a bureau that only sees the alert because the scans happened on its markets can
-  // review it but not act on another region's producer.
-  if (
-    targets.length > 0 &&
-    user.role !== "admin" &&
-    !(alert.regionCode !== null && regionsCover(user.regionCodes, alert.regionCode))
-  ) {
-    throw new ApiError(
-      "forbidden",
-      "Only an admin or a regulator of the producer's region can take actions on this alert.",
-    );
-  }
 
   const now = new Date().toISOString();
   const eventId = newId("ale");
@@ -337,4 +349,31 @@ export const transition: RouteHandler<typeof routes.transition, AppEnv> = async 
   if (effects.batch_recalled && recall && "batchId" in recall)
     await enqueueRecallNotices(c.env.NOTICE_QUEUE, recall.batchId);
   return c.json({ ...toAlertDto({ ...alert, status: to, updatedAt: now }), effects }, 200);
+};
+
+export const addNote: RouteHandler<typeof routes.addNote, AppEnv> = async (c) => {
+  const { note } = c.req.valid("json");
+  const user = c.get("user");
+  const alert = await readableAlert(c, c.req.valid("param").id);
+  const event = {
+    id: newId("ale"),
+    alertId: alert.id,
+    fromStatus: alert.status,
+    toStatus: alert.status,
+    note,
+    actions: [],
+    actorUserId: user.id,
+    at: new Date().toISOString(),
+  } satisfies typeof alertEvents.$inferInsert;
+  const db = getDb(c.env.DB);
+  await db.batch([
+    db.insert(alertEvents).values(event),
+    auditEntry(c, {
+      action: "alert.note",
+      targetType: "alert",
+      targetId: alert.id,
+      after: { note, status: alert.status },
+    }),
+  ]);
+  return c.json(toAlertEventDto(event), 201);
 };

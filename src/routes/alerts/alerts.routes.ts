@@ -1,11 +1,14 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { alertSeverities, alertStatuses } from "../../db/schema";
+import { InstantSchema } from "../../lib/instant";
 import { errorResponses, jsonBody, jsonContent } from "../../lib/openapi";
 import { ListQuerySchema, pageOf } from "../../lib/pagination";
 import { IdParam } from "../../lib/route-params";
 import { authenticated } from "../../middleware/auth";
 import {
   AlertDetailSchema,
+  AlertEventSchema,
+  AlertNoteSchema,
   AlertSchema,
   TransitionResultSchema,
   TransitionSchema,
@@ -28,10 +31,9 @@ export const list = createRoute({
         .regex(/^[a-z_]{1,40}$/, "a rule id such as many_clients")
         .optional()
         .openapi({ example: "impossible_travel" }),
-      since: z.iso
-        .datetime({ offset: true })
-        .optional()
-        .openapi({ description: "Only alerts last seen at or after this instant" }),
+      since: InstantSchema.optional().openapi({
+        description: "Only alerts last seen at or after this instant",
+      }),
     }),
   },
   responses: { 200: jsonContent(pageOf(AlertSchema), "A page of alerts"), ...errorResponses },
@@ -55,7 +57,7 @@ export const transition = createRoute({
   tags: ["alerts"],
   summary: "Move an alert along its review lifecycle (admin; regulator whose regions cover it)",
   description:
-    "new → acknowledged → investigating → confirmed | dismissed; also new → investigating, new or acknowledged → dismissed, acknowledged → confirmed. Confirmed and dismissed are final (409). Confirming may take actions (void_labels, suspend_authorization, recall_batch) in the same transaction as the status change; an action that does not fit the alert's subject answers 422, and actions need a regulator of the producer's region (403 otherwise). A concurrent change of the same alert answers 409 and changes nothing.",
+    "new → acknowledged → investigating → confirmed | dismissed; also new → investigating, new or acknowledged → dismissed, acknowledged → confirmed. Confirmed and dismissed are final (409); a later hit on the same subject opens a new alert. Only admins and regulators of the owning region (the producer's; the scan region for an alert without a producer) move an alert (403 for a regulator who sees it only through scans on its markets: it may add a note). Confirming may take actions (void_labels, suspend_authorization, recall_batch) in the same transaction as the status change; an action that does not fit the alert's subject answers 422. A concurrent change of the same alert answers 409 and changes nothing.",
   ...authenticated("admin", "regulator"),
   request: { params: IdParam, body: jsonBody(TransitionSchema) },
   responses: {
@@ -63,6 +65,22 @@ export const transition = createRoute({
       TransitionResultSchema,
       "The alert after the change, with what the actions did",
     ),
+    ...errorResponses,
+  },
+});
+
+export const addNote = createRoute({
+  method: "post",
+  path: "/v1/alerts/{id}/notes",
+  operationId: "addAlertNote",
+  tags: ["alerts"],
+  summary: "Add a note to an alert without changing its status (admin; regulator who sees it)",
+  description:
+    "For a bureau that sees the alert through scans on its markets and wants the owning bureau to know what it found. Recorded in the alert's history with from_status = to_status.",
+  ...authenticated("admin", "regulator"),
+  request: { params: IdParam, body: jsonBody(AlertNoteSchema) },
+  responses: {
+    201: jsonContent(AlertEventSchema, "The note as a history entry"),
     ...errorResponses,
   },
 });

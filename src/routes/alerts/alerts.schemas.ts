@@ -10,6 +10,7 @@ import {
 } from "../../db/schema";
 import { alertActions } from "../../lib/alert-lifecycle";
 import { regionName } from "../../lib/regions";
+import { ReportSchema } from "../reports/reports.schemas";
 import { ScanSchema } from "../scans/scans.schemas";
 
 export type AlertRow = typeof alerts.$inferSelect;
@@ -22,7 +23,7 @@ export const AlertSchema = z
     rule: z.string().openapi({ description: "A risk rule id (section 5) or consumer_report" }),
     subject_type: z.enum(alertSubjects),
     subject_id: z.string().openapi({
-      description: "Label code, batch id, authorization id, client key hash or region code",
+      description: "Label code, batch id, authorization id, source key hash or region code",
     }),
     label_code: z.string().nullable(),
     batch_id: z.string().nullable(),
@@ -152,6 +153,9 @@ export const AlertDetailSchema = AlertSchema.extend({
   scans: z
     .array(ScanSchema)
     .openapi({ description: "The scans behind it, newest first, at most 500" }),
+  reports: z
+    .array(ReportSchema)
+    .openapi({ description: "Consumers' reports attached to it, newest first, at most 500" }),
   geojson: ScanFeatureCollectionSchema,
 }).openapi("AlertDetail");
 
@@ -173,6 +177,13 @@ export const TransitionSchema = z
     message: "each action at most once",
   })
   .openapi("AlertTransition");
+
+export const AlertNoteSchema = z
+  .object({
+    note: z.string().trim().min(2).max(1000).openapi({ example: "本市市场发现同码包装 12 件" }),
+  })
+  .strict()
+  .openapi("AlertNote");
 
 export const TransitionResultSchema = AlertSchema.extend({
   effects: z

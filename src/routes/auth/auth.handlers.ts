@@ -1,8 +1,10 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { getDb } from "../../db/client";
+import { clearLoginAttempts, countLoginAttempt } from "../../db/queries/login-attempts";
 import { users } from "../../db/schema";
 import { publicJwks } from "../../lib/access-tokens";
+import { sourceKeyOf } from "../../lib/client-context";
 import { ApiError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { keyedHash } from "../../lib/keyed-hash";
@@ -10,6 +12,7 @@ import { lockedForSeconds, windowCutoff } from "../../lib/login-throttle";
 import { decoyPasswordHash, hashPassword, verifyPassword } from "../../lib/password";
 import { exchangeWechatCode } from "../../lib/wechat";
 import { tokenConfig } from "../../middleware/auth";
+import { enforceRateLimit } from "../../middleware/rate-limit";
 import type { AppEnv } from "../../types";
 import { toUserDto } from "../users/users.schemas";
 import type * as routes from "./auth.routes";
@@ -22,38 +25,38 @@ export const login: RouteHandler<typeof routes.login, AppEnv> = async (c) => {
   const db = getDb(c.env.DB);
   const now = new Date();
   const cutoff = windowCutoff(now);
-  // One statement finds the account and counts this attempt (see login-throttle.ts).
-  const [user] = await db
-    .update(users)
-    .set({
-      failedLoginCount: sql`CASE WHEN ${users.failedLoginWindowStart} IS NULL OR ${users.failedLoginWindowStart} <= ${cutoff} THEN 1 ELSE ${users.failedLoginCount} + 1 END`,
-      failedLoginWindowStart: sql`CASE WHEN ${users.failedLoginWindowStart} IS NULL OR ${users.failedLoginWindowStart} <= ${cutoff} THEN ${now.toISOString()} ELSE ${users.failedLoginWindowStart} END`,
-    })
-    .where(eq(users.email, email))
-    .returning();
-  if (user) {
-    const wait = lockedForSeconds(user, now);
-    if (wait > 0) {
-      throw new ApiError(
-        "rate_limited",
-        "Too many failed sign-ins for this account; try again later.",
-        {
-          headers: { "Retry-After": String(wait) },
-          extra: { retry_after_seconds: wait },
-        },
-      );
-    }
+  const source = await sourceKeyOf(c.env.CLIENT_ID_PEPPER, {
+    ip: c.req.header("CF-Connecting-IP"),
+  });
+  await enforceRateLimit(
+    c.env.LOGIN_RATE_LIMITER,
+    [source ? `source:${source}` : ""],
+    "Too many sign-in attempts from this address; try again in a minute.",
+  );
+  // Known and unknown accounts are counted alike, per source: the answers cannot tell them
+  // apart, and failures from another address never lock the owner out.
+  const attemptKey = await keyedHash(c.env.CLIENT_ID_PEPPER, "login", `${email}\u0000${source}`);
+  const [attempt, user] = await Promise.all([
+    countLoginAttempt(c.env.DB, attemptKey, now, cutoff),
+    db.query.users.findFirst({ where: eq(users.email, email) }),
+  ]);
+  const wait = lockedForSeconds(attempt, now);
+  if (wait > 0) {
+    throw new ApiError(
+      "rate_limited",
+      "Too many failed sign-ins for this account from this address; try again later.",
+      { headers: { "Retry-After": String(wait) }, extra: { retry_after_seconds: wait } },
+    );
   }
   // An unknown account is checked against a decoy hash so both failures take the same time.
   const check = await verifyPassword(password, user?.passwordHash ?? (await decoyPasswordHash()));
   if (!user?.passwordHash || user.disabledAt || !check.ok) throw badCredentials();
-  const changes: Partial<typeof users.$inferInsert> = {
-    failedLoginCount: 0,
-    failedLoginWindowStart: null,
-    lastLoginAt: now.toISOString(),
-  };
+  const changes: Partial<typeof users.$inferInsert> = { lastLoginAt: now.toISOString() };
   if (check.needsRehash) changes.passwordHash = await hashPassword(password);
-  const [signedIn] = await db.update(users).set(changes).where(eq(users.id, user.id)).returning();
+  const [[signedIn]] = await Promise.all([
+    db.update(users).set(changes).where(eq(users.id, user.id)).returning(),
+    clearLoginAttempts(c.env.DB, attemptKey, cutoff),
+  ]);
   return c.json(await issueTokenPair(c, signedIn ?? user), 200);
 };
 

@@ -24,7 +24,6 @@ const invalidRefresh = () =>
 /** Issues an access token and a new refresh token in `familyId` (a new family on sign-in). */
 export async function issueTokenPair(c: Context<AppEnv>, user: UserRow, familyId = newId("rt")) {
   const refreshToken = randomToken();
-  const expiresAt = new Date(Date.now() + REFRESH_TOKEN_TTL_DAYS * 86_400_000).toISOString();
   await getDb(c.env.DB)
     .insert(refreshTokens)
     .values({
@@ -32,8 +31,15 @@ export async function issueTokenPair(c: Context<AppEnv>, user: UserRow, familyId
       userId: user.id,
       familyId,
       tokenHash: await sha256Base64Url(refreshToken),
-      expiresAt,
+      expiresAt: refreshExpiry(),
     });
+  return tokenPair(c, user, refreshToken);
+}
+
+const refreshExpiry = () =>
+  new Date(Date.now() + REFRESH_TOKEN_TTL_DAYS * 86_400_000).toISOString();
+
+async function tokenPair(c: Context<AppEnv>, user: UserRow, refreshToken: string) {
   return {
     access_token: await signAccessToken(tokenConfig(c.env), { sub: user.id, role: user.role }),
     refresh_token: refreshToken,
@@ -46,6 +52,8 @@ export async function issueTokenPair(c: Context<AppEnv>, user: UserRow, familyId
 /**
  * Spends a refresh token and issues the next one of its family. A token that was already spent
  * means it was stolen or replayed: the whole family is revoked, the thief's and the owner's.
+ * Spending and issuing the successor are one transaction, so a reuse that revokes the family at
+ * any moment also revokes the successor: it either exists already or can no longer be issued.
  */
 export async function rotateRefreshToken(c: Context<AppEnv>, presented: string) {
   const db = getDb(c.env.DB);
@@ -56,28 +64,31 @@ export async function rotateRefreshToken(c: Context<AppEnv>, presented: string) 
   if (!row) throw invalidRefresh();
   const now = new Date().toISOString();
   if (row.revokedAt || row.expiresAt <= now) throw invalidRefresh();
-  // Conditional update: of two concurrent uses of one token only one can spend it.
-  const spent = await db
-    .update(refreshTokens)
-    .set({ spentAt: now })
-    .where(
-      and(
-        eq(refreshTokens.id, row.id),
-        isNull(refreshTokens.spentAt),
-        isNull(refreshTokens.revokedAt),
-      ),
-    )
-    .returning({ id: refreshTokens.id });
-  if (spent.length === 0) {
-    await revokeFamily(c, row.familyId);
-    throw invalidRefresh();
-  }
   const user = await db.query.users.findFirst({ where: eq(users.id, row.userId) });
   if (!user || user.disabledAt) {
     await revokeFamily(c, row.familyId);
     throw invalidRefresh();
   }
-  return issueTokenPair(c, user, row.familyId);
+  const next = randomToken();
+  const d1 = c.env.DB;
+  const [spent] = await d1.batch([
+    d1
+      .prepare(
+        "UPDATE refresh_tokens SET spent_at = ? WHERE id = ? AND spent_at IS NULL AND revoked_at IS NULL",
+      )
+      .bind(now, row.id),
+    d1
+      .prepare(
+        `INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, expires_at, created_at)
+         SELECT ?, ?, ?, ?, ?, ? WHERE changes() = 1`,
+      )
+      .bind(newId("rt"), user.id, row.familyId, await sha256Base64Url(next), refreshExpiry(), now),
+  ]);
+  if ((spent?.meta.changes ?? 0) !== 1) {
+    await revokeFamily(c, row.familyId);
+    throw invalidRefresh();
+  }
+  return tokenPair(c, user, next);
 }
 
 export async function revokeFamily(c: Context<AppEnv>, familyId: string) {

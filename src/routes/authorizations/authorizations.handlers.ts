@@ -8,6 +8,7 @@ import { auditStatementWhen, updateOneWithAudit } from "../../lib/audit";
 import {
   canChangeAuthorizationStatus,
   effectiveAuthorizationStatus,
+  underOrganization,
 } from "../../lib/authorization-status";
 import { ApiError } from "../../lib/errors";
 import { newAuthorizationNumber, newId } from "../../lib/ids";
@@ -257,10 +258,14 @@ export const publicLookup: RouteHandler<typeof routes.publicLookup, AppEnv> = as
         uscc: org.uscc,
         region_code: org.regionCode,
         region_name: regionName(org.regionCode),
+        status: org.status,
       },
       authorizations: rows.map(({ authorization: a, product: p }) => ({
         number: a.number,
-        status: effectiveAuthorizationStatus(a.status, a.validFrom, a.validUntil),
+        status: underOrganization(
+          effectiveAuthorizationStatus(a.status, a.validFrom, a.validUntil),
+          org.status,
+        ),
         valid_from: a.validFrom,
         valid_until: a.validUntil,
         gi_product: {

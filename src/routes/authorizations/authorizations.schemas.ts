@@ -1,6 +1,12 @@
 import { z } from "@hono/zod-openapi";
-import { authorizationStatuses, type authorizations, protectionTypes } from "../../db/schema";
+import {
+  authorizationStatuses,
+  type authorizations,
+  organizationStatuses,
+  protectionTypes,
+} from "../../db/schema";
 import { effectiveAuthorizationStatus } from "../../lib/authorization-status";
+import { isDayInRange } from "../../lib/instant";
 
 const effectiveStatuses = [...authorizationStatuses, "expired", "pending"] as const;
 
@@ -11,6 +17,7 @@ export const DateSchema = z
     const date = new Date(`${text}T00:00:00Z`);
     return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text);
   }, "not a calendar date")
+  .refine(isDayInRange, "a date between 2000 and 2100")
   .openapi({ example: "2026-01-01" });
 
 export const AuthorizationSchema = z
@@ -87,6 +94,9 @@ export const PublicAuthorizationSchema = z
       uscc: z.string(),
       region_code: z.string(),
       region_name: z.string().nullable(),
+      status: z.enum(organizationStatuses).openapi({
+        description: "A suspended organization's authorizations all read as suspended",
+      }),
     }),
     authorizations: z.array(
       z.object({

@@ -37,17 +37,25 @@ const invalidField = (path: string, message: string) =>
 
 async function authorizationOf(c: Context<AppEnv>, id: string) {
   const [row] = await getDb(c.env.DB)
-    .select({ authorization: authorizations, product: giProducts })
+    .select({
+      authorization: authorizations,
+      product: giProducts,
+      organizationStatus: organizations.status,
+    })
     .from(authorizations)
     .innerJoin(giProducts, eq(giProducts.id, authorizations.giProductId))
+    .innerJoin(organizations, eq(organizations.id, authorizations.organizationId))
     .where(eq(authorizations.id, id));
   return row;
 }
 
-function assertUsable(
-  authorization: typeof authorizations.$inferSelect,
-  product: typeof giProducts.$inferSelect,
-) {
+function assertUsable(found: NonNullable<Awaited<ReturnType<typeof authorizationOf>>>) {
+  const { authorization, product } = found;
+  if (found.organizationStatus === "suspended")
+    throw new ApiError(
+      "unprocessable",
+      "Your organization is suspended: it can create no batches and issue no labels.",
+    );
   const status = effectiveAuthorizationStatus(
     authorization.status,
     authorization.validFrom,
@@ -84,7 +92,7 @@ export const create: RouteHandler<typeof routes.create, AppEnv> = async (c) => {
     throw invalidField("body.authorization_id", "no such authorization of your organization");
   if (!site || site.organizationId !== organizationId)
     throw invalidField("body.site_id", "no such site of your organization");
-  assertUsable(found.authorization, found.product);
+  assertUsable(found);
   if (clash.length > 0)
     throw new ApiError("conflict", `Lot ${body.lot_code} already exists in your organization.`, {
       extra: { existing_id: clash[0]?.id },
@@ -276,7 +284,7 @@ export const issueLabels: RouteHandler<typeof routes.issueLabels, AppEnv> = asyn
     throw new ApiError("unprocessable", "Labels cannot be issued for a recalled batch.");
   const found = await authorizationOf(c, batch.authorizationId);
   if (!found) throw new Error(`batch ${batch.id} has no authorization`);
-  assertUsable(found.authorization, found.product);
+  assertUsable(found);
   const issued = await issueLabelCodes(
     c,
     {

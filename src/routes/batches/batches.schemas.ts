@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { type batches, batchStatuses, type traceEvents, traceEventTypes } from "../../db/schema";
+import { InstantSchema } from "../../lib/instant";
 import {
   cbvBusinessStep,
   jsonDepth,
@@ -7,11 +8,7 @@ import {
   MAX_EVENT_DATA_DEPTH,
 } from "../../lib/trace-events";
 
-// The ISO pattern allows any number of fraction digits: bound the length too.
-const IsoTimestamp = z.iso
-  .datetime({ offset: true })
-  .max(40)
-  .openapi({ example: "2026-11-20T04:30:00Z" });
+const IsoTimestamp = InstantSchema;
 const MAX_EVENT_DATA_KEYS = 100;
 // propertyNames is JSON Schema 2020-12 (OpenAPI 3.1) but missing from the metadata type.
 const eventDataLimits = {
@@ -149,16 +146,21 @@ export const CreateTraceEventSchema = z
       })
       .openapi(eventDataLimits)
       .optional()
-      .refine(
-        (data) =>
-          data === undefined ||
-          new TextEncoder().encode(JSON.stringify(data)).length <= MAX_EVENT_DATA_BYTES,
-        {
-          message: `at most ${MAX_EVENT_DATA_BYTES} bytes of JSON`,
-        },
-      )
-      .refine((data) => data === undefined || jsonDepth(data) <= MAX_EVENT_DATA_DEPTH, {
-        message: `nested at most ${MAX_EVENT_DATA_DEPTH} levels`,
+      // Depth first: serialising a value nested thousands of levels deep would overflow.
+      .superRefine((data, ctx) => {
+        if (data === undefined) return;
+        if (jsonDepth(data, MAX_EVENT_DATA_DEPTH) > MAX_EVENT_DATA_DEPTH) {
+          ctx.addIssue({
+            code: "custom",
+            message: `nested at most ${MAX_EVENT_DATA_DEPTH} levels`,
+          });
+          return;
+        }
+        if (new TextEncoder().encode(JSON.stringify(data)).length > MAX_EVENT_DATA_BYTES)
+          ctx.addIssue({
+            code: "custom",
+            message: `at most ${MAX_EVENT_DATA_BYTES} bytes of JSON`,
+          });
       }),
   })
   .strict()

@@ -12,6 +12,7 @@ import { chunk } from "../../lib/chunk";
 import { ApiError } from "../../lib/errors";
 import { issueLabelCodes } from "../../lib/label-code";
 import { labelKeys, labelOrigin, labelUrl } from "../../lib/label-links";
+import { runFenced } from "../../middleware/idempotency";
 import type { AppEnv } from "../../types";
 
 // Codes go in as one JSON array parameter per statement (json_each), so 10,000 labels take a
@@ -62,7 +63,7 @@ export async function issueLabels(c: Context<AppEnv>, target: IssueTarget, count
     d1.prepare(audit.sql).bind(...audit.params),
   ];
   try {
-    await d1.batch(statements);
+    await runFenced(c, statements);
   } catch (error) {
     if (String((error as Error)?.message ?? error).includes("CHECK constraint failed")) {
       const usage = await db.query.authorizationLabelUsage.findFirst({

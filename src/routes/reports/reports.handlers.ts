@@ -1,28 +1,32 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import { eq } from "drizzle-orm";
+import { and, desc, eq, gte, or, type SQL, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { getDb } from "../../db/client";
-import { batches, labels, organizations } from "../../db/schema";
+import { batches, labels, organizations, reports } from "../../db/schema";
+import { notFound, regionCondition } from "../../lib/access";
 import { auditStatementWhen } from "../../lib/audit";
-import { clientKeyOf } from "../../lib/client-context";
+import { clientKeyOf, sourceKeyOf } from "../../lib/client-context";
 import { prepareAll } from "../../lib/d1-group-batch";
 import { prefectureAt, roundToKilometre } from "../../lib/geo";
 import { newId } from "../../lib/ids";
 import { verifyLabelCode } from "../../lib/label-code";
 import { labelKeys } from "../../lib/label-links";
 import { parseScanInput } from "../../lib/label-url";
+import { afterCursor, toPage } from "../../lib/pagination";
 import type { RuleHit, RuleId } from "../../lib/risk";
 import { optionalClaims } from "../../middleware/auth";
-import type { AppEnv } from "../../types";
+import { runFenced } from "../../middleware/idempotency";
+import { enforceRateLimit } from "../../middleware/rate-limit";
+import type { AppEnv, AuthUser } from "../../types";
 import { loadRiskSettings } from "../risk-settings/risk-settings-store";
 import { type AlertRaise, alertUpsertStatements } from "../scans/scan-store";
 import type * as routes from "./reports.routes";
+import { toReportDto } from "./reports.schemas";
 
 // A consumer's report is no risk rule of the scan path (nothing evaluates it on scans), but its
 // alerts share the scan path's upsert and cooldown, whose hit type names the rule as a RuleId.
 const CONSUMER_REPORT = "consumer_report" as string as RuleId;
 const REPORTED_CODE_MAX = 128;
-const EXCERPT_MAX = 200;
 
 type ReportedLabel = {
   code: string;
@@ -77,11 +81,20 @@ function ipPrefecture(c: Context<AppEnv>): string | null {
 export const create: RouteHandler<typeof routes.create, AppEnv> = async (c) => {
   const body = c.req.valid("json");
   const claims = await optionalClaims(c);
-  const clientKey = await clientKeyOf(c.env.CLIENT_ID_PEPPER, {
+  const who = {
     userId: claims?.sub,
     clientId: body.client_id,
     ip: c.req.header("CF-Connecting-IP"),
-  });
+  };
+  const [clientKey, sourceKey] = await Promise.all([
+    clientKeyOf(c.env.CLIENT_ID_PEPPER, who),
+    sourceKeyOf(c.env.CLIENT_ID_PEPPER, who),
+  ]);
+  await enforceRateLimit(
+    c.env.REPORT_RATE_LIMITER,
+    [`source:${sourceKey}`, claims ? `user:${claims.sub}` : ""],
+    "Too many reports from this address or account; try again in a minute.",
+  );
   const point =
     body.lat !== undefined && body.lng !== undefined ? roundToKilometre(body.lat, body.lng) : null;
   // The IP's place routes the alert to a bureau but is not stored as the report's coordinates.
@@ -99,9 +112,10 @@ export const create: RouteHandler<typeof routes.create, AppEnv> = async (c) => {
     severity: "medium",
     alert: true,
     subject: label ? "label" : "region",
+    // The reports themselves are kept whole and listed with the alert; its details only say
+    // which one came last, so no report overwrites another.
     detail: {
       report_id: id,
-      description: body.description.slice(0, EXCERPT_MAX),
       reported_code: label ? label.code : (body.code?.slice(0, REPORTED_CODE_MAX) ?? null),
       code_known: label !== null,
     },
@@ -134,11 +148,11 @@ export const create: RouteHandler<typeof routes.create, AppEnv> = async (c) => {
   ).toISOString();
 
   const d1 = c.env.DB;
-  await d1.batch([
+  await runFenced(c, [
     d1
       .prepare(
-        `INSERT INTO reports (id, label_code, description, lat, lng, region_code, client_key, user_id, status, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'new', ?)`,
+        `INSERT INTO reports (id, label_code, description, lat, lng, region_code, client_key, user_id, organization_id, status, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?)`,
       )
       .bind(
         id,
@@ -149,9 +163,15 @@ export const create: RouteHandler<typeof routes.create, AppEnv> = async (c) => {
         prefecture,
         clientKey,
         claims?.sub ?? null,
+        label?.organizationId ?? null,
         at,
       ),
     ...prepareAll(d1, alertUpsertStatements(raise, at, cooldownStart)),
+    d1
+      .prepare(
+        `UPDATE reports SET alert_id = (SELECT id FROM alerts WHERE subject_type = ? AND subject_id = ? AND rule = ? AND status NOT IN ('confirmed', 'dismissed') ORDER BY last_seen_at DESC LIMIT 1) WHERE id = ?`,
+      )
+      .bind(raise.subjectType, raise.subjectId, CONSUMER_REPORT, id),
     auditStatementWhen(
       c,
       {
@@ -168,4 +188,60 @@ export const create: RouteHandler<typeof routes.create, AppEnv> = async (c) => {
     ),
   ]);
   return c.json({ id, status: "new" as const }, 201);
+};
+
+/** Reports `user` may read: admin all; producer its own labels'; regulator its regions'. */
+function reportScope(user: AuthUser): SQL | undefined {
+  switch (user.role) {
+    case "admin":
+      return undefined;
+    case "producer":
+      return user.organizationId ? eq(reports.organizationId, user.organizationId) : sql`0`;
+    case "regulator":
+      return or(
+        regionCondition(user.regionCodes, reports.regionCode),
+        regionCondition(user.regionCodes, organizations.regionCode),
+      );
+    default:
+      return sql`0`;
+  }
+}
+
+export const list: RouteHandler<typeof routes.list, AppEnv> = async (c) => {
+  const query = c.req.valid("query");
+  const rows = await getDb(c.env.DB)
+    .select({ report: reports })
+    .from(reports)
+    .leftJoin(organizations, eq(organizations.id, reports.organizationId))
+    .where(
+      and(
+        reportScope(c.get("user")),
+        afterCursor(query.cursor, reports.createdAt, reports.id),
+        query.status ? eq(reports.status, query.status) : undefined,
+        query.label_code ? eq(reports.labelCode, query.label_code.toUpperCase()) : undefined,
+        query.since ? gte(reports.createdAt, new Date(query.since).toISOString()) : undefined,
+      ),
+    )
+    .orderBy(desc(reports.createdAt), desc(reports.id))
+    .limit(query.limit + 1);
+  return c.json(
+    toPage(
+      rows,
+      query.limit,
+      (r) => ({ k: r.report.createdAt, id: r.report.id }),
+      (r) => toReportDto(r.report),
+    ),
+    200,
+  );
+};
+
+export const get: RouteHandler<typeof routes.get, AppEnv> = async (c) => {
+  const { id } = c.req.valid("param");
+  const [row] = await getDb(c.env.DB)
+    .select({ report: reports })
+    .from(reports)
+    .leftJoin(organizations, eq(organizations.id, reports.organizationId))
+    .where(and(eq(reports.id, id), reportScope(c.get("user"))));
+  if (!row) throw notFound("report", id);
+  return c.json(toReportDto(row.report), 200);
 };

@@ -1,7 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { reportStatuses } from "../../db/schema";
+import { InstantSchema } from "../../lib/instant";
 import { errorResponses, jsonBody, jsonContent } from "../../lib/openapi";
+import { ListQuerySchema, pageOf } from "../../lib/pagination";
+import { IdParam } from "../../lib/route-params";
+import { authenticated } from "../../middleware/auth";
 import { idempotent } from "../../middleware/idempotency";
+import { ReportSchema } from "./reports.schemas";
 
 export const CreateReportSchema = z
   .object({
@@ -37,7 +42,7 @@ export const create = createRoute({
   tags: ["reports"],
   summary: "Report a suspected fake (anyone; a consumer token is optional)",
   description:
-    "Stores the report (coordinates rounded to about 1 km, the client only as a keyed hash) and raises or updates a consumer_report alert (severity medium): on the label when the code is a real one, for its producer's region; otherwise on the prefecture where the report was made (or `unknown`).",
+    "Stores the report whole (coordinates rounded to about 1 km, the client only as a keyed hash) and attaches it to a consumer_report alert (severity medium), raised or updated: on the label when the code is a real one, for its producer's region; otherwise on the prefecture where the report was made (or `unknown`). Limited to 10 a minute per connecting address and per signed-in user (429 with Retry-After).",
   // A phone on a weak network retries; with a key the retry does not count as a second report.
   middleware: [idempotent("reports.create")],
   request: {
@@ -50,4 +55,36 @@ export const create = createRoute({
     body: jsonBody(CreateReportSchema),
   },
   responses: { 201: jsonContent(ReportCreatedSchema, "The report was stored"), ...errorResponses },
+});
+
+export const list = createRoute({
+  method: "get",
+  path: "/v1/reports",
+  operationId: "listReports",
+  tags: ["reports"],
+  summary: "Consumers' reports in the caller's reach, newest first",
+  description:
+    "Regulator: reports made in its regions or about labels of producers in its regions; producer: reports about its own labels; admin: all.",
+  ...authenticated("admin", "regulator", "producer"),
+  request: {
+    query: ListQuerySchema.extend({
+      status: z.enum(reportStatuses).optional(),
+      label_code: z.string().max(64).optional(),
+      since: InstantSchema.optional().openapi({
+        description: "Only reports made at or after this instant",
+      }),
+    }),
+  },
+  responses: { 200: jsonContent(pageOf(ReportSchema), "A page of reports"), ...errorResponses },
+});
+
+export const get = createRoute({
+  method: "get",
+  path: "/v1/reports/{id}",
+  operationId: "getReport",
+  tags: ["reports"],
+  summary: "One consumer's report",
+  ...authenticated("admin", "regulator", "producer"),
+  request: { params: IdParam },
+  responses: { 200: jsonContent(ReportSchema, "The report"), ...errorResponses },
 });

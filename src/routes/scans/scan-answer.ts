@@ -1,6 +1,6 @@
 // What a consumer is told about a scan of a real label: the verdict and everything about the
 // item, in the shape of ScanResult. One builder for the scan and for the location added after it.
-import { effectiveAuthorizationStatus } from "../../lib/authorization-status";
+import { effectiveAuthorizationStatus, underOrganization } from "../../lib/authorization-status";
 import { regionName } from "../../lib/regions";
 import { type Evaluation, verdictMessage } from "../../lib/risk";
 import { issueLocationToken } from "../../lib/scan-location-token";
@@ -72,13 +72,17 @@ export async function labelScanAnswer(
       kind: organization.kind,
       region_code: organization.regionCode,
       region_name: regionName(organization.regionCode),
+      status: organization.status,
     },
     authorization: {
       number: authorization.number,
-      status: effectiveAuthorizationStatus(
-        authorization.status,
-        authorization.validFrom,
-        authorization.validUntil,
+      status: underOrganization(
+        effectiveAuthorizationStatus(
+          authorization.status,
+          authorization.validFrom,
+          authorization.validUntil,
+        ),
+        organization.status,
       ),
       valid_from: authorization.validFrom,
       valid_until: authorization.validUntil,

@@ -58,7 +58,7 @@ export const addLocation: RouteHandler<typeof routes.addLocation, AppEnv> = asyn
     context,
     {
       at: scan.scannedAt,
-      clientKey: scan.clientKey,
+      clientKey: scan.sourceKey,
       lat: rounded.lat,
       lng: rounded.lng,
       prefectureCode: regionCode,

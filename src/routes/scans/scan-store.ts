@@ -27,6 +27,8 @@ export type ScanRecord = {
   organizationId: string | null;
   rawInput: string | null;
   clientKey: string;
+  /** See sourceKeyOf: rate limits, probe counting and distinct clients key on it. */
+  sourceKey: string;
   userId: string | null;
   lat: number | null;
   lng: number | null;
@@ -60,7 +62,7 @@ const CONTEXT_SQL = `SELECT
   p.protection_type AS p_protection_type, p.registration_no AS p_registration_no, p.holder_name AS p_holder_name,
   p.protected_region_codes AS p_protected_region_codes, p.quality_standard AS p_quality_standard,
   p.shelf_life_days AS p_shelf_life_days, p.eu_china_agreement AS p_eu_china_agreement, p.status AS p_status,
-  o.id AS o_id, o.name AS o_name, o.uscc AS o_uscc, o.kind AS o_kind, o.region_code AS o_region_code
+  o.id AS o_id, o.name AS o_name, o.uscc AS o_uscc, o.kind AS o_kind, o.region_code AS o_region_code, o.status AS o_status
 FROM labels l
 JOIN batches b ON b.id = l.batch_id
 JOIN authorizations a ON a.id = b.authorization_id
@@ -144,6 +146,7 @@ export async function readLabelContext(d1: D1Database, code: string, waitUntil?:
     uscc: text(r, "o_uscc"),
     kind: text(r, "o_kind") as OrganizationRow["kind"],
     regionCode: text(r, "o_region_code"),
+    status: text(r, "o_status") as OrganizationRow["status"],
   } satisfies Partial<OrganizationRow>;
   const events = (trace?.results ?? []).map((e) => ({
     type: text(e, "type") as TraceEventRow["type"],
@@ -172,8 +175,9 @@ export type AlertRaise = {
 };
 
 /**
- * Statements that raise an alert or, when one exists for the same subject and rule within the
- * cooldown, add to its count and last-seen time. Both run in the caller's transaction, so two
+ * Statements that raise an alert or, when an open one exists for the same subject and rule within
+ * the cooldown, add to its count and last-seen time. A confirmed or dismissed alert absorbs
+ * nothing: the next hit opens a new alert. Both run in the caller's transaction, so two
  * concurrent scans cannot open two alerts.
  */
 export function alertUpsertStatements(
@@ -182,7 +186,8 @@ export function alertUpsertStatements(
   cooldownStart: string,
 ): Statement[] {
   const id = newId("alr");
-  const same = "subject_type = ? AND subject_id = ? AND rule = ? AND last_seen_at >= ?";
+  const same =
+    "subject_type = ? AND subject_id = ? AND rule = ? AND last_seen_at >= ? AND status NOT IN ('confirmed', 'dismissed')";
   const sameParams = [raise.subjectType, raise.subjectId, raise.hit.rule, cooldownStart];
   return [
     statement(
@@ -227,14 +232,15 @@ export function alertUpsertStatements(
 
 function insertScanStatement(scan: ScanRecord): Statement {
   return statement(
-    `INSERT INTO scans (id, label_code, batch_id, organization_id, raw_input, client_key, user_id, lat, lng, location_source, region_code, user_agent_class, verdict, reasons, request_id, scanned_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO scans (id, label_code, batch_id, organization_id, raw_input, client_key, source_key, user_id, lat, lng, location_source, region_code, user_agent_class, verdict, reasons, request_id, scanned_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     scan.id,
     scan.labelCode,
     scan.batchId,
     scan.organizationId,
     scan.rawInput,
     scan.clientKey,
+    scan.sourceKey,
     scan.userId,
     scan.lat,
     scan.lng,
@@ -259,25 +265,25 @@ export async function storeInvalidScan(
 }
 
 /**
- * Counts of invalid scans within the window from this client and from this region, each
+ * Counts of invalid scans within the window from this source and from this region, each
  * counted up to `cap` only: the rule needs to know whether a threshold is reached, and a probe
  * of thousands of codes must not make every further scan count thousands of rows.
  */
 export async function recentInvalidScans(
   d1: D1Database,
-  clientKey: string,
+  sourceKey: string,
   regionCode: string | null,
   since: string,
   cap: number,
   waitUntil?: WaitUntil,
 ) {
-  const count = (column: "client_key" | "region_code", index: string) =>
+  const count = (column: "source_key" | "region_code", index: string) =>
     `SELECT count(*) AS n FROM (SELECT 1 FROM scans INDEXED BY ${index}
        WHERE ${column} = ?1 AND scanned_at >= ?2 AND verdict = 'invalid' LIMIT ?3)`;
   const [byClient, byRegion] = (await groupBatch(
     d1,
     [
-      statement(count("client_key", "scans_invalid_client_time_idx"), clientKey, since, cap),
+      statement(count("source_key", "scans_invalid_source_time_idx"), sourceKey, since, cap),
       statement(count("region_code", "scans_invalid_region_time_idx"), regionCode, since, cap),
     ],
     waitUntil,
@@ -325,7 +331,8 @@ export async function storeLabelScan(d1: D1Database, write: LabelScanWrite, wait
     gps ? 1 : 0,
     scan.lat,
     scan.lng,
-    scan.clientKey,
+    // Distinct clients are distinct sources: client ids are the caller's to invent.
+    scan.sourceKey,
     MAX_TRACKED_CLIENT_KEYS,
     MAX_TRACKED_SCAN_REGIONS,
     write.copyFlagged ? 1 : 0,

@@ -4,8 +4,14 @@ import type { Context } from "hono";
 import { getDb } from "../../db/client";
 import { organizations, scans } from "../../db/schema";
 import { regionCondition } from "../../lib/access";
+import { underOrganization } from "../../lib/authorization-status";
 import { waitUntilOf } from "../../lib/background";
-import { clientKeyOf, MAX_USEFUL_ACCURACY_M, userAgentClass } from "../../lib/client-context";
+import {
+  clientKeyOf,
+  MAX_USEFUL_ACCURACY_M,
+  sourceKeyOf,
+  userAgentClass,
+} from "../../lib/client-context";
 import { ApiError } from "../../lib/errors";
 import { prefectureAt, roundToKilometre } from "../../lib/geo";
 import { newId } from "../../lib/ids";
@@ -24,7 +30,8 @@ import {
   type RuleHit,
   verdictMessage,
 } from "../../lib/risk";
-import { optionalClaims } from "../../middleware/auth";
+import { loadActiveUser, optionalClaims } from "../../middleware/auth";
+import { type RateLimitCheck, startRateLimit } from "../../middleware/rate-limit";
 import type { AppEnv } from "../../types";
 import { loadRiskSettings } from "../risk-settings/risk-settings-store";
 import { labelScanAnswer } from "./scan-answer";
@@ -73,35 +80,6 @@ function locate(
 export const languageOf = (c: Context<AppEnv>) =>
   /^\s*en\b/i.test(c.req.header("Accept-Language") ?? "") ? "en" : "zh";
 
-type RateLimitCheck = () => Promise<void>;
-
-/**
- * Starts the client's rate-limit check and answers a function that throws 429 when the client
- * is over its limit. The check runs while the scan's D1 read is under way and is awaited before
- * anything is written: a refused scan stores nothing.
- */
-function startRateLimit(c: Context<AppEnv>, clientKey: string): RateLimitCheck {
-  const limiter = c.env.SCAN_RATE_LIMITER;
-  if (!limiter || !clientKey) return async () => undefined;
-  const outcome = limiter.limit({ key: clientKey }).then(
-    ({ success }) => ({ success }),
-    (error: unknown) => ({ error }),
-  );
-  return async () => {
-    const result = await outcome;
-    if ("error" in result) throw result.error;
-    if (!result.success) {
-      throw new ApiError(
-        "rate_limited",
-        "Too many scans from this client; try again in a minute.",
-        {
-          headers: { "Retry-After": "60" },
-        },
-      );
-    }
-  };
-}
-
 /** Awaits `read` after the rate-limit check; `read` is already under way. */
 async function afterRateLimit<T>(read: Promise<T>, checkRateLimit: RateLimitCheck): Promise<T> {
   read.catch(() => undefined); // awaited below, unless the check refuses the client first
@@ -110,12 +88,12 @@ async function afterRateLimit<T>(read: Promise<T>, checkRateLimit: RateLimitChec
 }
 
 export function labelContextOf(row: LabelContextRow): LabelContext {
-  const { label, batch, authorization, product } = row;
+  const { label, batch, authorization, product, organization } = row;
   return {
     labelStatus: label.status,
     batchStatus: batch.status,
     authorization: {
-      status: authorization.status,
+      status: underOrganization(authorization.status, organization.status),
       validFrom: authorization.validFrom,
       validUntil: authorization.validUntil,
     },
@@ -170,7 +148,7 @@ async function scanInvalid(
     settings.forged_code.enabled
       ? recentInvalidScans(
           c.env.DB,
-          base.clientKey,
+          base.sourceKey,
           base.regionCode,
           since,
           // Counted up to ten times the threshold: enough for the rule and for the alert's
@@ -183,11 +161,11 @@ async function scanInvalid(
   );
   const cooldown = cooldownStart(base.at, settings);
   const alerts = [
-    base.clientKey
+    base.sourceKey
       ? {
           hit: forgedCodeBurst(counts.client + 1, settings.forged_code, "client"),
           subjectType: "client" as const,
-          subjectId: base.clientKey,
+          subjectId: base.sourceKey,
         }
       : null,
     base.regionCode
@@ -236,13 +214,33 @@ async function scanInvalid(
 export const scan: RouteHandler<typeof routes.scan, AppEnv> = async (c) => {
   const body = c.req.valid("json");
   const claims = await optionalClaims(c);
-  const clientKey = await clientKeyOf(c.env.CLIENT_ID_PEPPER, {
+  const who = {
     userId: claims?.sub,
     clientId: body.client_id,
     ip: c.req.header("CF-Connecting-IP"),
-  });
-  const checkRateLimit = startRateLimit(c, clientKey);
-  const settings = await loadRiskSettings(c.env.DB);
+  };
+  const [clientKey, sourceKey] = await Promise.all([
+    clientKeyOf(c.env.CLIENT_ID_PEPPER, who),
+    sourceKeyOf(c.env.CLIENT_ID_PEPPER, who),
+  ]);
+  const checkRateLimit = startRateLimit(
+    c.env.SCAN_RATE_LIMITER,
+    [`source:${sourceKey}`, claims ? `user:${claims.sub}` : ""],
+    "Too many scans from this address or account; try again in a minute.",
+  );
+  const [settings, signedIn] = await Promise.all([
+    loadRiskSettings(c.env.DB),
+    claims ? loadActiveUser(c, claims.sub) : null,
+  ]);
+  if (claims && !signedIn) {
+    throw new ApiError(
+      "unauthorized",
+      "The account of this token no longer exists or is disabled.",
+      {
+        headers: { "WWW-Authenticate": 'Bearer realm="gi-trace", error="invalid_token"' },
+      },
+    );
+  }
   const location = locate(c, body);
   const raw = (body.code ?? body.url ?? "").trim();
   const base = {
@@ -253,6 +251,7 @@ export const scan: RouteHandler<typeof routes.scan, AppEnv> = async (c) => {
     organizationId: null,
     rawInput: null as string | null,
     clientKey,
+    sourceKey,
     userId: claims?.sub ?? null,
     lat: location.lat,
     lng: location.lng,
@@ -296,7 +295,7 @@ export const scan: RouteHandler<typeof routes.scan, AppEnv> = async (c) => {
     labelContextOf(row),
     {
       at: base.at,
-      clientKey,
+      clientKey: sourceKey,
       lat: gps ? location.lat : null,
       lng: gps ? location.lng : null,
       prefectureCode: gps ? location.regionCode : null,

@@ -1,9 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { verdicts } from "../../db/schema";
+import { organizationStatuses, verdicts } from "../../db/schema";
+import { InstantSchema } from "../../lib/instant";
 import { errorResponses, jsonBody, jsonContent } from "../../lib/openapi";
 import { ListQuerySchema, pageOf } from "../../lib/pagination";
 import { IdParam } from "../../lib/route-params";
 import { authenticated } from "../../middleware/auth";
+import { idempotent } from "../../middleware/idempotency";
 import { ScanSchema } from "./scans.schemas";
 
 export const ScanRequestSchema = z
@@ -91,6 +93,9 @@ export const ScanResultSchema = z
         kind: z.string(),
         region_code: z.string(),
         region_name: z.string().nullable(),
+        status: z.enum(organizationStatuses).openapi({
+          description: "suspended: every authorization of the producer reads as suspended",
+        }),
       })
       .optional(),
     authorization: z
@@ -129,8 +134,18 @@ export const scan = createRoute({
   tags: ["scans"],
   summary: "Verify a scanned label (anyone; a consumer token is optional)",
   description:
-    "Every scan is stored. The message is Chinese, or English with Accept-Language: en. Rate limited per client (429 with Retry-After).",
-  request: { body: jsonBody(ScanRequestSchema) },
+    "Every scan is stored. The message is Chinese, or English with Accept-Language: en. Rate limited per connecting address and per signed-in user (429 with Retry-After). With an Idempotency-Key (one per scan) a retry is the same scan: stored once, the first answer replayed.",
+  // The mini-program and the verify page send a key per scan: a retry after a lost answer
+  // must not count as a second scan (and a second client) of the code.
+  middleware: [idempotent("scans.create")],
+  request: {
+    headers: z.object({
+      "idempotency-key": z.string().optional().openapi({
+        description: "One per scan; a retry with the same key and body is the same scan",
+      }),
+    }),
+    body: jsonBody(ScanRequestSchema),
+  },
   responses: { 200: jsonContent(ScanResultSchema, "The verdict"), ...errorResponses },
 });
 
@@ -146,7 +161,7 @@ export const list = createRoute({
       label_code: z.string().max(64).optional(),
       batch_id: z.string().max(64).optional(),
       verdict: z.enum(verdicts).optional(),
-      since: z.iso.datetime({ offset: true }).optional(),
+      since: InstantSchema.optional(),
       format: z.enum(["json", "geojson", "csv"]).default("json"),
     }),
   },

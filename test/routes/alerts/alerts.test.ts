@@ -205,6 +205,23 @@ describe("GET /v1/alerts/{id}", () => {
     expect(zhengzhou?.geometry.coordinates).toEqual([113.62, 34.75]);
   });
 
+  it("shows a regulator of the scan region only the scans made in its region", async () => {
+    const { alertId } = await travelAlert();
+    const henan = await regulatorOf("410000");
+    const { status, body } = await callJson<Detail>(`/v1/alerts/${alertId}`, {
+      token: henan.token,
+    });
+    expect(status).toBe(200);
+    expect(body.scans.length).toBeGreaterThan(0);
+    expect(body.scans.every((s) => s.region_code?.startsWith("41"))).toBe(true);
+    expect(body.geojson.features.every((f) => f.properties.region_code?.startsWith("41"))).toBe(
+      true,
+    );
+    const zhoushan = await regulatorOf("330900");
+    const owner = await callJson<Detail>(`/v1/alerts/${alertId}`, { token: zhoushan.token });
+    expect(owner.body.scans).toHaveLength(3);
+  });
+
   it("shows a batch alert with the scans of the whole batch", async () => {
     const setup = await createProducerSetup();
     const draft = await createBatch(setup);

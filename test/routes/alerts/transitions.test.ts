@@ -164,15 +164,18 @@ describe("POST /v1/alerts/{id}/transition lifecycle", () => {
       404,
       "not_found",
     );
-    // The bureau where the scans happened may review it.
+    // The bureau where the scans happened sees it but may only add a note.
+    const henan = await regulatorOf("410100");
+    await expectProblem(
+      await transition(id, henan.token, { to: "dismissed", note: "seen here" }),
+      403,
+      "forbidden",
+    );
     expect(
-      (
-        await transition(id, (await regulatorOf("410100")).token, {
-          to: "acknowledged",
-          note: "seen here",
-        })
-      ).status,
-    ).toBe(200);
+      (await call(`/v1/alerts/${id}/notes`, { token: henan.token, body: { note: "seen here" } }))
+        .status,
+    ).toBe(201);
+    expect(await statusOf(id)).toBe("new");
     expect(
       (
         await transition(id, (await regulatorOf("330900")).token, {
@@ -369,7 +372,7 @@ describe("confirming with actions", () => {
     expect(await statusOf(lapsed)).toBe("acknowledged");
   });
 
-  it("lets a regulator of the scan region only review, not act on another region's producer", async () => {
+  it("lets a regulator of the scan region neither close nor act on another region's producer", async () => {
     const { codes } = await releasedLabels(1);
     const code = codes[0] as string;
     const elsewhere = await insertAlert({
@@ -382,27 +385,86 @@ describe("confirming with actions", () => {
       status: "acknowledged",
     });
     const henan = await regulatorOf("410000");
-    await expectProblem(
-      await transition(elsewhere, henan.token, {
-        to: "confirmed",
-        note: "copies here",
-        actions: ["void_labels"],
-      }),
-      403,
-      "forbidden",
-    );
+    for (const body of [
+      { to: "confirmed", note: "copies here", actions: ["void_labels"] },
+      { to: "confirmed", note: "copies here, reported to Zhoushan" },
+      { to: "dismissed", note: "nothing to see" },
+    ])
+      await expectProblem(await transition(elsewhere, henan.token, body), 403, "forbidden");
     expect(await statusOf(elsewhere)).toBe("acknowledged");
-    expect(
-      (
-        await transition(elsewhere, henan.token, {
-          to: "confirmed",
-          note: "copies here, reported to Zhoushan",
-        })
-      ).status,
-    ).toBe(200);
     expect(
       await env.DB.prepare("SELECT status FROM labels WHERE code = ?").bind(code).first("status"),
     ).toBe("active");
+  });
+
+  it("lets the bureau of the scan region move an alert that has no producer", async () => {
+    const probe = await insertAlert({
+      rule: "forged_code",
+      subjectType: "region",
+      subjectId: "440100",
+      regionCode: null,
+      scanRegionCode: "440100",
+    });
+    const guangzhou = await regulatorOf("440100");
+    expect(
+      (await transition(probe, guangzhou.token, { to: "investigating", note: "ours" })).status,
+    ).toBe(200);
+  });
+});
+
+describe("alert notes", () => {
+  it("records a note of a bureau that sees the alert, without changing its status", async () => {
+    const id = await insertAlert({ regionCode: "330903", scanRegionCode: "410100" });
+    const henan = await regulatorOf("410100");
+    const { status, body } = await callJson<{
+      from_status: string;
+      to_status: string;
+      note: string;
+    }>(`/v1/alerts/${id}/notes`, { token: henan.token, body: { note: "本市市场发现同码包装" } });
+    expect(status).toBe(201);
+    expect(body).toMatchObject({
+      from_status: "new",
+      to_status: "new",
+      note: "本市市场发现同码包装",
+    });
+    expect(await statusOf(id)).toBe("new");
+    expect((await eventsOf(id)).map((e) => e.note)).toEqual(["本市市场发现同码包装"]);
+    expect(await auditCount(id, "alert.note")).toBe(1);
+    await expectProblem(
+      await call(`/v1/alerts/${id}/notes`, {
+        token: (await regulatorOf("110000")).token,
+        body: { note: "not mine" },
+      }),
+      404,
+      "not_found",
+    );
+    await expectProblem(
+      await call(`/v1/alerts/${id}/notes`, { token: henan.token, body: { note: "x" } }),
+      400,
+      "validation_failed",
+    );
+  });
+});
+
+describe("closed alerts", () => {
+  it("opens a new alert for a hit after the last one was dismissed or confirmed", async () => {
+    const { codes } = await releasedLabels(1);
+    const code = codes[0] as string;
+    const zhoushan = await regulatorOf("330900");
+    const copies = async (from: number, to: number) => {
+      for (let i = from; i < to; i++)
+        await scan({ code, ...places.zhoushan }, { "CF-Connecting-IP": `192.0.2.${i}` });
+    };
+    await copies(1, 5);
+    const [first] = await alertsFor(code);
+    expect(first).toMatchObject({ rule: "many_clients", status: "new", count: 1 });
+    expect(
+      (await transition(first?.id as string, zhoushan.token, { to: "dismissed", note: "family" }))
+        .status,
+    ).toBe(200);
+    await copies(5, 7);
+    const after = await alertsFor(code);
+    expect(after.map((a) => `${a.status}:${a.count}`).sort()).toEqual(["dismissed:1", "new:2"]);
   });
 });
 

@@ -1,0 +1,2 @@
+// Starts the API reference on /docs (the Scalar bundle is served from this origin).
+Scalar.createApiReference("#app", { url: "/openapi.json", withDefaultFonts: false });
