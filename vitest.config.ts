@@ -2,9 +2,10 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { testBindings } from "./test/test-bindings.ts";
 
-// Two projects: "worker" runs inside workerd against real local D1 (nearly everything);
-// "node" runs what cannot run in workerd (OpenAPI schema validation with ajv); "e2e" starts the
-// worker with wrangler dev and drives the pages in a headless Chromium.
+// Four projects: "worker" runs inside workerd against real local D1 (nearly everything);
+// "node" runs what cannot run in workerd (OpenAPI schema validation with ajv); "console" the
+// console's pure modules in Node; "e2e" starts the worker with wrangler dev and drives the
+// pages in a headless Chromium.
 export default defineConfig(async () => ({
   test: {
     projects: [
@@ -23,7 +24,7 @@ export default defineConfig(async () => ({
         test: {
           name: "worker",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/node/**", "test/e2e/**"],
+          exclude: ["test/node/**", "test/e2e/**", "test/console/**"],
           setupFiles: ["./test/apply-migrations.ts"],
         },
       },
@@ -33,6 +34,13 @@ export default defineConfig(async () => ({
           environment: "node",
           include: ["test/node/**/*.test.ts"],
           testTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: "console",
+          environment: "node",
+          include: ["test/console/**/*.test.ts"],
         },
       },
       {

@@ -17,3 +17,8 @@ await build({
 });
 copyFileSync("web/verify/verify.css", "public/assets/verify.css");
 console.log("build: public/assets/verify.js, verify.css");
+
+// The console (Vue + TDesign) is built by Vite from web/console/ into public/console/.
+const { build: vite } = await import("vite");
+await vite({ configFile: "web/console/vite.config.ts" });
+console.log("build: public/console/");

@@ -1,4 +1,5 @@
-// Worker routes for the pages: /v/<CODE> serves the verify page (an asset), and the GS1
+// Worker routes for the pages: /v/<CODE> serves the verify page (an asset), /console/* the
+// console's index.html, and the GS1
 // Digital Link form /01/{gtin}/10/{lot}/21/{serial} redirects to it.
 import { eq } from "drizzle-orm";
 import { Hono } from "hono";
@@ -30,6 +31,17 @@ export const pagesRouter = new Hono<AppEnv>()
     const headers = new Headers(asset.headers);
     headers.set("Content-Security-Policy", PAGE_CSP);
     headers.set("Cache-Control", "no-store");
+    headers.set("Content-Type", "text/html; charset=utf-8");
+    return new Response(asset.body, { status: asset.ok ? 200 : asset.status, headers });
+  })
+  // The console is a single-page app: every route under /console/ is its index.html, so a
+  // link to a case or a batch opens in a new tab. Its bundles (/console/assets/) are assets.
+  .all("/console/*", async (c) => {
+    onlyGet(c.req.method);
+    const asset = await c.env.ASSETS.fetch(new URL("/console/index.html", c.req.url));
+    const headers = new Headers(asset.headers);
+    headers.set("Content-Security-Policy", PAGE_CSP);
+    headers.set("Cache-Control", "no-cache");
     headers.set("Content-Type", "text/html; charset=utf-8");
     return new Response(asset.body, { status: asset.ok ? 200 : asset.status, headers });
   })
