@@ -21,4 +21,6 @@ console.log("build: public/assets/verify.js, verify.css");
 // The console (Vue + TDesign) is built by Vite from web/console/ into public/console/.
 const { build: vite } = await import("vite");
 await vite({ configFile: "web/console/vite.config.ts" });
-console.log("build: public/console/");
+const { signInFirstLoad } = await import("./console-size.ts");
+const size = signInFirstLoad().gzipBytes / 1024;
+console.log(`build: public/console/ (sign-in route first load ${size.toFixed(1)} KB gzip)`);

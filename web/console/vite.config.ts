@@ -22,6 +22,7 @@ export default defineConfig({
     emptyOutDir: true,
     target: "es2022",
     sourcemap: true,
+    manifest: true,
     chunkSizeWarningLimit: 1200,
   },
   logLevel: "warn",
