@@ -35,10 +35,10 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startServer(admin: {
-  email: string;
-  password: string;
-}): Promise<LocalServer> {
+export async function startServer(
+  admin: { email: string; password: string },
+  vars: Record<string, string> = {},
+): Promise<LocalServer> {
   const persistDir = mkdtempSync(join(tmpdir(), "gi-e2e-"));
   await run(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir], {
     env: QUIET,
@@ -68,7 +68,7 @@ export async function startServer(admin: {
   const envFile = join(persistDir, "e2e.vars");
   writeFileSync(
     envFile,
-    Object.entries({ ...secrets, PUBLIC_HOST: `127.0.0.1:${port}`, CORS_ORIGINS: base })
+    Object.entries({ ...secrets, PUBLIC_HOST: `127.0.0.1:${port}`, CORS_ORIGINS: base, ...vars })
       .map(([k, v]) => `${k}='${v}'`)
       .join("\n"),
   );
