@@ -21,12 +21,12 @@ const TTL_SECONDS = 5;
 const CLOCK_TOLERANCE_SECONDS = 30;
 
 let server: LocalServer;
-let browser: Browser;
+/** One browser per journey: the contexts of a single-process Chromium share localStorage. */
+let browser: Browser | null = null;
 let code: string;
 let alertId: string;
 let orgId: string;
 let giId: string;
-const contexts: BrowserContext[] = [];
 
 async function call(method: string, path: string, body?: unknown, token?: string) {
   const headers: Record<string, string> = { "content-type": "application/json" };
@@ -45,12 +45,16 @@ const tokenOf = async (user: { email: string; password: string }): Promise<strin
   (await call("POST", "/v1/auth/login", user)).access_token;
 
 async function newPage(width = 1200): Promise<Page> {
-  const context = await browser.newContext({
+  browser ??= await playwright.launch({
+    executablePath: await chromium.executablePath(),
+    args: chromium.args,
+    headless: true,
+  });
+  const context: BrowserContext = await browser.newContext({
     viewport: { width, height: 860 },
     locale: "zh-CN",
     acceptDownloads: true,
   });
-  contexts.push(context);
   return context.newPage();
 }
 
@@ -83,11 +87,6 @@ async function signIn(page: Page, user: { email: string; password: string }, pat
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   server = await startServer(ADMIN, { ACCESS_TOKEN_TTL_SECONDS: String(TTL_SECONDS) });
-  browser = await playwright.launch({
-    executablePath: await chromium.executablePath(),
-    args: chromium.args,
-    headless: true,
-  });
 
   const admin = await tokenOf(ADMIN);
   const org = await call(
@@ -189,12 +188,9 @@ beforeAll(async () => {
   alertId = alerts.items[0].id;
 }, 180_000);
 
-// Each journey's pages leave the console when it ends, so that no earlier page keeps renewing
-// its session (closing the contexts of a single-process Chromium may end the browser).
 afterEach(async () => {
-  for (const context of contexts) {
-    for (const page of context.pages()) await page.goto("about:blank").catch(() => {});
-  }
+  await browser?.close().catch(() => {});
+  browser = null;
 });
 
 afterAll(async () => {
@@ -244,8 +240,10 @@ describe("the console in a real browser", () => {
     await page.locator('[data-action="void_labels"]').click();
     await page.click("#case-submit");
     await page.locator('#case-detail[data-status="confirmed"]').waitFor({ timeout: 20_000 });
-    expect(await page.locator("#case-notice").innerText()).toMatch(/作废 1 个标签/);
-    expect(await page.locator("#case-history").innerText()).toContain("现场核查确认为假冒包装");
+    await expect.poll(() => page.locator("#case-notice").innerText()).toMatch(/作废 1 个标签/);
+    await expect
+      .poll(() => page.locator("#case-history").innerText(), { timeout: 15_000 })
+      .toContain("现场核查确认为假冒包装");
     await shots(page, "console-03-regulator-case-confirmed", false);
 
     const consumer = await newPage(360);
