@@ -3,10 +3,11 @@ import { defineConfig } from "vitest/config";
 import { testBindings } from "./test/test-bindings.ts";
 
 // Four projects: "worker" runs inside workerd against real local D1 (nearly everything);
-// "node" runs what cannot run in workerd (OpenAPI schema validation with ajv); "e2e" starts the
-// worker with wrangler dev and drives the pages in a headless Chromium; "miniprogram" renders the
-// mini-program's pages with miniprogram-simulate under jsdom (and, for the verdict data flow,
-// against the worker under wrangler dev).
+// "node" runs what cannot run in workerd (OpenAPI schema validation with ajv); "console" the
+// console's pure modules in Node; "e2e" starts the worker with wrangler dev and drives the
+// pages in a headless Chromium; "miniprogram" renders the mini-program's pages with
+// miniprogram-simulate under jsdom (and, for the verdict data flow, against the worker under
+// wrangler dev).
 export default defineConfig(async () => ({
   test: {
     projects: [
@@ -25,7 +26,7 @@ export default defineConfig(async () => ({
         test: {
           name: "worker",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/node/**", "test/e2e/**", "test/miniprogram/**"],
+          exclude: ["test/node/**", "test/e2e/**", "test/miniprogram/**", "test/console/**"],
           setupFiles: ["./test/apply-migrations.ts"],
         },
       },
@@ -35,6 +36,13 @@ export default defineConfig(async () => ({
           environment: "node",
           include: ["test/node/**/*.test.ts"],
           testTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: "console",
+          environment: "node",
+          include: ["test/console/**/*.test.ts"],
         },
       },
       {

@@ -17,6 +17,8 @@ export type Bindings = {
   MAX_BODY_BYTES: string;
   /** Days raw scans are kept before the nightly roll-up into daily aggregates (default 400). */
   SCAN_RETENTION_DAYS?: string;
+  /** Shorter access-token lifetime in seconds, outside production only (browser tests). */
+  ACCESS_TOKEN_TTL_SECONDS?: string;
   /** JSON array of private JWKs (ES256) with `kid`; the first signs, all verify. */
   TOKEN_SIGNING_KEYS: string;
   /** JSON object `{ "<kid>": "<base64 key>" }`; LABEL_HMAC_CURRENT_KID names the issuing key. */

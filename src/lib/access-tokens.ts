@@ -14,7 +14,23 @@ export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 const ALGORITHM = "ES256";
 const CLOCK_TOLERANCE_SECONDS = 30;
 
-export type TokenConfig = { signingKeys: string; issuer: string; audience: string };
+export type TokenConfig = {
+  signingKeys: string;
+  issuer: string;
+  audience: string;
+  /** Lifetime of new access tokens; ACCESS_TOKEN_TTL_SECONDS unless set (tests shorten it). */
+  ttlSeconds?: number;
+};
+
+/**
+ * The access-token lifetime from the optional ACCESS_TOKEN_TTL_SECONDS variable, honoured only
+ * outside production and only to shorten it (browser tests of token renewal); 15 minutes else.
+ */
+export function accessTokenTtl(environment: string, configured: string | undefined): number {
+  const seconds = Number(configured);
+  if (environment === "production" || !Number.isInteger(seconds)) return ACCESS_TOKEN_TTL_SECONDS;
+  return Math.min(Math.max(seconds, 1), ACCESS_TOKEN_TTL_SECONDS);
+}
 
 type SigningKeys = {
   current: { kid: string; key: CryptoKey };
@@ -66,7 +82,7 @@ export async function signAccessToken(
     .setAudience(config.audience)
     .setIssuedAt()
     .setJti(crypto.randomUUID())
-    .setExpirationTime(`${ACCESS_TOKEN_TTL_SECONDS}s`)
+    .setExpirationTime(`${config.ttlSeconds ?? ACCESS_TOKEN_TTL_SECONDS}s`)
     .sign(current.key);
 }
 

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Context, MiddlewareHandler } from "hono";
 import { getDb } from "../db/client";
 import { type Role, users } from "../db/schema";
-import { type AccessClaims, verifyAccessToken } from "../lib/access-tokens";
+import { type AccessClaims, accessTokenTtl, verifyAccessToken } from "../lib/access-tokens";
 import { ApiError } from "../lib/errors";
 import type { AppEnv, AuthUser } from "../types";
 
@@ -10,6 +10,7 @@ export const tokenConfig = (env: AppEnv["Bindings"]) => ({
   signingKeys: env.TOKEN_SIGNING_KEYS,
   issuer: env.TOKEN_ISSUER,
   audience: env.TOKEN_AUDIENCE,
+  ttlSeconds: accessTokenTtl(env.ENVIRONMENT, env.ACCESS_TOKEN_TTL_SECONDS),
 });
 
 function bearerToken(c: Context<AppEnv>): string | null {

@@ -2,13 +2,23 @@ import { describe, expect, it } from "vitest";
 import {
   alertSeverities,
   alertStatuses,
+  alertSubjects,
+  authorizationStatuses,
   batchStatuses,
   giCategories,
+  giProductStatuses,
+  labelStatuses,
+  locationSources,
+  organizationKinds,
+  organizationStatuses,
   protectionTypes,
+  reportStatuses,
   roles,
+  siteKinds,
   traceEventTypes,
   verdicts,
 } from "../../src/db/schema";
+import { alertActions } from "../../src/lib/alert-lifecycle";
 import { domainWords, type WordKind, wordFor } from "../../src/lib/i18n/domain-words";
 import { ruleIds } from "../../src/lib/risk/types";
 import { cbvBusinessStep } from "../../src/lib/trace-events";
@@ -26,6 +36,17 @@ describe("domain words", () => {
     ["rule", ruleIds],
     ["severity", alertSeverities],
     ["alertStatus", alertStatuses],
+    ["alertSubject", alertSubjects],
+    ["authorizationStatus", [...authorizationStatuses, "expired", "pending"]],
+    ["organizationKind", organizationKinds],
+    ["organizationStatus", organizationStatuses],
+    ["siteKind", siteKinds],
+    ["giProductStatus", giProductStatuses],
+    ["labelStatus", labelStatuses],
+    ["reportStatus", reportStatuses],
+    ["locationSource", locationSources],
+    ["alertAction", alertActions],
+    ["importRowStatus", ["created", "existing", "invalid"]],
   ];
 
   it.each(enums)("has a Chinese and an English word for every %s", (kind, ids) => {

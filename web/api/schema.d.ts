@@ -6921,6 +6921,8 @@ export interface paths {
                     rule?: string;
                     /** @description Only alerts last seen at or after this instant */
                     since?: string;
+                    /** @description Only alerts about this subject (label code, batch id, …): the alerts of one case */
+                    subject_id?: string;
                 };
                 header?: never;
                 path?: never;

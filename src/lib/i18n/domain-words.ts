@@ -87,13 +87,14 @@ const role = {
   partner: w("合作伙伴（物流、零售等）", "Partner (carrier, retailer)"),
 } satisfies Record<Role, Words>;
 
-// "expired" is derived from valid_until when an authorization is read.
+// "expired" is derived from valid_until when an authorization is read, "pending" from valid_from.
 const authorizationStatus = {
+  pending: w("未生效", "Not yet valid"),
   active: w("有效", "Active"),
   suspended: w("已暂停", "Suspended"),
   revoked: w("已撤销", "Revoked"),
   expired: w("已过期", "Expired"),
-} satisfies Record<(typeof authorizationStatuses)[number] | "expired", Words>;
+} satisfies Record<(typeof authorizationStatuses)[number] | "expired" | "pending", Words>;
 
 const batchStatus = {
   draft: w("草稿", "Draft"),
@@ -229,6 +230,13 @@ const reportStatus = {
   closed: w("已结案", "Closed"),
 } satisfies Of<typeof reportStatuses>;
 
+/** A row of the organization import's report. */
+const importRowStatus = {
+  created: w("将新建", "New"),
+  existing: w("已存在", "Already registered"),
+  invalid: w("有误", "Invalid"),
+};
+
 export const domainWords = {
   category,
   protectionType,
@@ -250,6 +258,7 @@ export const domainWords = {
   alertStatus,
   alertAction,
   reportStatus,
+  importRowStatus,
 } as const;
 
 export type WordKind = keyof typeof domainWords;

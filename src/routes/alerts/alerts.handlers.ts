@@ -45,6 +45,7 @@ export const list: RouteHandler<typeof routes.list, AppEnv> = async (c) => {
         query.severity ? eq(alerts.severity, query.severity) : undefined,
         query.rule ? eq(alerts.rule, query.rule) : undefined,
         query.since ? gte(alerts.lastSeenAt, new Date(query.since).toISOString()) : undefined,
+        query.subject_id ? eq(alerts.subjectId, query.subject_id) : undefined,
       ),
     )
     .orderBy(desc(alerts.lastSeenAt), desc(alerts.id))

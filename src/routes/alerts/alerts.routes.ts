@@ -34,6 +34,10 @@ export const list = createRoute({
       since: InstantSchema.optional().openapi({
         description: "Only alerts last seen at or after this instant",
       }),
+      subject_id: z.string().min(1).max(128).optional().openapi({
+        description:
+          "Only alerts about this subject (label code, batch id, …): the alerts of one case",
+      }),
     }),
   },
   responses: { 200: jsonContent(pageOf(AlertSchema), "A page of alerts"), ...errorResponses },

@@ -3,7 +3,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import type { Context } from "hono";
 import { getDb } from "../../db/client";
 import { refreshTokens, users } from "../../db/schema";
-import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken } from "../../lib/access-tokens";
+import { signAccessToken } from "../../lib/access-tokens";
 import { ApiError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { randomToken, sha256Base64Url } from "../../lib/keyed-hash";
@@ -40,11 +40,12 @@ const refreshExpiry = () =>
   new Date(Date.now() + REFRESH_TOKEN_TTL_DAYS * 86_400_000).toISOString();
 
 async function tokenPair(c: Context<AppEnv>, user: UserRow, refreshToken: string) {
+  const config = tokenConfig(c.env);
   return {
-    access_token: await signAccessToken(tokenConfig(c.env), { sub: user.id, role: user.role }),
+    access_token: await signAccessToken(config, { sub: user.id, role: user.role }),
     refresh_token: refreshToken,
     token_type: "Bearer" as const,
-    expires_in: ACCESS_TOKEN_TTL_SECONDS,
+    expires_in: config.ttlSeconds,
     user: toUserDto(user),
   };
 }

@@ -1,4 +1,5 @@
-// Worker routes for the pages: /v/<CODE> (and /V/<CODE>) serves the verify page (an asset).
+// Worker routes for the pages: /v/<CODE> (and /V/<CODE>) serves the verify page, /console/*
+// the console's index.html (both assets).
 import { type Context, Hono } from "hono";
 import { ApiError } from "../../lib/errors";
 import type { AppEnv } from "../../types";
@@ -33,4 +34,15 @@ async function verifyPage(c: Context<AppEnv>): Promise<Response> {
 // `/v/` are routed (the code itself is matched case-insensitively by the scan).
 export const pagesRouter = new Hono<AppEnv>()
   .all("/v/:code", verifyPage)
-  .all("/V/:code", verifyPage);
+  .all("/V/:code", verifyPage)
+  // The console is a single-page app: every route under /console/ is its index.html, so a
+  // link to a case or a batch opens in a new tab. Its bundles (/console/assets/) are assets.
+  .all("/console/*", async (c) => {
+    onlyGet(c.req.method);
+    const asset = await c.env.ASSETS.fetch(new URL("/console/index.html", c.req.url));
+    const headers = new Headers(asset.headers);
+    headers.set("Content-Security-Policy", PAGE_CSP);
+    headers.set("Cache-Control", "no-cache");
+    headers.set("Content-Type", "text/html; charset=utf-8");
+    return new Response(asset.body, { status: asset.ok ? 200 : asset.status, headers });
+  });

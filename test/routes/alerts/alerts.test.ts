@@ -166,6 +166,21 @@ describe("GET /v1/alerts filters and paging", () => {
   });
 });
 
+describe("GET /v1/alerts?subject_id", () => {
+  it("lists only the alerts of one subject: the rules that fired on one copied code", async () => {
+    const regulator = await regulatorOf("330900");
+    const first = await travelAlert();
+    await travelAlert();
+    const page = await callJson<Page>(
+      `/v1/alerts?subject_id=${encodeURIComponent(first.code)}&limit=200`,
+      { token: regulator.token },
+    );
+    expect(page.body.items.length).toBeGreaterThan(0);
+    expect(page.body.items.every((a) => a.subject_id === first.code)).toBe(true);
+    expect(page.body.items.map((a) => a.id)).toContain(first.alertId);
+  });
+});
+
 describe("GET /v1/alerts/{id}", () => {
   it("returns the history, the scans of the label newest first and a GeoJSON map of the located ones", async () => {
     const { alertId, code, setup } = await travelAlert();

@@ -1,0 +1,412 @@
+// The console's main journeys per role in a real headless Chromium against `wrangler dev`.
+// Access tokens live 5 s here (ACCESS_TOKEN_TTL_SECONDS), so every journey also runs across
+// several token renewals.
+import { mkdirSync, readFileSync } from "node:fs";
+import chromium from "@sparticuz/chromium";
+import {
+  type Browser,
+  type BrowserContext,
+  type Page,
+  chromium as playwright,
+} from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type LocalServer, startServer } from "./server.ts";
+
+const ADMIN = { email: "admin@console.local", password: "admin-password-1" };
+const PRODUCER = { email: "coop@console.local", password: "producer-password-1" };
+const REGULATOR = { email: "reg@console.local", password: "regulator-password-1" };
+const ARTIFACTS = "test-artifacts";
+const TTL_SECONDS = 5;
+/** jose accepts a token this long past its expiry (src/lib/access-tokens.ts). */
+const CLOCK_TOLERANCE_SECONDS = 30;
+
+let server: LocalServer;
+/** One browser per journey: the contexts of a single-process Chromium share localStorage. */
+let browser: Browser | null = null;
+let code: string;
+let alertId: string;
+let orgId: string;
+let giId: string;
+
+async function call(method: string, path: string, body?: unknown, token?: string) {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const res = await fetch(`${server.base}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+const tokenOf = async (user: { email: string; password: string }): Promise<string> =>
+  (await call("POST", "/v1/auth/login", user)).access_token;
+
+async function newPage(width = 1200): Promise<Page> {
+  browser ??= await playwright.launch({
+    executablePath: await chromium.executablePath(),
+    args: chromium.args,
+    headless: true,
+  });
+  const context: BrowserContext = await browser.newContext({
+    viewport: { width, height: 860 },
+    locale: "zh-CN",
+    acceptDownloads: true,
+  });
+  return context.newPage();
+}
+
+/** A screenshot for people to look at; a slow one (single-process Chromium) fails no journey. */
+async function shot(page: Page, name: string, fullPage = true) {
+  await page
+    .screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage, timeout: 15_000 })
+    .catch((error) => console.warn(`screenshot ${name}: ${error}`));
+}
+
+/** The same view in English too (this Chromium has no CJK fonts, so these read in a screenshot). */
+async function shots(page: Page, name: string, fullPage = true) {
+  await shot(page, name, fullPage);
+  await page.click("#lang");
+  await page.waitForTimeout(300);
+  await shot(page, `${name}-en`, fullPage);
+  await page.click("#lang");
+}
+
+async function signIn(page: Page, user: { email: string; password: string }, path = "/console/") {
+  // The contexts of @sparticuz/chromium (one process) may share localStorage: start signed out.
+  await page.goto(`${server.base}/console/sign-in`);
+  await page.evaluate('localStorage.removeItem("gi-console-session")');
+  await page.goto(`${server.base}${path}`);
+  await page.fill("#email input", user.email);
+  await page.fill("#password input", user.password);
+  await page.click("#login-btn");
+}
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  server = await startServer(ADMIN, { ACCESS_TOKEN_TTL_SECONDS: String(TTL_SECONDS) });
+
+  const admin = await tokenOf(ADMIN);
+  const org = await call(
+    "POST",
+    "/v1/organizations",
+    {
+      name: "嵊泗县贻贝专业合作社",
+      uscc: "91350100M000100Y43",
+      kind: "cooperative",
+      region_code: "330922",
+    },
+    admin,
+  );
+  orgId = org.id;
+  const gi = await call(
+    "POST",
+    "/v1/gi-products",
+    {
+      name_zh: "嵊泗贻贝",
+      name_en: "Shengsi mussel",
+      category: "seafood",
+      protection_type: "agri_product_gi",
+      registration_no: "AGI01234",
+      holder_name: "嵊泗县贻贝协会",
+      protected_region_codes: ["330922"],
+    },
+    admin,
+  );
+  giId = gi.id;
+  const auth = await call(
+    "POST",
+    "/v1/authorizations",
+    {
+      organization_id: org.id,
+      gi_product_id: gi.id,
+      valid_from: "2026-01-01",
+      valid_until: "2030-12-31",
+      annual_label_quota: 100000,
+    },
+    admin,
+  );
+  const site = await call(
+    "POST",
+    `/v1/organizations/${org.id}/sites`,
+    { name: "嵊泗养殖基地", kind: "farm", lat: 30.72, lng: 122.45, region_code: "330922" },
+    admin,
+  );
+  // A warehouse in Jinan, far outside the GI's protected area: batches made there are refused.
+  await call(
+    "POST",
+    `/v1/organizations/${org.id}/sites`,
+    { name: "济南中转仓", kind: "warehouse", lat: 36.67, lng: 117.0, region_code: "370102" },
+    admin,
+  );
+  await call(
+    "POST",
+    "/v1/users",
+    { ...PRODUCER, role: "producer", display_name: "合作社", organization_id: org.id },
+    admin,
+  );
+  await call(
+    "POST",
+    "/v1/users",
+    { ...REGULATOR, role: "regulator", display_name: "嵊泗监管", region_codes: ["330922"] },
+    admin,
+  );
+
+  const producer = await tokenOf(PRODUCER);
+  const batch = await call(
+    "POST",
+    "/v1/batches",
+    {
+      authorization_id: auth.id,
+      site_id: site.id,
+      lot_code: "SSYB-CONSOLE-1",
+      quantity: 500,
+      unit: "kg",
+      produced_at: "2026-11-01T04:00:00Z",
+    },
+    producer,
+  );
+  await call("POST", `/v1/batches/${batch.id}/release`, undefined, producer);
+  code = (await call("POST", `/v1/batches/${batch.id}/labels`, { count: 5 }, producer)).labels[0]
+    .code;
+
+  // A copied code: scanned in Shengsi, then minutes later by other phones in Zhengzhou and
+  // Jinan. Several rules fire on the one label: one case.
+  const places = [
+    { lat: 30.72, lng: 122.45 },
+    { lat: 34.75, lng: 113.62 },
+    { lat: 36.67, lng: 117.0 },
+    { lat: 30.72, lng: 122.45 },
+  ];
+  for (const [i, place] of places.entries()) {
+    await call("POST", "/v1/scans", { code, client_id: `console-e2e-${i}-abcdef`, ...place });
+  }
+  const alerts = await call("GET", `/v1/alerts?subject_id=${code}`, undefined, admin);
+  expect(alerts.items.length).toBeGreaterThan(0);
+  alertId = alerts.items[0].id;
+}, 180_000);
+
+afterEach(async () => {
+  await browser?.close().catch(() => {});
+  browser = null;
+});
+
+afterAll(async () => {
+  await browser?.close().catch(() => {});
+  await server?.stop();
+}, 30_000);
+
+describe("the console in a real browser", () => {
+  it("a regulator goes from the dashboard to a confirmed case that voids the label; the verify page then says counterfeit", async () => {
+    const page = await newPage();
+    await signIn(page, REGULATOR);
+    await page.locator("#dashboard").waitFor({ timeout: 20_000 });
+    await expect
+      .poll(() => page.locator("#kpi-scans").innerText(), { timeout: 15_000 })
+      .not.toBe("0");
+    // The map of China: province outlines and the scans' prefectures, drawn as SVG by ECharts.
+    await expect
+      .poll(() => page.locator("#scan-map path").count(), { timeout: 15_000 })
+      .toBeGreaterThan(30);
+    await page.locator("#chart-per-day svg").waitFor();
+    await shot(page, "console-01-regulator-dashboard", false);
+
+    await page.click("#kpi-open");
+    const rows = page.locator(`#case-list .case-row[data-subject="${code}"]`);
+    await rows.first().waitFor({ timeout: 15_000 });
+    expect(await rows.count()).toBe(1); // one case, however many rules fired
+    const ruleTags = await rows.locator(".rule-tag").allInnerTexts();
+    expect(ruleTags.length).toBeGreaterThan(0);
+    for (const tag of ruleTags) expect(tag).not.toMatch(/_/); // words, not identifiers
+    expect(await page.locator("#case-list").innerText()).not.toMatch(/\d{4}-\d\d-\d\dT/);
+    await shot(page, "console-02-regulator-cases");
+
+    await page.locator(`#case-list .case-row[data-subject="${code}"] a`).click();
+    const detail = page.locator("#case-detail");
+    await detail.waitFor({ timeout: 15_000 });
+    await expect
+      .poll(() => page.locator("#case-product").innerText(), { timeout: 15_000 })
+      .toContain("嵊泗贻贝");
+    await expect
+      .poll(() => page.locator("#case-producer").innerText())
+      .toContain("嵊泗县贻贝专业合作社");
+    await expect.poll(() => page.locator("#scan-timeline li").count()).toBeGreaterThan(2);
+    await page.locator('[data-move="confirmed"]').click();
+    await page.locator("#case-submit").waitFor();
+    expect(await page.locator("#case-submit").isDisabled()).toBe(true); // a note is required
+    await page.fill("#case-note textarea", "现场核查确认为假冒包装");
+    await page.locator('[data-action="void_labels"]').click();
+    await page.click("#case-submit");
+    await page.locator('#case-detail[data-status="confirmed"]').waitFor({ timeout: 20_000 });
+    await expect.poll(() => page.locator("#case-notice").innerText()).toMatch(/作废 1 个标签/);
+    await expect
+      .poll(() => page.locator("#case-history").innerText(), { timeout: 15_000 })
+      .toContain("现场核查确认为假冒包装");
+    await shots(page, "console-03-regulator-case-confirmed", false);
+
+    await page.goto("about:blank"); // the case page's map is heavy for this software-rendered Chromium
+    const consumer = await newPage(360);
+    await consumer.goto(`${server.base}/v/${code}`);
+    await consumer.click("#no-location");
+    await expect
+      .poll(() => consumer.locator("#verdict").getAttribute("data-verdict"), { timeout: 15_000 })
+      .toBe("counterfeit");
+    await shot(consumer, "console-04-consumer-counterfeit");
+  }, 150_000);
+
+  it("a deep link to a case opens the case (the worker answers the console for /console/*)", async () => {
+    const res = await fetch(`${server.base}/console/cases/${alertId}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/html");
+    expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
+    const page = await newPage();
+    await signIn(page, REGULATOR, `/console/cases/${alertId}`);
+    await page.locator(`#case-detail[data-subject="${code}"]`).waitFor({ timeout: 20_000 });
+    expect(new URL(page.url()).pathname).toBe(`/console/cases/${alertId}`);
+
+    // The queue's filter lives in the URL, so a shared link shows the same list.
+    await page.goto(`${server.base}/console/cases?status=all&severity=critical`);
+    await expect
+      .poll(() => page.locator("#filter-severity input").inputValue(), { timeout: 15_000 })
+      .toBe("严重");
+  });
+
+  it("a producer on a 390 px phone creates a batch, records a catch, releases it, issues labels and prints them", async () => {
+    const page = await newPage(390);
+    await signIn(page, PRODUCER);
+    await page.locator("#batches").waitFor({ timeout: 20_000 });
+    await page.click("#new-batch");
+    await page.locator("#batch-form").waitFor();
+    await expect
+      .poll(() => page.locator("#batch-site input").inputValue(), { timeout: 15_000 })
+      .not.toBe("");
+
+    // An API error is shown next to its field, not as JSON.
+    await page.fill("#batch-lot input", "bad lot code!");
+    await page.fill("#batch-produced-at", "2026-11-02T06:30");
+    await page.click("#batch-submit");
+    await page.locator("#batch-form .t-is-error").first().waitFor({ timeout: 15_000 });
+    expect(await page.locator("#batch-form").innerText()).not.toContain('{"');
+
+    await page.click("#batch-site");
+    await page.locator(".t-select-option", { hasText: "嵊泗养殖基地" }).click();
+    await page.fill("#batch-lot input", "SSYB-CONSOLE-2");
+    await page.fill("#batch-quantity input", "120");
+    await page.click("#batch-submit");
+    await page.locator('#batch-detail[data-status="draft"]').waitFor({ timeout: 15_000 });
+
+    await page.fill("#event-place input", "嵊泗列岛养殖区");
+    await page.fill("#event-occurred-at", "2026-11-02T05:00");
+    await page.click("#event-submit");
+    await page.locator('#events li[data-type="harvest"]').waitFor({ timeout: 15_000 });
+    expect(await page.locator("#events").innerText()).toContain("采收");
+
+    await page.click("#release-btn");
+    await page.locator('#batch-detail[data-status="released"]').waitFor({ timeout: 15_000 });
+    await page.fill("#label-count input", "12");
+    await page.click("#issue-btn");
+    await page.locator("#notice", { hasText: "12" }).waitFor({ timeout: 15_000 });
+    expect(await page.locator("#label-total").innerText()).toBe("12");
+
+    // A roll template when the server lists templates; the default sheet otherwise.
+    if (await page.locator("#print-template").isVisible()) {
+      await page.click("#print-template");
+      await page.locator('.t-select-option[data-kind="roll"]').first().click();
+    }
+    const pdf = page.waitForEvent("download");
+    await page.click("#print-btn");
+    const download = await pdf;
+    expect(download.suggestedFilename()).toBe("labels-SSYB-CONSOLE-2.pdf");
+    const path = await download.path();
+    expect(readFileSync(path).subarray(0, 5).toString()).toBe("%PDF-");
+
+    const width = await page.evaluate("document.documentElement.scrollWidth");
+    expect(width).toBeLessThanOrEqual(390);
+    await shots(page, "console-06-producer-batch-390px");
+  }, 150_000);
+
+  it("an admin suspends an organization and edits a GI product", async () => {
+    const page = await newPage();
+    await signIn(page, ADMIN);
+    await page.locator("#dashboard").waitFor({ timeout: 20_000 });
+    await page.goto(`${server.base}/console/registry/organizations`);
+    const row = page.locator(`#org-list li[data-id="${orgId}"]`);
+    await row.waitFor({ timeout: 15_000 });
+    expect(await row.locator(".org-status").innerText()).toBe("正常");
+    await row.locator(".suspend-btn").click();
+    await page
+      .locator(`#org-list li[data-id="${orgId}"][data-status="suspended"]`)
+      .waitFor({ timeout: 15_000 });
+    expect(await row.locator(".org-status").innerText()).toBe("已暂停");
+    await shot(page, "console-07-admin-organization-suspended");
+    const admin = await tokenOf(ADMIN);
+    expect((await call("GET", `/v1/organizations/${orgId}`, undefined, admin)).status).toBe(
+      "suspended",
+    );
+
+    await page.goto(`${server.base}/console/registry/gi-products`);
+    const gi = page.locator(`#gi-list li[data-id="${giId}"]`);
+    await gi.waitFor({ timeout: 15_000 });
+    expect(await gi.innerText()).toContain("农产品地理标志");
+    await gi.locator(".edit-btn").click();
+    await page.locator("#gi-form").waitFor();
+    await page.fill("#gi-name-en input", "Shengsi mussels");
+    await page.click("#gi-save");
+    await page
+      .locator(`#gi-list li[data-id="${giId}"]`, { hasText: "Shengsi mussels" })
+      .waitFor({ timeout: 15_000 });
+    expect((await call("GET", `/v1/gi-products/${giId}`)).name_en).toBe("Shengsi mussels");
+    await shot(page, "console-08-admin-gi-product-edited");
+  });
+
+  it("keeps a session alive across access-token expiry, and sends a revoked session to sign-in", async () => {
+    const page = await newPage();
+    let refreshes = 0;
+    page.on("response", (r) => {
+      if (r.url().endsWith("/v1/auth/refresh") && r.status() === 200) refreshes += 1;
+    });
+    await signIn(page, REGULATOR);
+    await page.locator("#dashboard").waitFor({ timeout: 20_000 });
+    const stored = () =>
+      page.evaluate(() => JSON.parse(localStorage.getItem("gi-console-session") ?? "null"));
+    const first = await stored();
+
+    await page.waitForTimeout((TTL_SECONDS + CLOCK_TOLERANCE_SECONDS + 3) * 1000);
+    const expired = await fetch(`${server.base}/v1/me`, {
+      headers: { authorization: `Bearer ${first.access}` },
+    });
+    expect(expired.status).toBe(401); // the first token is dead …
+    await page.click('nav a[href="/console/cases"]');
+    await page.locator(`#case-list .case-row[data-subject="${code}"]`).waitFor({ timeout: 15_000 });
+    expect(new URL(page.url()).pathname).toBe("/console/cases"); // … and the user still works
+    expect(refreshes).toBeGreaterThan(3);
+
+    // Someone else spends the current refresh token: the console's next renewal presents a
+    // spent token, the server revokes the family, and the console says so at sign-in.
+    const current = await stored();
+    await call("POST", "/v1/auth/refresh", { refresh_token: current.refresh });
+    await page.locator("#session-ended").waitFor({ timeout: 20_000 });
+    expect(await page.locator("#session-ended").innerText()).toContain("重新登录");
+    expect(new URL(page.url()).pathname).toBe("/console/sign-in");
+    await shot(page, "console-09-session-revoked");
+  }, 120_000);
+
+  it("signs out by revoking the refresh token", async () => {
+    const page = await newPage();
+    await signIn(page, PRODUCER);
+    await page.locator("#batches").waitFor({ timeout: 20_000 });
+    const refresh = await page.evaluate(
+      () => JSON.parse(localStorage.getItem("gi-console-session") ?? "null").refresh,
+    );
+    await page.click("#sign-out");
+    await page.locator("#session-ended").waitFor();
+    const res = await fetch(`${server.base}/v1/auth/refresh`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ refresh_token: refresh }),
+    });
+    expect(res.status).toBe(401);
+  });
+});
