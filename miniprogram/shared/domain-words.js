@@ -78,6 +78,7 @@ var role = {
   partner: w("\u5408\u4F5C\u4F19\u4F34\uFF08\u7269\u6D41\u3001\u96F6\u552E\u7B49\uFF09", "Partner (carrier, retailer)")
 };
 var authorizationStatus = {
+  pending: w("\u672A\u751F\u6548", "Not yet valid"),
   active: w("\u6709\u6548", "Active"),
   suspended: w("\u5DF2\u6682\u505C", "Suspended"),
   revoked: w("\u5DF2\u64A4\u9500", "Revoked"),
@@ -202,6 +203,11 @@ var reportStatus = {
   reviewed: w("\u5DF2\u5BA1\u9605", "Reviewed"),
   closed: w("\u5DF2\u7ED3\u6848", "Closed")
 };
+var importRowStatus = {
+  created: w("\u5C06\u65B0\u5EFA", "New"),
+  existing: w("\u5DF2\u5B58\u5728", "Already registered"),
+  invalid: w("\u6709\u8BEF", "Invalid")
+};
 var domainWords = {
   category,
   protectionType,
@@ -222,7 +228,8 @@ var domainWords = {
   severity,
   alertStatus,
   alertAction,
-  reportStatus
+  reportStatus,
+  importRowStatus
 };
 function readable(id) {
   return id.replace(/^.*[/:-]/, "").split("_").join(" ");

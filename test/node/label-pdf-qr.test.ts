@@ -2,22 +2,19 @@
 // the rendered pixels, and the Chinese names read back from the PDF's text layer, which holds
 // only when the embedded font maps its glyphs to the characters.
 import { readFileSync } from "node:fs";
-import jsQR from "jsqr";
-import * as mupdf from "mupdf";
 import { describe, expect, it } from "vitest";
 import { issueLabelCodes } from "../../src/lib/label-code";
 import { LABEL_FONT_PATHS, parseLabelFont } from "../../src/lib/label-fonts";
 import { buildLabelSheetPdf, type LabelText, type SheetLabel } from "../../src/lib/label-sheet-pdf";
-import { type LabelGeometry, labelGeometry, labelOrigin } from "../../src/lib/label-templates";
+import { type LabelGeometry, labelGeometry } from "../../src/lib/label-templates";
 import { digitalLinkUrl, shortLabelUrl } from "../../src/lib/label-url";
+import { readBack } from "../helpers/read-printed";
 
 const fonts = {
   regular: parseLabelFont(readFileSync(`public${LABEL_FONT_PATHS.regular}`)),
   bold: parseLabelFont(readFileSync(`public${LABEL_FONT_PATHS.bold}`)),
 };
 const keys = { "1": btoa("0123456789abcdef0123456789abcdef") };
-const DPI = 200;
-const PX_PER_MM = DPI / 25.4;
 
 const text: LabelText = {
   productNameZh: "舟山带鱼",
@@ -36,54 +33,6 @@ function template(id: string): LabelGeometry {
 async function labels(count: number, url: (code: string) => string): Promise<SheetLabel[]> {
   const codes = await issueLabelCodes(keys, "1", count);
   return codes.map((code, i) => ({ code, url: url(code), position: i + 1 }));
-}
-
-/** The QR square (with its quiet zone and 1 mm more) of the label in `slot`, as RGBA. */
-function qrCell(pixmap: mupdf.Pixmap, geometry: LabelGeometry, slot: number) {
-  const origin = labelOrigin(geometry, slot);
-  const pad = 1;
-  const x0 = Math.max(0, Math.floor((origin.x + geometry.qr.x - pad) * PX_PER_MM));
-  const y0 = Math.max(0, Math.floor((origin.y + geometry.qr.y - pad) * PX_PER_MM));
-  const side = Math.ceil((geometry.qr.width + 2 * pad) * PX_PER_MM);
-  const width = Math.min(side, pixmap.getWidth() - x0);
-  const height = Math.min(side, pixmap.getHeight() - y0);
-  const pixels = pixmap.getPixels();
-  const stride = pixmap.getStride();
-  const n = pixmap.getNumberOfComponents() + (pixmap.getAlpha() ? 1 : 0);
-  const rgba = new Uint8ClampedArray(width * height * 4);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const from = (y0 + y) * stride + (x0 + x) * n;
-      const to = (y * width + x) * 4;
-      rgba[to] = pixels[from] as number;
-      rgba[to + 1] = pixels[from + 1] as number;
-      rgba[to + 2] = pixels[from + 2] as number;
-      rgba[to + 3] = 255;
-    }
-  }
-  return { rgba, width, height };
-}
-
-/** Renders every page and decodes every label's QR; returns the decoded texts and the text layer. */
-async function readBack(pdf: Uint8Array, geometry: LabelGeometry, count: number) {
-  const doc = mupdf.Document.openDocument(pdf, "application/pdf");
-  const decoded: (string | null)[] = [];
-  const pageTexts: string[] = [];
-  for (let index = 0; index < doc.countPages(); index++) {
-    const page = doc.loadPage(index);
-    pageTexts.push(page.toStructuredText("preserve-whitespace").asText());
-    const pixmap = page.toPixmap(
-      mupdf.Matrix.scale(DPI / 72, DPI / 72),
-      mupdf.ColorSpace.DeviceRGB,
-      false,
-    );
-    const onPage = Math.min(geometry.template.per_page, count - index * geometry.template.per_page);
-    for (let slot = 0; slot < onPage; slot++) {
-      const cell = qrCell(pixmap, geometry, slot);
-      decoded.push(jsQR(cell.rgba, cell.width, cell.height)?.data ?? null);
-    }
-  }
-  return { decoded, pageTexts, pages: doc.countPages() };
 }
 
 describe("printed labels read back", () => {

@@ -1,0 +1,238 @@
+// From paper to verdict, the way it happens: a producer issues labels and prints them, a phone
+// reads the printed QR, and the exact text it read is opened in a browser. The PDF and the QR
+// images come from the worker under wrangler dev, MuPDF renders them to pixels, jsQR decodes
+// them, and a real Chromium opens what was decoded, verbatim.
+import chromium from "@sparticuz/chromium";
+import { type Browser, chromium as playwright } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { labelGeometry } from "../../src/lib/label-templates";
+import { readBack, readQrImage } from "../helpers/read-printed";
+import { type LocalServer, startServer } from "./server.ts";
+
+const ADMIN = { email: "admin@paper.local", password: "admin-password-1" };
+const PRODUCER = { email: "coop@paper.local", password: "producer-password-1" };
+
+let server: LocalServer;
+let browser: Browser;
+let producer: string;
+let shortBatch: string;
+let gtinBatch: string;
+
+async function api(method: string, path: string, body?: unknown, token?: string) {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const res = await fetch(`${server.base}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+async function bytes(path: string): Promise<Uint8Array> {
+  const res = await fetch(`${server.base}${path}`, {
+    headers: { authorization: `Bearer ${producer}` },
+  });
+  if (!res.ok) throw new Error(`GET ${path} → ${res.status}: ${await res.text()}`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+/** The batch's labels in print order, with the URLs the API says they carry. */
+async function labelsOf(batch: string): Promise<{ code: string; url: string }[]> {
+  return (await api("GET", `/v1/batches/${batch}/labels?limit=200`, undefined, producer)).items;
+}
+
+/** Opens `text` exactly as decoded, as a phone's camera app does, and reads what the page says. */
+async function openVerbatim(text: string, address: string) {
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    locale: "zh-CN",
+    extraHTTPHeaders: { "CF-Connecting-IP": address },
+  });
+  const page = await context.newPage();
+  await page.goto(text);
+  const verdict = await page.locator("#verdict").getAttribute("data-verdict", { timeout: 20_000 });
+  const product = await page.locator("#product-name").innerText();
+  const message = await page.locator("#verdict-message").innerText();
+  const path = new URL(page.url()).pathname;
+  await context.close();
+  return { verdict, product, message, path };
+}
+
+beforeAll(async () => {
+  server = await startServer(ADMIN);
+  browser = await playwright.launch({
+    executablePath: await chromium.executablePath(),
+    args: chromium.args.filter((arg) => arg !== "--single-process"),
+    headless: true,
+  });
+  const admin = (await api("POST", "/v1/auth/login", ADMIN)).access_token;
+  const org = await api(
+    "POST",
+    "/v1/organizations",
+    {
+      name: "岱山县衢山岛大黄鱼养殖专业合作社",
+      uscc: "91350100M000100Y43",
+      kind: "cooperative",
+      region_code: "330921",
+    },
+    admin,
+  );
+  // One product with only a Chinese name (it must still print), one with both.
+  const yellowCroaker = await api(
+    "POST",
+    "/v1/gi-products",
+    {
+      name_zh: "岱衢族大黄鱼",
+      category: "seafood",
+      protection_type: "agri_product_gi",
+      registration_no: "AGI02468",
+      holder_name: "岱山县渔业协会",
+      protected_region_codes: ["330921"],
+    },
+    admin,
+  );
+  const hairtail = await api(
+    "POST",
+    "/v1/gi-products",
+    {
+      name_zh: "舟山带鱼",
+      name_en: "Zhoushan Hairtail",
+      category: "seafood",
+      protection_type: "certification_mark",
+      registration_no: "6461455",
+      holder_name: "舟山市水产流通与加工行业协会",
+      protected_region_codes: ["330900"],
+    },
+    admin,
+  );
+  const authorizations = [];
+  for (const gi of [yellowCroaker, hairtail]) {
+    authorizations.push(
+      await api(
+        "POST",
+        "/v1/authorizations",
+        {
+          organization_id: org.id,
+          gi_product_id: gi.id,
+          valid_from: "2026-01-01",
+          valid_until: "2030-12-31",
+          annual_label_quota: 1000,
+        },
+        admin,
+      ),
+    );
+  }
+  const site = await api(
+    "POST",
+    `/v1/organizations/${org.id}/sites`,
+    { name: "衢山岛养殖基地", kind: "farm", lat: 30.44, lng: 122.35, region_code: "330921" },
+    admin,
+  );
+  await api(
+    "POST",
+    "/v1/users",
+    { ...PRODUCER, role: "producer", display_name: "合作社", organization_id: org.id },
+    admin,
+  );
+  producer = (await api("POST", "/v1/auth/login", PRODUCER)).access_token;
+  const batch = async (authorization: string, lot: string, gtin?: string) => {
+    const created = await api(
+      "POST",
+      "/v1/batches",
+      {
+        authorization_id: authorization,
+        site_id: site.id,
+        lot_code: lot,
+        quantity: 300,
+        unit: "kg",
+        produced_at: "2026-11-28T04:00:00Z",
+        ...(gtin ? { gtin } : {}),
+      },
+      producer,
+    );
+    await api("POST", `/v1/batches/${created.id}/release`, undefined, producer);
+    return created.id as string;
+  };
+  shortBatch = await batch(authorizations[0].id, "DQ-2026-1128");
+  gtinBatch = await batch(authorizations[1].id, "ZSDY-2026-1128", "06901234567892");
+  await api("POST", `/v1/batches/${shortBatch}/labels`, { count: 30 }, producer);
+  await api("POST", `/v1/batches/${gtinBatch}/labels`, { count: 3 }, producer);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close().catch(() => {});
+  await server?.stop();
+}, 30_000);
+
+describe("a printed label, scanned by a phone", () => {
+  it("prints this server's own origin, in upper case, into every short label", async () => {
+    const labels = await labelsOf(shortBatch);
+    expect(labels).toHaveLength(30);
+    for (const label of labels) {
+      expect(label.url).toBe(`${server.base.toUpperCase()}/V/${label.code}`);
+      expect(label.code).toHaveLength(20);
+    }
+  });
+
+  it("A4 sheet: every QR decodes to its label's URL; the decoded text opens the verdict with no tap", async () => {
+    const templates = (await api("GET", "/v1/label-templates", undefined, producer)).items;
+    const sheet = templates.find((t: { kind: string }) => t.kind === "sheet");
+    const geometry = labelGeometry(sheet.id);
+    if (!geometry) throw new Error(`no geometry for ${sheet.id}`);
+    const labels = await labelsOf(shortBatch);
+    const pdf = await bytes(`/v1/batches/${shortBatch}/labels.pdf?template=${sheet.id}`);
+    const { decoded, pageTexts } = await readBack(pdf, geometry, labels.length);
+    expect(decoded).toEqual(labels.map((label) => label.url));
+    expect(pageTexts.join("").replace(/\s+/g, "")).toContain("岱衢族大黄鱼");
+
+    const read = decoded[7] as string;
+    expect(read).toMatch(/^HTTP:\/\/127\.0\.0\.1:\d+\/V\/[0-9A-Z]{20}$/);
+    const seen = await openVerbatim(read, "198.51.100.7");
+    expect(seen.path).toBe(`/V/${labels[7]?.code}`);
+    expect(seen.verdict).toBe("genuine");
+    expect(seen.product).toContain("岱衢族大黄鱼");
+    expect(seen.message).toContain("正品");
+  });
+
+  it("thermal roll: a reprint of positions 2–3 decodes to those two labels", async () => {
+    const labels = await labelsOf(shortBatch);
+    const geometry = labelGeometry("roll-50x30");
+    if (!geometry) throw new Error("no roll-50x30 template");
+    const pdf = await bytes(
+      `/v1/batches/${shortBatch}/labels.pdf?template=roll-50x30&from=2&count=2`,
+    );
+    const { decoded, pages } = await readBack(pdf, geometry, 2);
+    expect(pages).toBe(2);
+    expect(decoded).toEqual([labels[1]?.url, labels[2]?.url]);
+  });
+
+  it("GS1 Digital Link label: the decoded URI resolves to the verify page, which answers", async () => {
+    const labels = await labelsOf(gtinBatch);
+    const geometry = labelGeometry("roll-60x40");
+    if (!geometry) throw new Error("no roll-60x40 template");
+    const pdf = await bytes(`/v1/batches/${gtinBatch}/labels.pdf?template=roll-60x40`);
+    const { decoded } = await readBack(pdf, geometry, labels.length);
+    expect(decoded).toEqual(labels.map((label) => label.url));
+    const read = decoded[0] as string;
+    expect(read).toBe(`${server.base}/01/06901234567892/10/ZSDY-2026-1128/21/${labels[0]?.code}`);
+    const seen = await openVerbatim(read, "198.51.100.8");
+    expect(seen.path.toLowerCase()).toBe(`/v/${labels[0]?.code.toLowerCase()}`);
+    expect(seen.verdict).toBe("genuine");
+    expect(seen.product).toContain("舟山带鱼");
+  });
+
+  it("the QR PNG and SVG of a label decode to its URL, and that URL opens the verdict", async () => {
+    const [label] = await labelsOf(shortBatch);
+    if (!label) throw new Error("no label");
+    const png = readQrImage(await bytes(`/v1/labels/${label.code}/qr.png`), "image/png");
+    const svg = readQrImage(await bytes(`/v1/labels/${label.code}/qr.svg`), "image/svg+xml");
+    expect(png).toBe(label.url);
+    expect(svg).toBe(label.url);
+    const seen = await openVerbatim(svg as string, "198.51.100.9");
+    expect(seen.verdict).toBe("genuine");
+    expect(seen.product).toContain("岱衢族大黄鱼");
+  });
+});
