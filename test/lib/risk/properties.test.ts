@@ -243,11 +243,23 @@ describe("risk engine properties", () => {
     );
   });
 
+  it("says nothing of earlier scans on a code's first scan", () => {
+    for (const verdict of verdicts) {
+      const text = verdictMessage(verdict, "zh", {
+        count: 1,
+        firstAt: "2026-11-20T04:30:00Z",
+        firstRegionName: "舟山市",
+      });
+      expect(text).not.toContain("已被查询");
+    }
+  });
+
   it("tells the count and the first scan's Beijing time on any repeated code", () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...verdicts.filter((v) => v !== "invalid")),
-        fc.integer({ min: 1, max: 100_000 }),
+        // The count includes this scan: a code is "repeated" from its second scan on.
+        fc.integer({ min: 2, max: 100_000 }),
         isoArb,
         (verdict, count, firstAt) => {
           const zh = verdictMessage(verdict, "zh", { count, firstAt, firstRegionName: "舟山市" });
