@@ -308,7 +308,7 @@ describe("the console in a real browser", () => {
     await page.fill("#label-count input", "12");
     await page.click("#issue-btn");
     await page.locator("#notice", { hasText: "12" }).waitFor({ timeout: 15_000 });
-    expect(await page.locator("#label-total").innerText()).toBe("12");
+    await page.locator("#label-total", { hasText: "12" }).waitFor({ timeout: 15_000 });
 
     // A roll template when the server lists templates; the default sheet otherwise.
     if (await page.locator("#print-template").isVisible()) {
