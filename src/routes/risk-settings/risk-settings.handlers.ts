@@ -1,11 +1,11 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { getDb } from "../../db/client";
+import { loadRiskSettings, rememberRiskSettings } from "../../db/queries/risk-settings";
 import { riskSettings } from "../../db/schema";
 import { auditEntry } from "../../lib/audit";
 import { mergeRiskSettings } from "../../lib/risk";
 import type { AppEnv } from "../../types";
 import type * as routes from "./risk-settings.routes";
-import { loadRiskSettings, rememberRiskSettings } from "./risk-settings-store";
 
 export const get: RouteHandler<typeof routes.get, AppEnv> = async (c) =>
   c.json(await loadRiskSettings(c.env.DB, true), 200);

@@ -1,4 +1,5 @@
 import type { RouteHandler } from "@hono/zod-openapi";
+import { loadRiskSettings } from "../../db/queries/risk-settings";
 import { readScanToLocate, storeScanLocation } from "../../db/queries/scan-location";
 import { MAX_USEFUL_ACCURACY_M } from "../../lib/client-context";
 import { ApiError } from "../../lib/errors";
@@ -6,7 +7,6 @@ import { prefectureAt, roundToKilometre } from "../../lib/geo";
 import { copiedCodeRules, evaluateLabelScan } from "../../lib/risk";
 import { checkLocationToken } from "../../lib/scan-location-token";
 import type { AppEnv } from "../../types";
-import { loadRiskSettings } from "../risk-settings/risk-settings-store";
 import { labelScanAnswer } from "./scan-answer";
 import { alertUpsertStatements, readLabelContext } from "./scan-store";
 import { cooldownStart, labelContextOf, languageOf, raiseFor } from "./scans.handlers";

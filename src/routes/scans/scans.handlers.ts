@@ -2,6 +2,7 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import { and, desc, eq, gte, or, type SQL, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { getDb } from "../../db/client";
+import { loadRiskSettings } from "../../db/queries/risk-settings";
 import { organizations, scans } from "../../db/schema";
 import { regionCondition } from "../../lib/access";
 import { underOrganization } from "../../lib/authorization-status";
@@ -33,7 +34,6 @@ import {
 import { loadActiveUser, optionalClaims } from "../../middleware/auth";
 import { type RateLimitCheck, startRateLimit } from "../../middleware/rate-limit";
 import type { AppEnv } from "../../types";
-import { loadRiskSettings } from "../risk-settings/risk-settings-store";
 import { labelScanAnswer } from "./scan-answer";
 import {
   type AlertRaise,

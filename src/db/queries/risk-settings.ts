@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
-import { getDb } from "../../db/client";
-import { riskSettings } from "../../db/schema";
 import { mergeRiskSettings, type RiskSettings } from "../../lib/risk";
+import { getDb } from "../client";
+import { riskSettings } from "../schema";
 
 // The scan path reads settings on every scan; they change rarely, so each isolate keeps them
 // for up to 30 s (other isolates see an admin's change within that time).
