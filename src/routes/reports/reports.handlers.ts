@@ -3,6 +3,7 @@ import { and, desc, eq, gte, or, type SQL, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { getDb } from "../../db/client";
 import { loadRiskSettings } from "../../db/queries/risk-settings";
+import { type AlertRaise, alertUpsertStatements } from "../../db/queries/scan-store";
 import { batches, labels, organizations, reports } from "../../db/schema";
 import { notFound, regionCondition } from "../../lib/access";
 import { auditStatementWhen } from "../../lib/audit";
@@ -19,7 +20,6 @@ import { optionalClaims } from "../../middleware/auth";
 import { runFenced } from "../../middleware/idempotency";
 import { enforceRateLimit } from "../../middleware/rate-limit";
 import type { AppEnv, AuthUser } from "../../types";
-import { type AlertRaise, alertUpsertStatements } from "../scans/scan-store";
 import type * as routes from "./reports.routes";
 import { toReportDto } from "./reports.schemas";
 

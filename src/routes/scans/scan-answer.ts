@@ -1,11 +1,12 @@
 // What a consumer is told about a scan of a real label: the verdict and everything about the
 // item, in the shape of ScanResult. One builder for the scan and for the location added after it.
+
+import type { LabelContextRow } from "../../db/queries/scan-store";
 import { effectiveAuthorizationStatus, underOrganization } from "../../lib/authorization-status";
 import { regionName } from "../../lib/regions";
 import { type Evaluation, verdictMessage } from "../../lib/risk";
 import { issueLocationToken } from "../../lib/scan-location-token";
 import { cbvBusinessStep, traceStepName } from "../../lib/trace-events";
-import type { LabelContextRow } from "./scan-store";
 
 export type LabelCounters = {
   scan_count: number;

@@ -1,6 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { loadRiskSettings } from "../../db/queries/risk-settings";
 import { readScanToLocate, storeScanLocation } from "../../db/queries/scan-location";
+import { alertUpsertStatements, readLabelContext } from "../../db/queries/scan-store";
 import { MAX_USEFUL_ACCURACY_M } from "../../lib/client-context";
 import { ApiError } from "../../lib/errors";
 import { prefectureAt, roundToKilometre } from "../../lib/geo";
@@ -8,7 +9,6 @@ import { copiedCodeRules, evaluateLabelScan } from "../../lib/risk";
 import { checkLocationToken } from "../../lib/scan-location-token";
 import type { AppEnv } from "../../types";
 import { labelScanAnswer } from "./scan-answer";
-import { alertUpsertStatements, readLabelContext } from "./scan-store";
 import { cooldownStart, labelContextOf, languageOf, raiseFor } from "./scans.handlers";
 import type * as routes from "./scans.routes";
 

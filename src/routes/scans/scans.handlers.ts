@@ -3,6 +3,16 @@ import { and, desc, eq, gte, or, type SQL, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { getDb } from "../../db/client";
 import { loadRiskSettings } from "../../db/queries/risk-settings";
+import {
+  type AlertRaise,
+  alertUpsertStatements,
+  type LabelContextRow,
+  readLabelContext,
+  recentInvalidScans,
+  type ScanRecord,
+  storeInvalidScan,
+  storeLabelScan,
+} from "../../db/queries/scan-store";
 import { organizations, scans } from "../../db/schema";
 import { regionCondition } from "../../lib/access";
 import { underOrganization } from "../../lib/authorization-status";
@@ -35,16 +45,6 @@ import { loadActiveUser, optionalClaims } from "../../middleware/auth";
 import { type RateLimitCheck, startRateLimit } from "../../middleware/rate-limit";
 import type { AppEnv } from "../../types";
 import { labelScanAnswer } from "./scan-answer";
-import {
-  type AlertRaise,
-  alertUpsertStatements,
-  type LabelContextRow,
-  readLabelContext,
-  recentInvalidScans,
-  type ScanRecord,
-  storeInvalidScan,
-  storeLabelScan,
-} from "./scan-store";
 import type * as routes from "./scans.routes";
 import { toScanDto } from "./scans.schemas";
 

@@ -3,6 +3,9 @@
 // label costs two D1 round trips: one batched read of everything the rules need, one batched
 // write of the scan, the label's counters and any alert. A forged code never reaches the labels
 // table: one read of recent invalid scans (the burst rule) and one write.
+
+import { groupBatch, type Statement, statement } from "../../lib/d1-group-batch";
+import { newId } from "../../lib/ids";
 import type {
   authorizations,
   batches,
@@ -11,9 +14,7 @@ import type {
   organizations,
   scans,
   traceEvents,
-} from "../../db/schema";
-import { groupBatch, type Statement, statement } from "../../lib/d1-group-batch";
-import { newId } from "../../lib/ids";
+} from "../schema";
 
 type WaitUntil = (promise: Promise<unknown>) => void;
 
