@@ -1,7 +1,8 @@
 import type { RouteHandler } from "@hono/zod-openapi";
+import { alertUpsertStatements } from "../../db/queries/alert-store";
 import { loadRiskSettings } from "../../db/queries/risk-settings";
 import { readScanToLocate, storeScanLocation } from "../../db/queries/scan-location";
-import { alertUpsertStatements, readLabelContext } from "../../db/queries/scan-store";
+import { readLabelContext } from "../../db/queries/scan-store";
 import { MAX_USEFUL_ACCURACY_M } from "../../lib/client-context";
 import { ApiError } from "../../lib/errors";
 import { prefectureAt, roundToKilometre } from "../../lib/geo";

@@ -2,10 +2,9 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import { and, desc, eq, gte, or, type SQL, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { getDb } from "../../db/client";
+import { type AlertRaise, alertUpsertStatements } from "../../db/queries/alert-store";
 import { loadRiskSettings } from "../../db/queries/risk-settings";
 import {
-  type AlertRaise,
-  alertUpsertStatements,
   type LabelContextRow,
   readLabelContext,
   recentInvalidScans,
