@@ -2,6 +2,7 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import { and, asc, desc, eq, gte, inArray, lte, type SQL } from "drizzle-orm";
 import type { Context } from "hono";
 import { type Db, getDb } from "../../db/client";
+import { auditEntry, auditStatementWhen } from "../../db/queries/audit";
 import { enqueueRecallNotices } from "../../db/queries/recall-notices";
 import { alertEvents, alerts, authorizations, batches, reports, scans } from "../../db/schema";
 import { regionCondition } from "../../lib/access";
@@ -13,7 +14,6 @@ import {
   canTransitionAlert,
   isFinalAlertStatus,
 } from "../../lib/alert-lifecycle";
-import { auditEntry, auditStatementWhen } from "../../lib/audit";
 import { ApiError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { afterCursor, toPage } from "../../lib/pagination";

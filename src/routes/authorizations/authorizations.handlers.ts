@@ -2,9 +2,9 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Context } from "hono";
 import { getDb } from "../../db/client";
+import { auditStatementWhen, updateOneWithAudit } from "../../db/queries/audit";
 import { authorizations, giProducts, organizations } from "../../db/schema";
 import { assertReadable, canEnforce, notFound, readScope } from "../../lib/access";
-import { auditStatementWhen, updateOneWithAudit } from "../../lib/audit";
 import {
   canChangeAuthorizationStatus,
   effectiveAuthorizationStatus,

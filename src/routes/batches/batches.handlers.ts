@@ -2,6 +2,7 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import { and, asc, desc, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { getDb } from "../../db/client";
+import { type AuditChange, auditEntry, updateOneWithAudit } from "../../db/queries/audit";
 import { enqueueRecallNotices } from "../../db/queries/recall-notices";
 import {
   authorizations,
@@ -13,7 +14,6 @@ import {
   traceEvents,
 } from "../../db/schema";
 import { canEnforce, readScope } from "../../lib/access";
-import { type AuditChange, auditEntry, updateOneWithAudit } from "../../lib/audit";
 import { effectiveAuthorizationStatus } from "../../lib/authorization-status";
 import { ApiError } from "../../lib/errors";
 import { pointInArea } from "../../lib/geo";

@@ -5,8 +5,8 @@
 import { sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { getDb } from "../../db/client";
+import { auditEntry } from "../../db/queries/audit";
 import { authorizationLabelUsage } from "../../db/schema";
-import { auditEntry } from "../../lib/audit";
 import { chinaDate } from "../../lib/authorization-status";
 import { chunk } from "../../lib/chunk";
 import { ApiError } from "../../lib/errors";

@@ -1,8 +1,8 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { getDb } from "../../db/client";
+import { auditEntry } from "../../db/queries/audit";
 import { loadRiskSettings, rememberRiskSettings } from "../../db/queries/risk-settings";
 import { riskSettings } from "../../db/schema";
-import { auditEntry } from "../../lib/audit";
 import { mergeRiskSettings } from "../../lib/risk";
 import type { AppEnv } from "../../types";
 import type * as routes from "./risk-settings.routes";

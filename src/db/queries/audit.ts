@@ -1,8 +1,8 @@
 import type { Context } from "hono";
-import { getDb } from "../db/client";
-import { auditLog } from "../db/schema";
-import type { AppEnv } from "../types";
-import { newId } from "./ids";
+import { newId } from "../../lib/ids";
+import type { AppEnv } from "../../types";
+import { getDb } from "../client";
+import { auditLog } from "../schema";
 
 export type AuditChange = {
   action: string;
