@@ -1,3 +1,7 @@
+// The one writer of audit_log. Every record has the same actor and request columns (auditActor)
+// and is written in the same transaction as the change it records.
+import { getTableColumns, type SQL, sql } from "drizzle-orm";
+import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
 import type { Context } from "hono";
 import { newId } from "../../lib/ids";
 import type { AppEnv } from "../../types";
@@ -12,26 +16,57 @@ export type AuditChange = {
   after?: unknown;
 };
 
+type AuditRow = typeof auditLog.$inferInsert;
+
+/** Who made the change and in which request. */
+function auditActor(c: Context<AppEnv>): Pick<AuditRow, "actorUserId" | "actorRole" | "requestId"> {
+  const user = c.get("user");
+  return {
+    actorUserId: user?.id ?? null,
+    actorRole: user?.role ?? "anonymous",
+    requestId: c.get("requestId") ?? null,
+  };
+}
+
+/** The audit row of `change` made by the caller of `c`. */
+export function auditRow(c: Context<AppEnv>, change: AuditChange): AuditRow {
+  return {
+    id: newId("aud"),
+    ...auditActor(c),
+    action: change.action,
+    targetType: change.targetType,
+    targetId: change.targetId,
+    before: change.before ?? null,
+    after: change.after ?? null,
+  };
+}
+
 /**
  * The audit record of a state change, as a statement to run in the same db.batch as the change
  * itself, so a change is never stored without its record.
  */
 export function auditEntry(c: Context<AppEnv>, change: AuditChange) {
-  const user = c.get("user");
-  return getDb(c.env.DB)
-    .insert(auditLog)
-    .values({
-      id: newId("aud"),
-      actorUserId: user?.id ?? null,
-      actorRole: user?.role ?? "anonymous",
-      action: change.action,
-      targetType: change.targetType,
-      targetId: change.targetId,
-      before: change.before ?? null,
-      after: change.after ?? null,
-      requestId: c.get("requestId") ?? null,
-    });
+  return getDb(c.env.DB).insert(auditLog).values(auditRow(c, change));
 }
+
+const dialect = new SQLiteSyncDialect();
+const { at: _at, ...written } = getTableColumns(auditLog);
+type WrittenColumn = keyof typeof written;
+const writtenColumns = Object.keys(written) as WrittenColumn[];
+const INSERT_AUDIT = dialect.sqlToQuery(
+  sql`INSERT INTO ${auditLog} (${sql.join(
+    writtenColumns.map((key) => sql.identifier(written[key].name)),
+    sql`, `,
+  )})`,
+).sql;
+
+/** A value of the row as D1 stores it: JSON columns as JSON text. */
+const stored = (row: AuditRow, key: WrittenColumn) => {
+  const value = row[key];
+  return (key === "before" || key === "after") && value !== null && value !== undefined
+    ? JSON.stringify(value)
+    : (value ?? null);
+};
 
 /**
  * A raw audit statement that only inserts when `condition` (SQL over existing rows) holds, for
@@ -42,22 +77,41 @@ export function auditStatementWhen(
   change: AuditChange,
   condition: { sql: string; params: unknown[] },
 ): D1PreparedStatement {
-  const user = c.get("user");
+  const row = auditRow(c, change);
   return c.env.DB.prepare(
-    `INSERT INTO audit_log (id, actor_user_id, actor_role, action, target_type, target_id, before, after, request_id)
-     SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE ${condition.sql}`,
-  ).bind(
-    newId("aud"),
-    user?.id ?? null,
-    user?.role ?? "anonymous",
-    change.action,
-    change.targetType,
-    change.targetId,
-    change.before === undefined ? null : JSON.stringify(change.before),
-    change.after === undefined ? null : JSON.stringify(change.after),
-    c.get("requestId") ?? null,
-    ...condition.params,
+    `${INSERT_AUDIT} SELECT ${writtenColumns.map(() => "?").join(", ")} WHERE ${condition.sql}`,
+  ).bind(...writtenColumns.map((key) => stored(row, key)), ...condition.params);
+}
+
+/**
+ * One audit row per row that `rows` selects, as one statement however many rows it selects (a
+ * batch of thousands of labels voided at once). `targetId`, `before` and `after` are SQL over
+ * the selected rows; the id has the shape of newId("aud") (hex is in its alphabet).
+ */
+export function auditStatementPerRow(
+  c: Context<AppEnv>,
+  change: { action: string; targetType: string; targetId: SQL; before: SQL; after: SQL },
+  rows: SQL,
+): D1PreparedStatement {
+  const actor = auditActor(c);
+  const values: Record<WrittenColumn, SQL> = {
+    id: sql`'aud_' || lower(hex(randomblob(8)))`,
+    actorUserId: sql`${actor.actorUserId}`,
+    actorRole: sql`${actor.actorRole}`,
+    action: sql`${change.action}`,
+    targetType: sql`${change.targetType}`,
+    targetId: change.targetId,
+    before: change.before,
+    after: change.after,
+    requestId: sql`${actor.requestId}`,
+  };
+  const query = dialect.sqlToQuery(
+    sql`${sql.raw(INSERT_AUDIT)} SELECT ${sql.join(
+      writtenColumns.map((key) => values[key]),
+      sql`, `,
+    )} ${rows}`,
   );
+  return c.env.DB.prepare(query.sql).bind(...query.params);
 }
 
 type CompiledQuery = { toSQL(): { sql: string; params: unknown[] } };
