@@ -1,10 +1,14 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import { and, asc, desc, eq, gte, inArray, lte, type SQL } from "drizzle-orm";
-import type { Context } from "hono";
-import { type Db, getDb } from "../../db/client";
-import { auditEntry, auditStatementWhen } from "../../db/queries/audit";
+import { and, asc, desc, eq, gte } from "drizzle-orm";
+import { getDb } from "../../db/client";
+import {
+  actionStatements,
+  alertTransitionStatements,
+  scansBehind,
+} from "../../db/queries/alert-store";
+import { auditEntry } from "../../db/queries/audit";
 import { enqueueRecallNotices } from "../../db/queries/recall-notices";
-import { alertEvents, alerts, authorizations, batches, reports, scans } from "../../db/schema";
+import { alertEvents, alerts, reports, scans } from "../../db/schema";
 import { regionCondition } from "../../lib/access";
 import {
   type ActionTarget,
@@ -17,7 +21,6 @@ import {
 import { ApiError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { afterCursor, toPage } from "../../lib/pagination";
-import { minutesBefore } from "../../lib/risk/time";
 import type { AppEnv } from "../../types";
 import { toReportDto } from "../reports/reports.schemas";
 import { toScanDto } from "../scans/scans.schemas";
@@ -55,39 +58,6 @@ export const list: RouteHandler<typeof routes.list, AppEnv> = async (c) => {
     200,
   );
 };
-
-/**
- * Which scans stand behind an alert. A label or batch alert is about everything that happened
- * to that code or lot; an authorization alert about its batches while the alert was being seen;
- * a forgery probe about the invalid scans of its source or region over the alert's span, which
- * starts a burst window before first_seen_at: the burst that raised it came before.
- */
-function scansBehind(db: Db, alert: AlertRow): SQL | undefined {
-  const burstMinutes = Number(alert.details?.window_minutes);
-  const from =
-    minutesBefore(
-      alert.firstSeenAt,
-      Number.isFinite(burstMinutes) && burstMinutes > 0 ? burstMinutes : 0,
-    ) ?? alert.firstSeenAt;
-  const span = and(gte(scans.scannedAt, from), lte(scans.scannedAt, alert.lastSeenAt));
-  switch (alert.subjectType) {
-    case "label":
-      return eq(scans.labelCode, alert.labelCode ?? alert.subjectId);
-    case "batch":
-      return eq(scans.batchId, alert.batchId ?? alert.subjectId);
-    case "authorization": {
-      const batchIds = db
-        .select({ id: batches.id })
-        .from(batches)
-        .where(eq(batches.authorizationId, alert.authorizationId ?? alert.subjectId));
-      return and(inArray(scans.batchId, batchIds), span);
-    }
-    case "client":
-      return and(eq(scans.sourceKey, alert.subjectId), eq(scans.verdict, "invalid"), span);
-    case "region":
-      return and(eq(scans.regionCode, alert.subjectId), eq(scans.verdict, "invalid"), span);
-  }
-}
 
 export const get: RouteHandler<typeof routes.get, AppEnv> = async (c) => {
   const alert = await readableAlert(c, c.req.valid("param").id);
@@ -150,116 +120,6 @@ function targetsOf(alert: AlertRow, actions: readonly AlertAction[]): ActionTarg
   return targets.flatMap((t) => (t.target ? [t.target] : []));
 }
 
-/**
- * The statements of one action, each guarded by `applied` (the transition's alert event exists)
- * and by the state of the object read before, with the audit records of what they change.
- */
-async function actionStatements(
-  c: Context<AppEnv>,
-  target: ActionTarget,
-  alert: AlertRow,
-  note: string,
-  now: string,
-  applied: { sql: string; params: unknown[] },
-): Promise<D1PreparedStatement[]> {
-  const d1 = c.env.DB;
-  const db = getDb(d1);
-  const user = c.get("user");
-  const reason = `alert ${alert.id}: ${note}`.slice(0, 500);
-  switch (target.action) {
-    case "void_labels": {
-      const [column, value] =
-        target.scope === "label" ? ["code", target.labelCode] : ["batch_id", target.batchId];
-      return [
-        d1
-          .prepare(
-            `UPDATE labels SET status = 'voided', void_reason = ?, voided_at = ?, voided_by = ?
-             WHERE ${column} = ? AND status = 'active' AND ${applied.sql}`,
-          )
-          .bind(reason, now, user.id, value, ...applied.params),
-        // One audit row per voided label, written by SQL so that a batch of thousands of labels
-        // stays one statement; the id has the shape of newId("aud") (hex is in its alphabet).
-        d1
-          .prepare(
-            `INSERT INTO audit_log (id, actor_user_id, actor_role, action, target_type, target_id, before, after, request_id)
-             SELECT 'aud_' || lower(hex(randomblob(8))), ?, ?, 'label.void', 'label', code, '{"status":"active"}',
-                    json_object('status', 'voided', 'reason', void_reason, 'alert_id', ?), ?
-             FROM labels WHERE ${column} = ? AND status = 'voided' AND voided_at = ? AND voided_by = ? AND void_reason = ? AND ${applied.sql}`,
-          )
-          .bind(
-            user.id,
-            user.role,
-            alert.id,
-            c.get("requestId") ?? null,
-            value,
-            now,
-            user.id,
-            reason,
-            ...applied.params,
-          ),
-      ];
-    }
-    case "suspend_authorization": {
-      const [current] = await db
-        .select({ status: authorizations.status })
-        .from(authorizations)
-        .where(eq(authorizations.id, target.authorizationId));
-      if (current?.status !== "active") return [];
-      return [
-        d1
-          .prepare(
-            `UPDATE authorizations SET status = 'suspended', status_reason = ?, status_changed_by = ?, status_changed_at = ?, updated_at = ?
-             WHERE id = ? AND status = 'active' AND ${applied.sql}`,
-          )
-          .bind(reason, user.id, now, now, target.authorizationId, ...applied.params),
-        auditStatementWhen(
-          c,
-          {
-            action: "authorization.status.suspended",
-            targetType: "authorization",
-            targetId: target.authorizationId,
-            before: { status: "active" },
-            after: { status: "suspended", status_reason: reason, alert_id: alert.id },
-          },
-          {
-            sql: "EXISTS (SELECT 1 FROM authorizations WHERE id = ? AND status = 'suspended' AND status_changed_at = ? AND status_changed_by = ?)",
-            params: [target.authorizationId, now, user.id],
-          },
-        ),
-      ];
-    }
-    case "recall_batch": {
-      const [current] = await db
-        .select({ status: batches.status })
-        .from(batches)
-        .where(eq(batches.id, target.batchId));
-      if (!current || current.status === "recalled") return [];
-      return [
-        d1
-          .prepare(
-            `UPDATE batches SET status = 'recalled', status_reason = ?, recalled_at = ?, updated_at = ?
-             WHERE id = ? AND status = ? AND ${applied.sql}`,
-          )
-          .bind(reason, now, now, target.batchId, current.status, ...applied.params),
-        auditStatementWhen(
-          c,
-          {
-            action: "batch.recall",
-            targetType: "batch",
-            targetId: target.batchId,
-            before: { status: current.status },
-            after: { status: "recalled", reason, alert_id: alert.id },
-          },
-          {
-            sql: "EXISTS (SELECT 1 FROM batches WHERE id = ? AND status = 'recalled' AND recalled_at = ?)",
-            params: [target.batchId, now],
-          },
-        ),
-      ];
-    }
-  }
-}
-
 export const transition: RouteHandler<typeof routes.transition, AppEnv> = async (c) => {
   const { to, note, actions = [] } = c.req.valid("json");
   const user = c.get("user");
@@ -289,40 +149,11 @@ export const transition: RouteHandler<typeof routes.transition, AppEnv> = async 
   // either the compare-and-set below and everything else happen, or nothing does. Keying on the
   // event's own id (not on updated_at) also holds when two requests share a millisecond.
   const applied = { sql: "EXISTS (SELECT 1 FROM alert_events WHERE id = ?)", params: [eventId] };
-  const d1 = c.env.DB;
-  const statements = [
-    d1
-      .prepare(
-        `INSERT INTO alert_events (id, alert_id, from_status, to_status, note, actions, actor_user_id, at)
-         SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM alerts WHERE id = ? AND status = ?)`,
-      )
-      .bind(
-        eventId,
-        alert.id,
-        from,
-        to,
-        note,
-        JSON.stringify(actions),
-        user.id,
-        now,
-        alert.id,
-        from,
-      ),
-    d1
-      .prepare("UPDATE alerts SET status = ?, updated_at = ? WHERE id = ? AND status = ?")
-      .bind(to, now, alert.id, from),
-    auditStatementWhen(
-      c,
-      {
-        action: `alert.status.${to}`,
-        targetType: "alert",
-        targetId: alert.id,
-        before: { status: from },
-        after: { status: to, note, actions },
-      },
-      applied,
-    ),
-  ];
+  const statements = alertTransitionStatements(
+    c,
+    { alert, from, to, note, actions, now, eventId },
+    applied,
+  );
   const perAction: { action: AlertAction; from: number; to: number }[] = [];
   for (const target of targets) {
     const more = await actionStatements(c, target, alert, note, now, applied);
@@ -333,7 +164,7 @@ export const transition: RouteHandler<typeof routes.transition, AppEnv> = async 
     });
     statements.push(...more);
   }
-  const results = await d1.batch(statements);
+  const results = await c.env.DB.batch(statements);
   if (results[1]?.meta.changes !== 1) {
     throw new ApiError("conflict", "The alert changed meanwhile; read it again.");
   }
