@@ -40,12 +40,12 @@ import {
   type RuleHit,
   verdictMessage,
 } from "../../lib/risk";
+import { toScanDto } from "../../lib/schemas/scan";
 import { loadActiveUser, optionalClaims } from "../../middleware/auth";
 import { type RateLimitCheck, startRateLimit } from "../../middleware/rate-limit";
 import type { AppEnv } from "../../types";
 import { labelScanAnswer } from "./scan-answer";
 import type * as routes from "./scans.routes";
-import { toScanDto } from "./scans.schemas";
 
 const RAW_INPUT_MAX = 256;
 

@@ -4,9 +4,9 @@ import { InstantSchema } from "../../lib/instant";
 import { errorResponses, jsonBody, jsonContent } from "../../lib/openapi";
 import { ListQuerySchema, pageOf } from "../../lib/pagination";
 import { IdParam } from "../../lib/route-params";
+import { ScanSchema } from "../../lib/schemas/scan";
 import { authenticated } from "../../middleware/auth";
 import { idempotent } from "../../middleware/idempotency";
-import { ScanSchema } from "./scans.schemas";
 
 export const ScanRequestSchema = z
   .object({
