@@ -21,9 +21,9 @@ import {
 import { ApiError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { afterCursor, toPage } from "../../lib/pagination";
+import { toReportDto } from "../../lib/schemas/report";
 import { toScanDto } from "../../lib/schemas/scan";
 import type { AppEnv } from "../../types";
-import { toReportDto } from "../reports/reports.schemas";
 import { alertScope, readableAlert } from "./alert-access";
 import type * as routes from "./alerts.routes";
 import {

@@ -10,8 +10,8 @@ import {
 } from "../../db/schema";
 import { alertActions } from "../../lib/alert-lifecycle";
 import { regionName } from "../../lib/regions";
+import { ReportSchema } from "../../lib/schemas/report";
 import { ScanSchema } from "../../lib/schemas/scan";
-import { ReportSchema } from "../reports/reports.schemas";
 
 export type AlertRow = typeof alerts.$inferSelect;
 export type AlertEventRow = typeof alertEvents.$inferSelect;

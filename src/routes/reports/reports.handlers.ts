@@ -16,12 +16,12 @@ import { labelKeys } from "../../lib/label-links";
 import { parseScanInput } from "../../lib/label-url";
 import { afterCursor, toPage } from "../../lib/pagination";
 import type { RuleHit, RuleId } from "../../lib/risk";
+import { toReportDto } from "../../lib/schemas/report";
 import { optionalClaims } from "../../middleware/auth";
 import { runFenced } from "../../middleware/idempotency";
 import { enforceRateLimit } from "../../middleware/rate-limit";
 import type { AppEnv, AuthUser } from "../../types";
 import type * as routes from "./reports.routes";
-import { toReportDto } from "./reports.schemas";
 
 // A consumer's report is no risk rule of the scan path (nothing evaluates it on scans), but its
 // alerts share the scan path's upsert and cooldown, whose hit type names the rule as a RuleId.

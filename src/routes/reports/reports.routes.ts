@@ -4,9 +4,9 @@ import { InstantSchema } from "../../lib/instant";
 import { errorResponses, jsonBody, jsonContent } from "../../lib/openapi";
 import { ListQuerySchema, pageOf } from "../../lib/pagination";
 import { IdParam } from "../../lib/route-params";
+import { ReportSchema } from "../../lib/schemas/report";
 import { authenticated } from "../../middleware/auth";
 import { idempotent } from "../../middleware/idempotency";
-import { ReportSchema } from "./reports.schemas";
 
 export const CreateReportSchema = z
   .object({

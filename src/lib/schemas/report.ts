@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { reportStatuses, type reports } from "../../db/schema";
-import { regionName } from "../../lib/regions";
+import { regionName } from "../regions";
 
 /** A consumer's report as regulators, admins and the reported producer read it. */
 export const ReportSchema = z
