@@ -10,11 +10,11 @@ import { newId } from "../../lib/ids";
 import { keyedHash } from "../../lib/keyed-hash";
 import { lockedForSeconds, windowCutoff } from "../../lib/login-throttle";
 import { decoyPasswordHash, hashPassword, verifyPassword } from "../../lib/password";
+import { toUserDto } from "../../lib/schemas/user";
 import { exchangeWechatCode } from "../../lib/wechat";
 import { tokenConfig } from "../../middleware/auth";
 import { enforceRateLimit } from "../../middleware/rate-limit";
 import type { AppEnv } from "../../types";
-import { toUserDto } from "../users/users.schemas";
 import type * as routes from "./auth.routes";
 import { issueTokenPair, rotateRefreshToken, spendRefreshToken } from "./sessions";
 

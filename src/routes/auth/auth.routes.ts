@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ACCESS_TOKEN_TTL_SECONDS } from "../../lib/access-tokens";
 import { errorResponses, jsonBody, jsonContent } from "../../lib/openapi";
+import { EmailSchema, UserSchema } from "../../lib/schemas/user";
 import { authenticated } from "../../middleware/auth";
-import { EmailSchema, UserSchema } from "../users/users.schemas";
 
 const TokenPairSchema = z
   .object({

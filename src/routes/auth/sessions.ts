@@ -7,9 +7,9 @@ import { signAccessToken } from "../../lib/access-tokens";
 import { ApiError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { randomToken, sha256Base64Url } from "../../lib/keyed-hash";
+import { toUserDto } from "../../lib/schemas/user";
 import { tokenConfig } from "../../middleware/auth";
 import type { AppEnv } from "../../types";
-import { toUserDto } from "../users/users.schemas";
 
 export const REFRESH_TOKEN_TTL_DAYS = 30;
 

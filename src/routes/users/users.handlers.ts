@@ -8,9 +8,9 @@ import { ApiError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { afterCursor, toPage } from "../../lib/pagination";
 import { hashPassword } from "../../lib/password";
+import { toUserDto } from "../../lib/schemas/user";
 import type { AppEnv } from "../../types";
 import type * as routes from "./users.routes";
-import { toUserDto } from "./users.schemas";
 
 type UserRow = typeof users.$inferSelect;
 

@@ -4,8 +4,8 @@ import { errorResponses, jsonBody, jsonContent } from "../../lib/openapi";
 import { ListQuerySchema, pageOf } from "../../lib/pagination";
 import { RegionCodeSchema } from "../../lib/region-schema";
 import { IdParam } from "../../lib/route-params";
+import { EmailSchema, NewPasswordSchema, UserSchema } from "../../lib/schemas/user";
 import { authenticated } from "../../middleware/auth";
-import { EmailSchema, NewPasswordSchema, UserSchema } from "./users.schemas";
 
 const staffRoles = roles.filter((role) => role !== "consumer") as [
   "admin",

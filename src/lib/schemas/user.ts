@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { users } from "../../db/schema";
 import { roles } from "../../db/schema";
-import { PASSWORD_MIN_LENGTH } from "../../lib/password";
+import { PASSWORD_MIN_LENGTH } from "../password";
 
 export const UserSchema = z
   .object({
