@@ -6,19 +6,9 @@ import {
   protectionTypes,
 } from "../../db/schema";
 import { effectiveAuthorizationStatus } from "../../lib/authorization-status";
-import { isDayInRange } from "../../lib/instant";
+import { DateSchema } from "../../lib/schemas/date";
 
 const effectiveStatuses = [...authorizationStatuses, "expired", "pending"] as const;
-
-export const DateSchema = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "a date YYYY-MM-DD")
-  .refine((text) => {
-    const date = new Date(`${text}T00:00:00Z`);
-    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text);
-  }, "not a calendar date")
-  .refine(isDayInRange, "a date between 2000 and 2100")
-  .openapi({ example: "2026-01-01" });
 
 export const AuthorizationSchema = z
   .object({

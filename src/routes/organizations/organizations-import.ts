@@ -10,8 +10,8 @@ import { auditLog, authorizations, giProducts, organizations } from "../../db/sc
 import { chunk, rowsPerInsert } from "../../lib/chunk";
 import { ApiError } from "../../lib/errors";
 import { newAuthorizationNumber, newId } from "../../lib/ids";
+import { DateSchema } from "../../lib/schemas/date";
 import type { AppEnv } from "../../types";
-import { DateSchema } from "../authorizations/authorizations.schemas";
 import { organizationFields } from "./organizations.schemas";
 
 export const MAX_IMPORT_ROWS = 5000;
