@@ -8,6 +8,7 @@ import {
 } from "../../db/queries/alert-store";
 import { auditEntry } from "../../db/queries/audit";
 import { enqueueRecallNotices } from "../../db/queries/recall-notices";
+import { alertScope } from "../../db/queries/scopes";
 import { alertEvents, alerts, reports, scans } from "../../db/schema";
 import { regionCondition } from "../../lib/access";
 import {
@@ -24,7 +25,7 @@ import { afterCursor, toPage } from "../../lib/pagination";
 import { toReportDto } from "../../lib/schemas/report";
 import { toScanDto } from "../../lib/schemas/scan";
 import type { AppEnv } from "../../types";
-import { alertScope, readableAlert } from "./alert-access";
+import { readableAlert } from "./alert-access";
 import type * as routes from "./alerts.routes";
 import {
   type AlertRow,

@@ -1,5 +1,5 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import { and, desc, eq, gte, or, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, gte } from "drizzle-orm";
 import type { Context } from "hono";
 import { getDb } from "../../db/client";
 import { type AlertRaise, alertUpsertStatements } from "../../db/queries/alert-store";
@@ -12,8 +12,8 @@ import {
   storeInvalidScan,
   storeLabelScan,
 } from "../../db/queries/scan-store";
+import { scanScope } from "../../db/queries/scopes";
 import { organizations, scans } from "../../db/schema";
-import { regionCondition } from "../../lib/access";
 import { underOrganization } from "../../lib/authorization-status";
 import { waitUntilOf } from "../../lib/background";
 import {
@@ -352,26 +352,6 @@ export const scan: RouteHandler<typeof routes.scan, AppEnv> = async (c) => {
     200,
   );
 };
-
-/** Regulators see scans made in their regions and scans of labels of producers in their regions. */
-export function scanScope(user: AppEnv["Variables"]["user"]): SQL | undefined {
-  switch (user.role) {
-    case "admin":
-      return undefined;
-    case "producer":
-      return user.organizationId ? eq(scans.organizationId, user.organizationId) : sql`0`;
-    case "consumer":
-      // A consumer's own history: the scans made while signed in (e.g. the mini-program).
-      return eq(scans.userId, user.id);
-    case "regulator":
-      return or(
-        regionCondition(user.regionCodes, scans.regionCode),
-        regionCondition(user.regionCodes, organizations.regionCode),
-      );
-    default:
-      return sql`0`;
-  }
-}
 
 const csvField = (value: unknown) => {
   const text =

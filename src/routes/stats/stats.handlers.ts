@@ -1,12 +1,11 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { and, asc, count, desc, eq, gte, lt, sql } from "drizzle-orm";
 import { getDb } from "../../db/client";
+import { alertScope, scanScope } from "../../db/queries/scopes";
 import { alerts, batches, organizations, scans, verdicts } from "../../db/schema";
 import { chinaDate } from "../../lib/authorization-status";
 import { ApiError } from "../../lib/errors";
 import type { AppEnv } from "../../types";
-import { alertScope } from "../alerts/alert-access";
-import { scanScope } from "../scans/scans.handlers";
 import { overviewRange } from "./overview-range";
 import type * as routes from "./stats.routes";
 
