@@ -17,7 +17,12 @@ import type {
 
 type WaitUntil = (promise: Promise<unknown>) => void;
 
-import { MAX_TRACKED_CLIENT_KEYS, MAX_TRACKED_SCAN_REGIONS } from "../../lib/risk";
+import { underOrganization } from "../../lib/authorization-status";
+import {
+  type LabelContext,
+  MAX_TRACKED_CLIENT_KEYS,
+  MAX_TRACKED_SCAN_REGIONS,
+} from "../../lib/risk";
 
 export type ScanRecord = {
   id: string;
@@ -161,6 +166,29 @@ export async function readLabelContext(d1: D1Database, code: string, waitUntil?:
 }
 
 export type LabelContextRow = NonNullable<Awaited<ReturnType<typeof readLabelContext>>>;
+
+/** What the risk rules see of a label read by readLabelContext. */
+export function labelContextOf(row: LabelContextRow): LabelContext {
+  const { label, batch, authorization, product, organization } = row;
+  return {
+    labelStatus: label.status,
+    batchStatus: batch.status,
+    authorization: {
+      status: underOrganization(authorization.status, organization.status),
+      validFrom: authorization.validFrom,
+      validUntil: authorization.validUntil,
+    },
+    giProductStatus: product.status,
+    producedAt: batch.producedAt,
+    shelfLifeDays: product.shelfLifeDays,
+    scanCount: label.scanCount,
+    clientKeys: label.clientKeys,
+    scanRegions: label.scanRegions,
+    lastScan: label.lastScanAt
+      ? { at: label.lastScanAt, lat: label.lastScanLat, lng: label.lastScanLng }
+      : null,
+  };
+}
 
 function insertScanStatement(scan: ScanRecord): Statement {
   return statement(

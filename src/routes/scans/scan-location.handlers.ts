@@ -2,7 +2,7 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import { alertUpsertStatements } from "../../db/queries/alert-store";
 import { loadRiskSettings } from "../../db/queries/risk-settings";
 import { readScanToLocate, storeScanLocation } from "../../db/queries/scan-location";
-import { readLabelContext } from "../../db/queries/scan-store";
+import { labelContextOf, readLabelContext } from "../../db/queries/scan-store";
 import { MAX_USEFUL_ACCURACY_M } from "../../lib/client-context";
 import { ApiError } from "../../lib/errors";
 import { prefectureAt, roundToKilometre } from "../../lib/geo";
@@ -10,7 +10,7 @@ import { copiedCodeRules, evaluateLabelScan } from "../../lib/risk";
 import { checkLocationToken } from "../../lib/scan-location-token";
 import type { AppEnv } from "../../types";
 import { labelScanAnswer } from "./scan-answer";
-import { cooldownStart, labelContextOf, languageOf, raiseFor } from "./scans.handlers";
+import { cooldownStart, languageOf, raiseFor } from "./scans.handlers";
 import type * as routes from "./scans.routes";
 
 const isCopyRule = (rule: string) => (copiedCodeRules as readonly string[]).includes(rule);

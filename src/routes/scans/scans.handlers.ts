@@ -6,6 +6,7 @@ import { type AlertRaise, alertUpsertStatements } from "../../db/queries/alert-s
 import { loadRiskSettings } from "../../db/queries/risk-settings";
 import {
   type LabelContextRow,
+  labelContextOf,
   readLabelContext,
   recentInvalidScans,
   type ScanRecord,
@@ -14,7 +15,6 @@ import {
 } from "../../db/queries/scan-store";
 import { scanScope } from "../../db/queries/scopes";
 import { organizations, scans } from "../../db/schema";
-import { underOrganization } from "../../lib/authorization-status";
 import { waitUntilOf } from "../../lib/background";
 import {
   clientKeyOf,
@@ -35,7 +35,6 @@ import {
   evaluateLabelScan,
   forgedCodeBurst,
   forgedCodeWindowStart,
-  type LabelContext,
   type RiskSettings,
   type RuleHit,
   verdictMessage,
@@ -84,28 +83,6 @@ async function afterRateLimit<T>(read: Promise<T>, checkRateLimit: RateLimitChec
   read.catch(() => undefined); // awaited below, unless the check refuses the client first
   await checkRateLimit();
   return read;
-}
-
-export function labelContextOf(row: LabelContextRow): LabelContext {
-  const { label, batch, authorization, product, organization } = row;
-  return {
-    labelStatus: label.status,
-    batchStatus: batch.status,
-    authorization: {
-      status: underOrganization(authorization.status, organization.status),
-      validFrom: authorization.validFrom,
-      validUntil: authorization.validUntil,
-    },
-    giProductStatus: product.status,
-    producedAt: batch.producedAt,
-    shelfLifeDays: product.shelfLifeDays,
-    scanCount: label.scanCount,
-    clientKeys: label.clientKeys,
-    scanRegions: label.scanRegions,
-    lastScan: label.lastScanAt
-      ? { at: label.lastScanAt, lat: label.lastScanLat, lng: label.lastScanLng }
-      : null,
-  };
 }
 
 /** The alert subject of a hit and the ids that let regulators and producers find it. */
