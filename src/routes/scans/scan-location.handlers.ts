@@ -7,10 +7,11 @@ import { MAX_USEFUL_ACCURACY_M } from "../../lib/client-context";
 import { ApiError } from "../../lib/errors";
 import { prefectureAt, roundToKilometre } from "../../lib/geo";
 import { copiedCodeRules, evaluateLabelScan } from "../../lib/risk";
+import { cooldownStart, raiseFor } from "../../lib/risk/alert-raise";
 import { checkLocationToken } from "../../lib/scan-location-token";
 import type { AppEnv } from "../../types";
 import { labelScanAnswer } from "./scan-answer";
-import { cooldownStart, languageOf, raiseFor } from "./scans.handlers";
+import { languageOf } from "./scans.handlers";
 import type * as routes from "./scans.routes";
 
 const isCopyRule = (rule: string) => (copiedCodeRules as readonly string[]).includes(rule);

@@ -2,10 +2,9 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import { and, desc, eq, gte } from "drizzle-orm";
 import type { Context } from "hono";
 import { getDb } from "../../db/client";
-import { type AlertRaise, alertUpsertStatements } from "../../db/queries/alert-store";
+import { alertUpsertStatements } from "../../db/queries/alert-store";
 import { loadRiskSettings } from "../../db/queries/risk-settings";
 import {
-  type LabelContextRow,
   labelContextOf,
   readLabelContext,
   recentInvalidScans,
@@ -36,9 +35,9 @@ import {
   forgedCodeBurst,
   forgedCodeWindowStart,
   type RiskSettings,
-  type RuleHit,
   verdictMessage,
 } from "../../lib/risk";
+import { cooldownStart, raiseFor } from "../../lib/risk/alert-raise";
 import { toScanDto } from "../../lib/schemas/scan";
 import { loadActiveUser, optionalClaims } from "../../middleware/auth";
 import { type RateLimitCheck, startRateLimit } from "../../middleware/rate-limit";
@@ -84,34 +83,6 @@ async function afterRateLimit<T>(read: Promise<T>, checkRateLimit: RateLimitChec
   await checkRateLimit();
   return read;
 }
-
-/** The alert subject of a hit and the ids that let regulators and producers find it. */
-export function raiseFor(
-  hit: RuleHit,
-  row: LabelContextRow,
-  scanRegion: string | null,
-): AlertRaise {
-  const subjectId =
-    hit.subject === "batch"
-      ? row.batch.id
-      : hit.subject === "authorization"
-        ? row.authorization.id
-        : row.label.code;
-  return {
-    hit,
-    subjectType: hit.subject === "batch" || hit.subject === "authorization" ? hit.subject : "label",
-    subjectId,
-    labelCode: hit.subject === "label" ? row.label.code : null,
-    batchId: row.batch.id,
-    authorizationId: row.authorization.id,
-    organizationId: row.organization.id,
-    regionCode: row.organization.regionCode,
-    scanRegionCode: scanRegion,
-  };
-}
-
-export const cooldownStart = (at: string, settings: RiskSettings) =>
-  new Date(Date.parse(at) - settings.general.alert_cooldown_minutes * 60_000).toISOString();
 
 async function scanInvalid(
   c: Context<AppEnv>,
