@@ -16,6 +16,7 @@ import { labelKeys } from "../../lib/label-links";
 import { parseScanInput } from "../../lib/label-url";
 import { afterCursor, toPage } from "../../lib/pagination";
 import type { RuleHit, RuleId } from "../../lib/risk";
+import { cooldownStart } from "../../lib/risk/alert-raise";
 import { toReportDto } from "../../lib/schemas/report";
 import { optionalClaims } from "../../middleware/auth";
 import { runFenced } from "../../middleware/idempotency";
@@ -143,9 +144,6 @@ export const create: RouteHandler<typeof routes.create, AppEnv> = async (c) => {
         regionCode: null,
         scanRegionCode: prefecture,
       };
-  const cooldownStart = new Date(
-    Date.parse(at) - settings.general.alert_cooldown_minutes * 60_000,
-  ).toISOString();
 
   const d1 = c.env.DB;
   await runFenced(c, [
@@ -166,7 +164,7 @@ export const create: RouteHandler<typeof routes.create, AppEnv> = async (c) => {
         label?.organizationId ?? null,
         at,
       ),
-    ...prepareAll(d1, alertUpsertStatements(raise, at, cooldownStart)),
+    ...prepareAll(d1, alertUpsertStatements(raise, at, cooldownStart(at, settings))),
     d1
       .prepare(
         `UPDATE reports SET alert_id = (SELECT id FROM alerts WHERE subject_type = ? AND subject_id = ? AND rule = ? AND status NOT IN ('confirmed', 'dismissed') ORDER BY last_seen_at DESC LIMIT 1) WHERE id = ?`,
