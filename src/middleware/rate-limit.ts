@@ -39,3 +39,13 @@ export async function enforceRateLimit(
 ): Promise<void> {
   await startRateLimit(limiter, keys, detail)();
 }
+
+/** Awaits `read` after the rate-limit check; `read` is already under way. */
+export async function afterRateLimit<T>(
+  read: Promise<T>,
+  checkRateLimit: RateLimitCheck,
+): Promise<T> {
+  read.catch(() => undefined); // awaited below, unless the check refuses the client first
+  await checkRateLimit();
+  return read;
+}

@@ -6,12 +6,12 @@ import { labelContextOf, readLabelContext } from "../../db/queries/scan-store";
 import { MAX_USEFUL_ACCURACY_M } from "../../lib/client-context";
 import { ApiError } from "../../lib/errors";
 import { prefectureAt, roundToKilometre } from "../../lib/geo";
+import { languageOf } from "../../lib/language";
 import { copiedCodeRules, evaluateLabelScan } from "../../lib/risk";
 import { cooldownStart, raiseFor } from "../../lib/risk/alert-raise";
 import { checkLocationToken } from "../../lib/scan-location-token";
 import type { AppEnv } from "../../types";
 import { labelScanAnswer } from "./scan-answer";
-import { languageOf } from "./scans.handlers";
 import type * as routes from "./scans.routes";
 
 const isCopyRule = (rule: string) => (copiedCodeRules as readonly string[]).includes(rule);
@@ -93,7 +93,7 @@ export const addLocation: RouteHandler<typeof routes.addLocation, AppEnv> = asyn
       row,
       evaluation,
       counters,
-      languageOf(c),
+      languageOf(c.req.header("Accept-Language")),
     ),
     200,
   );

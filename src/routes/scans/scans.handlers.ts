@@ -27,6 +27,7 @@ import { newId } from "../../lib/ids";
 import { verifyLabelCode } from "../../lib/label-code";
 import { labelKeys } from "../../lib/label-links";
 import { parseScanInput } from "../../lib/label-url";
+import { languageOf } from "../../lib/language";
 import { afterCursor, toPage } from "../../lib/pagination";
 import {
   batchAnomaly,
@@ -40,7 +41,7 @@ import {
 import { cooldownStart, raiseFor } from "../../lib/risk/alert-raise";
 import { toScanDto } from "../../lib/schemas/scan";
 import { loadActiveUser, optionalClaims } from "../../middleware/auth";
-import { type RateLimitCheck, startRateLimit } from "../../middleware/rate-limit";
+import { afterRateLimit, type RateLimitCheck, startRateLimit } from "../../middleware/rate-limit";
 import type { AppEnv } from "../../types";
 import { labelScanAnswer } from "./scan-answer";
 import type * as routes from "./scans.routes";
@@ -72,16 +73,6 @@ function locate(
     return { ...rounded, source: "ip", regionCode: prefectureAt(rounded.lat, rounded.lng) };
   }
   return { lat: null, lng: null, source: "none", regionCode: null };
-}
-
-export const languageOf = (c: Context<AppEnv>) =>
-  /^\s*en\b/i.test(c.req.header("Accept-Language") ?? "") ? "en" : "zh";
-
-/** Awaits `read` after the rate-limit check; `read` is already under way. */
-async function afterRateLimit<T>(read: Promise<T>, checkRateLimit: RateLimitCheck): Promise<T> {
-  read.catch(() => undefined); // awaited below, unless the check refuses the client first
-  await checkRateLimit();
-  return read;
 }
 
 async function scanInvalid(
@@ -150,7 +141,7 @@ async function scanInvalid(
   return {
     verdict: "invalid" as const,
     reasons: ["forged_code"],
-    message: verdictMessage("invalid", languageOf(c), {
+    message: verdictMessage("invalid", languageOf(c.req.header("Accept-Language")), {
       count: 0,
       firstAt: null,
       firstRegionName: null,
@@ -295,7 +286,7 @@ export const scan: RouteHandler<typeof routes.scan, AppEnv> = async (c) => {
       row,
       evaluation,
       counters,
-      languageOf(c),
+      languageOf(c.req.header("Accept-Language")),
     ),
     200,
   );
