@@ -1,13 +1,8 @@
 import { z } from "@hono/zod-openapi";
 
-export const verdicts = [
-  "genuine",
-  "warning",
-  "suspicious",
-  "counterfeit",
-  "recalled",
-  "invalid",
-] as const;
+import { verdicts } from "../../db/schema";
+
+export { verdicts };
 export type Verdict = (typeof verdicts)[number];
 export const VerdictSchema = z.enum(verdicts).openapi("Verdict");
 
