@@ -1,25 +1,9 @@
+import { distanceKm, type LatLng } from "../../geo";
 import { type RiskSettings, ruleSeverity } from "../settings";
 import { parseInstant } from "../time";
 import type { LabelContext, RuleHit, ScanObservation } from "../types";
 
-interface Point {
-  lat: number;
-  lng: number;
-}
-
-const EARTH_MEAN_RADIUS_KM = 6371.0088;
-const toRadians = (degrees: number) => (degrees * Math.PI) / 180;
-
-// src/lib/geo.ts (distanceKm) did not exist yet when this rule was written; this is the same
-// haversine great-circle distance, kept private so the rule stays self-contained.
-function distanceKm(a: Point, b: Point): number {
-  const dLat = toRadians(b.lat - a.lat);
-  const dLng = toRadians(b.lng - a.lng);
-  const h =
-    Math.sin(dLat / 2) ** 2 +
-    Math.cos(toRadians(a.lat)) * Math.cos(toRadians(b.lat)) * Math.sin(dLng / 2) ** 2;
-  return 2 * EARTH_MEAN_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
-}
+type Point = LatLng;
 
 function point(lat: number | null, lng: number | null): Point | null {
   if (lat === null || lng === null) return null;
