@@ -1,12 +1,9 @@
 // The status a reader sees: the stored one, except that an active authorization outside its
 // validity dates reads as pending (not yet valid) or expired. Dates are China calendar days.
+import { chinaDate } from "./risk/time";
+
 export type StoredAuthorizationStatus = "active" | "suspended" | "revoked";
 export type EffectiveAuthorizationStatus = StoredAuthorizationStatus | "expired" | "pending";
-
-/** Today's date in China (UTC+8, no daylight saving), as YYYY-MM-DD. */
-export function chinaDate(at: Date = new Date()): string {
-  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}
 
 export function effectiveAuthorizationStatus(
   stored: StoredAuthorizationStatus,

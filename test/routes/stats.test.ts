@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { chinaDate } from "../../src/lib/authorization-status";
+import { chinaDate } from "../../src/lib/risk/time";
 import { createBatch, createProducerSetup, createUser, issue } from "../helpers/fixtures";
 import { call, callJson, expectProblem } from "../helpers/http";
 import { forge, places, regulatorOf, releasedLabels, scan } from "../helpers/scans";

@@ -24,6 +24,11 @@ export function beijingDate(iso: string): string | null {
   return beijingIso(iso)?.slice(0, 10) ?? null;
 }
 
+/** Today's date (or `at`'s) in China, as YYYY-MM-DD. */
+export function chinaDate(at: Date = new Date()): string {
+  return beijingDate(at.toISOString()) as string;
+}
+
 /** "YYYY-MM-DD HH:mm" in Beijing time. */
 export function formatBeijingTime(iso: string): string | null {
   const shifted = beijingIso(iso);

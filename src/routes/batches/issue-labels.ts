@@ -7,11 +7,11 @@ import type { Context } from "hono";
 import { getDb } from "../../db/client";
 import { auditEntry } from "../../db/queries/audit";
 import { authorizationLabelUsage } from "../../db/schema";
-import { chinaDate } from "../../lib/authorization-status";
 import { chunk } from "../../lib/chunk";
 import { ApiError } from "../../lib/errors";
 import { issueLabelCodes } from "../../lib/label-code";
 import { labelKeys, labelOrigin, labelUrl } from "../../lib/label-links";
+import { chinaDate } from "../../lib/risk/time";
 import { runFenced } from "../../middleware/idempotency";
 import type { AppEnv } from "../../types";
 
