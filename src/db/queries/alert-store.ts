@@ -1,5 +1,5 @@
 // Alerts raised by the risk rules and by consumers' reports, and the review workflow's writes.
-import { and, eq, gte, inArray, lte, type SQL } from "drizzle-orm";
+import { and, eq, gte, inArray, lte, type SQL, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import type { ActionTarget, AlertAction } from "../../lib/alert-lifecycle";
 import { type Statement, statement } from "../../lib/d1-group-batch";
@@ -8,10 +8,20 @@ import type { RuleHit } from "../../lib/risk";
 import { minutesBefore } from "../../lib/risk/time";
 import type { AppEnv } from "../../types";
 import { type Db, getDb } from "../client";
-import { type alerts, authorizations, batches, scans } from "../schema";
-import { auditStatementWhen } from "./audit";
+import { type alerts, authorizations, batches, labels, scans } from "../schema";
+import { auditStatementPerRow, auditStatementWhen } from "./audit";
 
 type AlertRow = typeof alerts.$inferSelect;
+
+/** A raw guard (`?` placeholders and their parameters) as a drizzle SQL fragment. */
+const guard = (condition: { sql: string; params: unknown[] }): SQL =>
+  sql.join(
+    condition.sql
+      .split("?")
+      .map((part, i) =>
+        i < condition.params.length ? sql`${sql.raw(part)}${condition.params[i]}` : sql.raw(part),
+      ),
+  );
 
 export type AlertRaise = {
   hit: RuleHit;
@@ -141,26 +151,20 @@ export async function actionStatements(
              WHERE ${column} = ? AND status = 'active' AND ${applied.sql}`,
           )
           .bind(reason, now, user.id, value, ...applied.params),
-        // One audit row per voided label, written by SQL so that a batch of thousands of labels
-        // stays one statement; the id has the shape of newId("aud") (hex is in its alphabet).
-        d1
-          .prepare(
-            `INSERT INTO audit_log (id, actor_user_id, actor_role, action, target_type, target_id, before, after, request_id)
-             SELECT 'aud_' || lower(hex(randomblob(8))), ?, ?, 'label.void', 'label', code, '{"status":"active"}',
-                    json_object('status', 'voided', 'reason', void_reason, 'alert_id', ?), ?
-             FROM labels WHERE ${column} = ? AND status = 'voided' AND voided_at = ? AND voided_by = ? AND void_reason = ? AND ${applied.sql}`,
-          )
-          .bind(
-            user.id,
-            user.role,
-            alert.id,
-            c.get("requestId") ?? null,
-            value,
-            now,
-            user.id,
-            reason,
-            ...applied.params,
-          ),
+        // One audit row per voided label, so that a batch of thousands of labels stays one statement.
+        auditStatementPerRow(
+          c,
+          {
+            action: "label.void",
+            targetType: "label",
+            targetId: sql`${labels.code}`,
+            before: sql`'{"status":"active"}'`,
+            after: sql`json_object('status', 'voided', 'reason', ${labels.voidReason}, 'alert_id', ${alert.id})`,
+          },
+          sql`FROM ${labels} WHERE ${target.scope === "label" ? labels.code : labels.batchId} = ${value}
+            AND ${labels.status} = 'voided' AND ${labels.voidedAt} = ${now} AND ${labels.voidedBy} = ${user.id}
+            AND ${labels.voidReason} = ${reason} AND ${guard(applied)}`,
+        ),
       ];
     }
     case "suspend_authorization": {
