@@ -1,4 +1,3 @@
-import type { RouteHandler } from "@hono/zod-openapi";
 import { and, asc, desc, eq, gte, inArray, lte, type SQL } from "drizzle-orm";
 import type { Context } from "hono";
 import { type Db, getDb } from "../../db/client";
@@ -18,7 +17,7 @@ import { ApiError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { afterCursor, toPage } from "../../lib/pagination";
 import { minutesBefore } from "../../lib/risk/time";
-import type { AppEnv } from "../../types";
+import type { AppEnv, AppRouteHandler } from "../../types";
 import { toReportDto } from "../reports/reports.schemas";
 import { toScanDto } from "../scans/scans.schemas";
 import { alertScope, readableAlert } from "./alert-access";
@@ -32,7 +31,7 @@ import {
 
 const MAX_ALERT_SCANS = 500;
 
-export const list: RouteHandler<typeof routes.list, AppEnv> = async (c) => {
+export const list: AppRouteHandler<typeof routes.list> = async (c) => {
   const query = c.req.valid("query");
   const rows = await getDb(c.env.DB)
     .select()
@@ -89,7 +88,7 @@ function scansBehind(db: Db, alert: AlertRow): SQL | undefined {
   }
 }
 
-export const get: RouteHandler<typeof routes.get, AppEnv> = async (c) => {
+export const get: AppRouteHandler<typeof routes.get> = async (c) => {
   const alert = await readableAlert(c, c.req.valid("param").id);
   const user = c.get("user");
   const db = getDb(c.env.DB);
@@ -260,7 +259,7 @@ async function actionStatements(
   }
 }
 
-export const transition: RouteHandler<typeof routes.transition, AppEnv> = async (c) => {
+export const transition: AppRouteHandler<typeof routes.transition> = async (c) => {
   const { to, note, actions = [] } = c.req.valid("json");
   const user = c.get("user");
   const alert = await readableAlert(c, c.req.valid("param").id);
@@ -352,7 +351,7 @@ export const transition: RouteHandler<typeof routes.transition, AppEnv> = async 
   return c.json({ ...toAlertDto({ ...alert, status: to, updatedAt: now }), effects }, 200);
 };
 
-export const addNote: RouteHandler<typeof routes.addNote, AppEnv> = async (c) => {
+export const addNote: AppRouteHandler<typeof routes.addNote> = async (c) => {
   const { note } = c.req.valid("json");
   const user = c.get("user");
   const alert = await readableAlert(c, c.req.valid("param").id);

@@ -1,4 +1,3 @@
-import type { RouteHandler } from "@hono/zod-openapi";
 import { and, asc, desc, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { getDb } from "../../db/client";
@@ -25,7 +24,7 @@ import { labelOrigin, labelUrl } from "../../lib/label-links";
 import { buildLabelSheetPdf } from "../../lib/label-sheet-pdf";
 import { type LabelGeometry, labelGeometry } from "../../lib/label-templates";
 import { afterCursor, toPage } from "../../lib/pagination";
-import type { AppEnv } from "../../types";
+import type { AppEnv, AppRouteHandler } from "../../types";
 import { readableBatch } from "./batch-access";
 import type * as routes from "./batches.routes";
 import { MAX_PDF_LABELS } from "./batches.routes";
@@ -67,7 +66,7 @@ function assertUsable(found: NonNullable<Awaited<ReturnType<typeof authorization
     throw new ApiError("unprocessable", `GI product ${product.nameZh} is ${product.status}.`);
 }
 
-export const create: RouteHandler<typeof routes.create, AppEnv> = async (c) => {
+export const create: AppRouteHandler<typeof routes.create> = async (c) => {
   const body = c.req.valid("json");
   const user = c.get("user");
   const organizationId = user.organizationId as string;
@@ -134,7 +133,7 @@ export const create: RouteHandler<typeof routes.create, AppEnv> = async (c) => {
   return c.json(toBatchDto(row), 201);
 };
 
-export const list: RouteHandler<typeof routes.list, AppEnv> = async (c) => {
+export const list: AppRouteHandler<typeof routes.list> = async (c) => {
   const query = c.req.valid("query");
   const rows = await getDb(c.env.DB)
     .select({ batch: batches })
@@ -162,7 +161,7 @@ export const list: RouteHandler<typeof routes.list, AppEnv> = async (c) => {
   );
 };
 
-export const get: RouteHandler<typeof routes.get, AppEnv> = async (c) =>
+export const get: AppRouteHandler<typeof routes.get> = async (c) =>
   c.json(toBatchDto(await readableBatch(c, c.req.valid("param").id)), 200);
 
 /** Compare-and-set on the status read: of concurrent changes one applies, one is audited. */
@@ -186,7 +185,7 @@ async function changeBatchStatus(
   return row;
 }
 
-export const release: RouteHandler<typeof routes.release, AppEnv> = async (c) => {
+export const release: AppRouteHandler<typeof routes.release> = async (c) => {
   const batch = await readableBatch(c, c.req.valid("param").id);
   if (batch.status !== "draft")
     throw new ApiError(
@@ -209,7 +208,7 @@ export const release: RouteHandler<typeof routes.release, AppEnv> = async (c) =>
   return c.json(toBatchDto(row), 200);
 };
 
-export const recall: RouteHandler<typeof routes.recall, AppEnv> = async (c) => {
+export const recall: AppRouteHandler<typeof routes.recall> = async (c) => {
   const { reason } = c.req.valid("json");
   const user = c.get("user");
   const batch = await readableBatch(c, c.req.valid("param").id);
@@ -236,7 +235,7 @@ export const recall: RouteHandler<typeof routes.recall, AppEnv> = async (c) => {
   return c.json(toBatchDto(row), 200);
 };
 
-export const createEvent: RouteHandler<typeof routes.createEvent, AppEnv> = async (c) => {
+export const createEvent: AppRouteHandler<typeof routes.createEvent> = async (c) => {
   const body = c.req.valid("json");
   const batch = await readableBatch(c, c.req.valid("param").id);
   if (batch.status === "recalled")
@@ -266,7 +265,7 @@ export const createEvent: RouteHandler<typeof routes.createEvent, AppEnv> = asyn
   return c.json(toTraceEventDto(row), 201);
 };
 
-export const listEvents: RouteHandler<typeof routes.listEvents, AppEnv> = async (c) => {
+export const listEvents: AppRouteHandler<typeof routes.listEvents> = async (c) => {
   const batch = await readableBatch(c, c.req.valid("param").id);
   const rows = await getDb(c.env.DB)
     .select()
@@ -277,7 +276,7 @@ export const listEvents: RouteHandler<typeof routes.listEvents, AppEnv> = async 
   return c.json({ items: rows.map(toTraceEventDto) }, 200);
 };
 
-export const issueLabels: RouteHandler<typeof routes.issueLabels, AppEnv> = async (c) => {
+export const issueLabels: AppRouteHandler<typeof routes.issueLabels> = async (c) => {
   const { count } = c.req.valid("json");
   const batch = await readableBatch(c, c.req.valid("param").id);
   if (batch.status === "recalled")
@@ -318,7 +317,7 @@ function toLabelDto(origin: string, batch: BatchRow, row: LabelRow) {
 const csvField = (value: string) =>
   /[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 
-export const listLabels: RouteHandler<typeof routes.listLabels, AppEnv> = async (c) => {
+export const listLabels: AppRouteHandler<typeof routes.listLabels> = async (c) => {
   const query = c.req.valid("query");
   const batch = await readableBatch(c, c.req.valid("param").id);
   const db = getDb(c.env.DB);
@@ -359,7 +358,7 @@ export const listLabels: RouteHandler<typeof routes.listLabels, AppEnv> = async 
   );
 };
 
-export const labelsPdf: RouteHandler<typeof routes.labelsPdf, AppEnv> = async (c) => {
+export const labelsPdf: AppRouteHandler<typeof routes.labelsPdf> = async (c) => {
   const query = c.req.valid("query");
   const geometry = labelGeometry(query.template) as LabelGeometry;
   const batch = await readableBatch(c, c.req.valid("param").id);

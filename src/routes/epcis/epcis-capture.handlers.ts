@@ -1,4 +1,3 @@
-import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import {
   batchesForCapture,
@@ -20,7 +19,7 @@ import { ApiError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { verifyLabelCode } from "../../lib/label-code";
 import { labelKeys } from "../../lib/label-links";
-import type { AppEnv } from "../../types";
+import type { AppEnv, AppRouteHandler } from "../../types";
 import { toCaptureJobDto } from "./capture-job";
 import type * as routes from "./epcis.routes";
 
@@ -78,7 +77,7 @@ async function resolveTargets(c: Context<AppEnv>, targets: EpcTarget[][]) {
   };
 }
 
-export const capture: RouteHandler<typeof routes.capture, AppEnv> = async (c) => {
+export const capture: AppRouteHandler<typeof routes.capture> = async (c) => {
   const document = c.req.valid("json") as Json;
   const errors = epcisSchemaErrors(document);
   if (errors.length === 0 && document.type !== "EPCISDocument") {

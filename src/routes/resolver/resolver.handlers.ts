@@ -1,4 +1,3 @@
-import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import linksetContext from "../../data/gs1/linkset-context.json";
 import { readResolverKey } from "../../db/queries/resolver";
@@ -19,7 +18,7 @@ import {
   SUPPORTED_LINK_TYPES,
   toLinkset,
 } from "../../lib/resolver-links";
-import type { AppEnv } from "../../types";
+import type { AppEnv, AppRouteHandler } from "../../types";
 import type * as routes from "./resolver.routes";
 
 export const CONTEXT_PATH = "/.well-known/linkset-context.jsonld";
@@ -160,7 +159,7 @@ export async function resolverCors(c: Context<AppEnv>, next: () => Promise<void>
   c.res.headers.set("Access-Control-Max-Age", "600");
 }
 
-export const describeResolver: RouteHandler<typeof routes.describeResolver, AppEnv> = (c) =>
+export const describeResolver: AppRouteHandler<typeof routes.describeResolver> = (c) =>
   c.json(
     {
       name: "gi-trace GS1 Digital Link resolver",

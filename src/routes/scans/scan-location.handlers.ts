@@ -1,4 +1,3 @@
-import type { RouteHandler } from "@hono/zod-openapi";
 import { loadRiskSettings } from "../../db/queries/risk-settings";
 import { readScanToLocate, storeScanLocation } from "../../db/queries/scan-location";
 import { MAX_USEFUL_ACCURACY_M } from "../../lib/client-context";
@@ -6,7 +5,7 @@ import { ApiError } from "../../lib/errors";
 import { prefectureAt, roundToKilometre } from "../../lib/geo";
 import { copiedCodeRules, evaluateLabelScan } from "../../lib/risk";
 import { checkLocationToken } from "../../lib/scan-location-token";
-import type { AppEnv } from "../../types";
+import type { AppRouteHandler } from "../../types";
 import { labelScanAnswer } from "./scan-answer";
 import { alertUpsertStatements, readLabelContext } from "./scan-store";
 import { cooldownStart, labelContextOf, languageOf, raiseFor } from "./scans.handlers";
@@ -14,7 +13,7 @@ import type * as routes from "./scans.routes";
 
 const isCopyRule = (rule: string) => (copiedCodeRules as readonly string[]).includes(rule);
 
-export const addLocation: RouteHandler<typeof routes.addLocation, AppEnv> = async (c) => {
+export const addLocation: AppRouteHandler<typeof routes.addLocation> = async (c) => {
   const { id } = c.req.valid("param");
   const body = c.req.valid("json");
   const check = await checkLocationToken(c.env.CLIENT_ID_PEPPER, id, body.token);

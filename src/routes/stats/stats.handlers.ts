@@ -1,10 +1,9 @@
-import type { RouteHandler } from "@hono/zod-openapi";
 import { and, asc, count, desc, eq, gte, lt, sql } from "drizzle-orm";
 import { getDb } from "../../db/client";
 import { alerts, batches, organizations, scans, verdicts } from "../../db/schema";
 import { chinaDate } from "../../lib/authorization-status";
 import { ApiError } from "../../lib/errors";
-import type { AppEnv } from "../../types";
+import type { AppRouteHandler } from "../../types";
 import { alertScope } from "../alerts/alert-access";
 import { scanScope } from "../scans/scans.handlers";
 import { overviewRange } from "./overview-range";
@@ -22,7 +21,7 @@ const OPEN_STATUSES = sql.raw("('new', 'acknowledged', 'investigating')");
 const countWhere = (condition: ReturnType<typeof sql>) =>
   sql<number>`coalesce(sum(CASE WHEN ${condition} THEN 1 ELSE 0 END), 0)`.mapWith(Number);
 
-export const overview: RouteHandler<typeof routes.overview, AppEnv> = async (c) => {
+export const overview: AppRouteHandler<typeof routes.overview> = async (c) => {
   const query = c.req.valid("query");
   const result = overviewRange(query.from, query.to, chinaDate());
   if (!result.ok) {

@@ -1,4 +1,3 @@
-import type { RouteHandler } from "@hono/zod-openapi";
 import { and, desc, eq, type SQL } from "drizzle-orm";
 import type { Context } from "hono";
 import { getDb } from "../../db/client";
@@ -8,7 +7,7 @@ import { ApiError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { afterCursor, toPage } from "../../lib/pagination";
 import { hashPassword } from "../../lib/password";
-import type { AppEnv } from "../../types";
+import type { AppEnv, AppRouteHandler } from "../../types";
 import type * as routes from "./users.routes";
 import { toUserDto } from "./users.schemas";
 
@@ -55,7 +54,7 @@ async function findUser(c: Context<AppEnv>, id: string): Promise<UserRow> {
   return row;
 }
 
-export const create: RouteHandler<typeof routes.create, AppEnv> = async (c) => {
+export const create: AppRouteHandler<typeof routes.create> = async (c) => {
   const body = c.req.valid("json");
   const organizationId = bindsOrganization(body.role) ? (body.organization_id ?? null) : null;
   const regionCodes = body.role === "regulator" ? [...new Set(body.region_codes ?? [])] : [];
@@ -90,7 +89,7 @@ export const create: RouteHandler<typeof routes.create, AppEnv> = async (c) => {
   return c.json(toUserDto(row), 201);
 };
 
-export const list: RouteHandler<typeof routes.list, AppEnv> = async (c) => {
+export const list: AppRouteHandler<typeof routes.list> = async (c) => {
   const query = c.req.valid("query");
   const conditions: (SQL | undefined)[] = [
     afterCursor(query.cursor, users.createdAt, users.id),
@@ -109,10 +108,10 @@ export const list: RouteHandler<typeof routes.list, AppEnv> = async (c) => {
   );
 };
 
-export const get: RouteHandler<typeof routes.get, AppEnv> = async (c) =>
+export const get: AppRouteHandler<typeof routes.get> = async (c) =>
   c.json(toUserDto(await findUser(c, c.req.valid("param").id)), 200);
 
-export const update: RouteHandler<typeof routes.update, AppEnv> = async (c) => {
+export const update: AppRouteHandler<typeof routes.update> = async (c) => {
   const { id } = c.req.valid("param");
   const patch = c.req.valid("json");
   const before = await findUser(c, id);
