@@ -9,7 +9,7 @@ import {
   effectiveAuthorizationStatus,
   underOrganization,
 } from "../../lib/authorization-status";
-import { ApiError } from "../../lib/errors";
+import { ApiError, fieldError } from "../../lib/errors";
 import { newAuthorizationNumber, newId } from "../../lib/ids";
 import { afterCursor, toPage } from "../../lib/pagination";
 import { regionName } from "../../lib/regions";
@@ -205,18 +205,14 @@ export const changeStatus: AppRouteHandler<typeof routes.changeStatus> = async (
 export const publicLookup: AppRouteHandler<typeof routes.publicLookup> = async (c) => {
   const query = c.req.valid("query");
   if (Boolean(query.uscc) === Boolean(query.number)) {
-    throw new ApiError("validation_failed", "Give exactly one of uscc or number.", {
-      errors: [{ path: "query", message: "exactly one of uscc, number" }],
-    });
+    throw fieldError("query", "exactly one of uscc, number", "Give exactly one of uscc or number.");
   }
   const db = getDb(c.env.DB);
   let organizationId: string | undefined;
   if (query.uscc) {
     const check = checkUscc(query.uscc);
     if (!check.valid) {
-      throw new ApiError("validation_failed", `Not a valid USCC: ${check.reason}.`, {
-        errors: [{ path: "query.uscc", message: check.reason }],
-      });
+      throw fieldError("query.uscc", check.reason, `Not a valid USCC: ${check.reason}.`);
     }
     organizationId = (
       await db.query.organizations.findFirst({

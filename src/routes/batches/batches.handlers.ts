@@ -14,7 +14,7 @@ import {
 import { canEnforce, readScope } from "../../lib/access";
 import { type AuditChange, auditEntry, updateOneWithAudit } from "../../lib/audit";
 import { effectiveAuthorizationStatus } from "../../lib/authorization-status";
-import { ApiError } from "../../lib/errors";
+import { ApiError, fieldError } from "../../lib/errors";
 import { pointInArea } from "../../lib/geo";
 import { parseGtin } from "../../lib/gtin";
 import { wordFor } from "../../lib/i18n/domain-words";
@@ -30,9 +30,6 @@ import type * as routes from "./batches.routes";
 import { MAX_PDF_LABELS } from "./batches.routes";
 import { type BatchRow, toBatchDto, toTraceEventDto } from "./batches.schemas";
 import { issueLabels as issueLabelCodes } from "./issue-labels";
-
-const invalidField = (path: string, message: string) =>
-  new ApiError("validation_failed", message, { errors: [{ path, message }] });
 
 async function authorizationOf(c: Context<AppEnv>, id: string) {
   const [row] = await getDb(c.env.DB)
@@ -74,7 +71,7 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
   let gtin: string | null = null;
   if (body.gtin) {
     const parsed = parseGtin(body.gtin);
-    if (!parsed.ok) throw invalidField("body.gtin", parsed.reason);
+    if (!parsed.ok) throw fieldError("body.gtin", parsed.reason);
     gtin = parsed.gtin14;
   }
   const [found, siteRows, clash] = await Promise.all([
@@ -88,9 +85,9 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
   const site = siteRows[0];
   // Another organization's authorization or site is reported as missing, never as foreign.
   if (!found || found.authorization.organizationId !== organizationId)
-    throw invalidField("body.authorization_id", "no such authorization of your organization");
+    throw fieldError("body.authorization_id", "no such authorization of your organization");
   if (!site || site.organizationId !== organizationId)
-    throw invalidField("body.site_id", "no such site of your organization");
+    throw fieldError("body.site_id", "no such site of your organization");
   assertUsable(found);
   if (clash.length > 0)
     throw new ApiError("conflict", `Lot ${body.lot_code} already exists in your organization.`, {
@@ -364,10 +361,10 @@ export const labelsPdf: AppRouteHandler<typeof routes.labelsPdf> = async (c) => 
   const batch = await readableBatch(c, c.req.valid("param").id);
   const total = batch.labelCount;
   if (total === 0)
-    throw new ApiError(
-      "validation_failed",
+    throw fieldError(
+      "path.id",
+      "the batch has 0 labels",
       "The batch has no labels to print; issue labels first (POST /v1/batches/{id}/labels).",
-      { errors: [{ path: "path.id", message: "the batch has 0 labels" }] },
     );
   const range = printRange(query.from, query.count, total);
   const db = getDb(c.env.DB);
@@ -400,10 +397,10 @@ export const labelsPdf: AppRouteHandler<typeof routes.labelsPdf> = async (c) => 
   );
   const last = range.from + rows.length - 1;
   if (printable.length === 0)
-    throw new ApiError(
-      "validation_failed",
+    throw fieldError(
+      "query.from",
+      "no active label in the range",
       `Every label in positions ${range.from}-${last} is voided; nothing to print.`,
-      { errors: [{ path: "query.from", message: "no active label in the range" }] },
     );
   const product = names[0];
   const pdf = await buildLabelSheetPdf({
@@ -429,18 +426,18 @@ export const labelsPdf: AppRouteHandler<typeof routes.labelsPdf> = async (c) => 
 /** The positions to print, within 1..total and at most MAX_PDF_LABELS, or 400 saying what fits. */
 function printRange(from: number, count: number | undefined, total: number) {
   if (from > total)
-    throw invalidField(
+    throw fieldError(
       "query.from",
       `from must be between 1 and ${total}: the batch has ${total} labels.`,
     );
   const rest = total - from + 1;
   if (count === undefined && rest > MAX_PDF_LABELS)
-    throw invalidField(
+    throw fieldError(
       "query.count",
       `positions ${from}-${total} are ${rest} labels; one PDF holds at most ${MAX_PDF_LABELS}: pass count (1..${MAX_PDF_LABELS}) and print the batch in ranges.`,
     );
   if (count !== undefined && count > rest)
-    throw invalidField(
+    throw fieldError(
       "query.count",
       `count must be between 1 and ${Math.min(rest, MAX_PDF_LABELS)}: the batch has ${total} labels and the range starts at ${from}.`,
     );

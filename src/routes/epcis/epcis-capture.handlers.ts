@@ -15,7 +15,7 @@ import {
   traceTypeOfStep,
 } from "../../lib/epcis/capture";
 import { eventHashId } from "../../lib/epcis/event-hash";
-import { ApiError } from "../../lib/errors";
+import { ApiError, fieldError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { verifyLabelCode } from "../../lib/label-code";
 import { labelKeys } from "../../lib/label-links";
@@ -90,9 +90,11 @@ export const capture: AppRouteHandler<typeof routes.capture> = async (c) => {
   }
   const events = ((document.epcisBody as Json).eventList as Json[]) ?? [];
   if (events.length > MAX_EVENTS) {
-    throw new ApiError("validation_failed", `At most ${MAX_EVENTS} events per capture.`, {
-      errors: [{ path: "body.epcisBody.eventList", message: `more than ${MAX_EVENTS} events` }],
-    });
+    throw fieldError(
+      "body.epcisBody.eventList",
+      `more than ${MAX_EVENTS} events`,
+      `At most ${MAX_EVENTS} events per capture.`,
+    );
   }
   const user = c.get("user");
   const withIds: Json[] = await Promise.all(

@@ -15,7 +15,7 @@ import {
   extensionContext,
   traceObjectEvent,
 } from "../../lib/epcis/document";
-import { ApiError } from "../../lib/errors";
+import { fieldError } from "../../lib/errors";
 import { verifyLabelCode } from "../../lib/label-code";
 import { labelKeys, labelOrigin, labelUrl } from "../../lib/label-links";
 import { cbvBusinessStep } from "../../lib/trace-events";
@@ -97,9 +97,11 @@ function decodeToken(token: string): { at: string; id: string } {
     const [at, id] = atob(token).split("|");
     if (at && id) return { at, id };
   } catch {}
-  throw new ApiError("validation_failed", "nextPageToken is not one this server gave.", {
-    errors: [{ path: "query.nextPageToken", message: "unknown token" }],
-  });
+  throw fieldError(
+    "query.nextPageToken",
+    "unknown token",
+    "nextPageToken is not one this server gave.",
+  );
 }
 
 async function toEpcisEvents(

@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import linksetContext from "../../data/gs1/linkset-context.json";
 import { readResolverKey } from "../../db/queries/resolver";
 import { type DigitalLinkKey, digitalLinkUri, parseDigitalLinkPath } from "../../lib/digital-link";
-import { ApiError } from "../../lib/errors";
+import { ApiError, fieldError } from "../../lib/errors";
 import { verifyLabelCode } from "../../lib/label-code";
 import { labelKeys } from "../../lib/label-links";
 import { type Language, resolverLevels } from "../../lib/resolver-levels";
@@ -31,9 +31,7 @@ const languageOf = (c: Context<AppEnv>): Language =>
 function parseKey(c: Context<AppEnv>): DigitalLinkKey {
   const parsed = parseDigitalLinkPath(c.req.path);
   if (!parsed.ok) {
-    throw new ApiError("validation_failed", `Not a GS1 Digital Link URI: ${parsed.reason}`, {
-      errors: [{ path: "path", message: parsed.reason }],
-    });
+    throw fieldError("path", parsed.reason, `Not a GS1 Digital Link URI: ${parsed.reason}`);
   }
   return parsed.key;
 }

@@ -2,7 +2,7 @@ import { and, asc, count, desc, eq, gte, lt, sql } from "drizzle-orm";
 import { getDb } from "../../db/client";
 import { alerts, batches, organizations, scans, verdicts } from "../../db/schema";
 import { chinaDate } from "../../lib/authorization-status";
-import { ApiError } from "../../lib/errors";
+import { fieldError } from "../../lib/errors";
 import type { AppRouteHandler } from "../../types";
 import { alertScope } from "../alerts/alert-access";
 import { scanScope } from "../scans/scans.handlers";
@@ -25,9 +25,7 @@ export const overview: AppRouteHandler<typeof routes.overview> = async (c) => {
   const query = c.req.valid("query");
   const result = overviewRange(query.from, query.to, chinaDate());
   if (!result.ok) {
-    throw new ApiError("validation_failed", `Invalid period: ${result.message}.`, {
-      errors: [{ path: result.path, message: result.message }],
-    });
+    throw fieldError(result.path, result.message, `Invalid period: ${result.message}.`);
   }
   const { range } = result;
   const user = c.get("user");

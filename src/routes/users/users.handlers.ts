@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import { getDb } from "../../db/client";
 import { organizations, refreshTokens, users } from "../../db/schema";
 import { auditEntry } from "../../lib/audit";
-import { ApiError } from "../../lib/errors";
+import { ApiError, fieldError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { afterCursor, toPage } from "../../lib/pagination";
 import { hashPassword } from "../../lib/password";
@@ -25,26 +25,30 @@ async function checkRoleBinding(
 ) {
   if (bindsOrganization(role)) {
     if (!organizationId) {
-      throw new ApiError("validation_failed", `A ${role} account needs an organization.`, {
-        errors: [{ path: "body.organization_id", message: `required for role ${role}` }],
-      });
+      throw fieldError(
+        "body.organization_id",
+        `required for role ${role}`,
+        `A ${role} account needs an organization.`,
+      );
     }
     const org = await getDb(c.env.DB).query.organizations.findFirst({
       where: eq(organizations.id, organizationId),
       columns: { id: true },
     });
     if (!org) {
-      throw new ApiError("validation_failed", `No organization ${organizationId} exists.`, {
-        errors: [{ path: "body.organization_id", message: "no such organization" }],
-      });
+      throw fieldError(
+        "body.organization_id",
+        "no such organization",
+        `No organization ${organizationId} exists.`,
+      );
     }
   }
   if (role === "regulator" && regionCodes.length === 0) {
-    throw new ApiError("validation_failed", "A regulator account needs the regions it covers.", {
-      errors: [
-        { path: "body.region_codes", message: "at least one region code for role regulator" },
-      ],
-    });
+    throw fieldError(
+      "body.region_codes",
+      "at least one region code for role regulator",
+      "A regulator account needs the regions it covers.",
+    );
   }
 }
 
