@@ -1,4 +1,7 @@
 import { z } from "@hono/zod-openapi";
+import { type ErrorCode, errorStatus } from "./errors";
+
+const errorCodes = Object.keys(errorStatus) as [ErrorCode, ...ErrorCode[]];
 
 export const ProblemSchema = z
   .object({
@@ -6,7 +9,7 @@ export const ProblemSchema = z
     title: z.string().openapi({ example: "Not found" }),
     status: z.number().int().openapi({ example: 404 }),
     detail: z.string().openapi({ example: "No GI product gi_7dk2… exists." }),
-    code: z.string().openapi({ example: "not_found" }),
+    code: z.enum(errorCodes).openapi({ example: "not_found" }),
     errors: z
       .array(z.object({ path: z.string(), message: z.string() }))
       .optional()

@@ -7882,8 +7882,11 @@ export interface components {
             status: number;
             /** @example No GI product gi_7dk2… exists. */
             detail: string;
-            /** @example not_found */
-            code: string;
+            /**
+             * @example not_found
+             * @enum {string}
+             */
+            code: "validation_failed" | "malformed_json" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "location_window_closed" | "payload_too_large" | "unsupported_media_type" | "outside_protected_area" | "quota_exceeded" | "unprocessable" | "unprintable_text" | "rate_limited" | "internal_error" | "bad_gateway" | "service_unavailable" | "misconfigured";
             /** @description One entry per invalid field (validation_failed only). */
             errors?: {
                 path: string;
