@@ -17,6 +17,7 @@ import {
 export const list = createRoute({
   method: "get",
   path: "/v1/alerts",
+  operationId: "listAlerts",
   tags: ["alerts"],
   summary: "Alerts in the caller's reach, most recently seen first",
   description:
@@ -46,6 +47,7 @@ export const list = createRoute({
 export const get = createRoute({
   method: "get",
   path: "/v1/alerts/{id}",
+  operationId: "getAlert",
   tags: ["alerts"],
   summary: "One alert with its history, the scans behind it and a GeoJSON map of them",
   description:
@@ -58,6 +60,7 @@ export const get = createRoute({
 export const transition = createRoute({
   method: "post",
   path: "/v1/alerts/{id}/transition",
+  operationId: "transitionAlert",
   tags: ["alerts"],
   summary: "Move an alert along its review lifecycle (admin; regulator whose regions cover it)",
   description:

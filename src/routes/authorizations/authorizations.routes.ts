@@ -14,6 +14,7 @@ import {
 export const create = createRoute({
   method: "post",
   path: "/v1/authorizations",
+  operationId: "createAuthorization",
   tags: ["registry"],
   summary: "Authorize an organization to use a GI mark (admin)",
   description:
@@ -26,6 +27,7 @@ export const create = createRoute({
 export const list = createRoute({
   method: "get",
   path: "/v1/authorizations",
+  operationId: "listAuthorizations",
   tags: ["registry"],
   summary: "List authorizations in the caller's reach",
   ...authenticated("admin", "regulator", "producer"),
@@ -45,6 +47,7 @@ export const list = createRoute({
 export const get = createRoute({
   method: "get",
   path: "/v1/authorizations/{id}",
+  operationId: "getAuthorization",
   tags: ["registry"],
   summary: "Read an authorization",
   ...authenticated("admin", "regulator", "producer"),
@@ -55,6 +58,7 @@ export const get = createRoute({
 export const changeStatus = createRoute({
   method: "post",
   path: "/v1/authorizations/{id}/status",
+  operationId: "changeAuthorizationStatus",
   tags: ["registry"],
   summary: "Suspend, reinstate or revoke (admin; regulator whose region covers the organization)",
   description: "A reason is required. Revocation is final.",
@@ -69,7 +73,9 @@ export const changeStatus = createRoute({
 export const publicLookup = createRoute({
   method: "get",
   path: "/v1/public/authorizations",
+  operationId: "lookUpPublicAuthorizations",
   tags: ["public"],
+  security: [],
   summary: "Is this company authorized to use this GI? (anyone)",
   description: "Give exactly one of uscc or number. Contacts and quotas are never shown.",
   request: {

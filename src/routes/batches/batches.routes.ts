@@ -40,6 +40,7 @@ export const LabelSchema = z
 export const create = createRoute({
   method: "post",
   path: "/v1/batches",
+  operationId: "createBatch",
   tags: ["batches"],
   summary: "Register a batch (producer)",
   description:
@@ -53,6 +54,7 @@ export const create = createRoute({
 export const list = createRoute({
   method: "get",
   path: "/v1/batches",
+  operationId: "listBatches",
   tags: ["batches"],
   summary: "List batches in the caller's reach, newest first",
   ...authenticated("producer", "regulator", "admin"),
@@ -69,6 +71,7 @@ export const list = createRoute({
 export const get = createRoute({
   method: "get",
   path: "/v1/batches/{id}",
+  operationId: "getBatch",
   tags: ["batches"],
   summary: "Read a batch",
   ...authenticated("producer", "regulator", "admin"),
@@ -79,6 +82,7 @@ export const get = createRoute({
 export const release = createRoute({
   method: "post",
   path: "/v1/batches/{id}/release",
+  operationId: "releaseBatch",
   tags: ["batches"],
   summary: "Release a draft batch to market (producer)",
   ...authenticated("producer"),
@@ -89,6 +93,7 @@ export const release = createRoute({
 export const recall = createRoute({
   method: "post",
   path: "/v1/batches/{id}/recall",
+  operationId: "recallBatch",
   tags: ["batches"],
   summary: "Recall a batch (producer; regulator in region; admin)",
   description: "Every label of a recalled batch answers the verdict recalled from then on.",
@@ -100,6 +105,7 @@ export const recall = createRoute({
 export const createEvent = createRoute({
   method: "post",
   path: "/v1/batches/{id}/events",
+  operationId: "createTraceEvent",
   tags: ["batches"],
   summary: "Append a trace event (producer); events are never edited or deleted",
   ...authenticated("producer"),
@@ -110,6 +116,7 @@ export const createEvent = createRoute({
 export const listEvents = createRoute({
   method: "get",
   path: "/v1/batches/{id}/events",
+  operationId: "listTraceEvents",
   tags: ["batches"],
   summary: "The trace chain of a batch, oldest first",
   ...authenticated("producer", "regulator", "admin"),

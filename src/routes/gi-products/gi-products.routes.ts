@@ -13,6 +13,7 @@ import {
 export const create = createRoute({
   method: "post",
   path: "/v1/gi-products",
+  operationId: "createGiProduct",
   tags: ["registry"],
   summary: "Register a GI product (admin)",
   ...authenticated("admin"),
@@ -23,7 +24,9 @@ export const create = createRoute({
 export const list = createRoute({
   method: "get",
   path: "/v1/gi-products",
+  operationId: "listGiProducts",
   tags: ["registry"],
+  security: [],
   summary: "Search the GI registry (public)",
   request: {
     query: ListQuerySchema.extend({
@@ -54,7 +57,9 @@ export const list = createRoute({
 export const get = createRoute({
   method: "get",
   path: "/v1/gi-products/{id}",
+  operationId: "getGiProduct",
   tags: ["registry"],
+  security: [],
   summary: "Read a GI product (public)",
   request: { params: IdParam },
   responses: { 200: jsonContent(GiProductSchema, "The product"), ...errorResponses },
@@ -63,6 +68,7 @@ export const get = createRoute({
 export const update = createRoute({
   method: "patch",
   path: "/v1/gi-products/{id}",
+  operationId: "updateGiProduct",
   tags: ["registry"],
   summary: "Update a GI product or change its status (admin)",
   ...authenticated("admin"),

@@ -29,6 +29,7 @@ export const LabelDetailSchema = LabelSchema.extend({
 export const get = createRoute({
   method: "get",
   path: "/v1/labels/{code}",
+  operationId: "getLabel",
   tags: ["labels"],
   summary: "One label with its latest 100 scans (producer own; regulator in region; admin)",
   ...authenticated("producer", "regulator", "admin"),
@@ -39,6 +40,7 @@ export const get = createRoute({
 export const qrSvg = createRoute({
   method: "get",
   path: "/v1/labels/{code}/qr.svg",
+  operationId: "getLabelQrSvg",
   tags: ["labels"],
   summary: "The label's QR code as SVG (error correction M, quiet zone 4)",
   ...authenticated("producer", "regulator", "admin"),
@@ -52,6 +54,7 @@ export const qrSvg = createRoute({
 export const qrPng = createRoute({
   method: "get",
   path: "/v1/labels/{code}/qr.png",
+  operationId: "getLabelQrPng",
   tags: ["labels"],
   summary: "The label's QR code as PNG",
   ...authenticated("producer", "regulator", "admin"),
@@ -79,6 +82,7 @@ export const qrPng = createRoute({
 export const voidLabels = createRoute({
   method: "post",
   path: "/v1/labels/void",
+  operationId: "voidLabels",
   tags: ["labels"],
   summary: "Void labels (producer own; regulator in region; admin)",
   description:

@@ -16,6 +16,7 @@ import { ImportReportSchema, MAX_IMPORT_ROWS } from "./organizations-import";
 export const create = createRoute({
   method: "post",
   path: "/v1/organizations",
+  operationId: "createOrganization",
   tags: ["registry"],
   summary: "Register a producer organization (admin)",
   ...authenticated("admin"),
@@ -26,6 +27,7 @@ export const create = createRoute({
 export const list = createRoute({
   method: "get",
   path: "/v1/organizations",
+  operationId: "listOrganizations",
   tags: ["registry"],
   summary: "List organizations: all for admins, the region's for regulators, the own for producers",
   ...authenticated("admin", "regulator", "producer"),
@@ -55,6 +57,7 @@ export const list = createRoute({
 export const get = createRoute({
   method: "get",
   path: "/v1/organizations/{id}",
+  operationId: "getOrganization",
   tags: ["registry"],
   summary: "Read an organization",
   ...authenticated("admin", "regulator", "producer"),
@@ -65,6 +68,7 @@ export const get = createRoute({
 export const update = createRoute({
   method: "patch",
   path: "/v1/organizations/{id}",
+  operationId: "updateOrganization",
   tags: ["registry"],
   summary: "Update an organization (admin); the USCC never changes",
   ...authenticated("admin"),
@@ -75,6 +79,7 @@ export const update = createRoute({
 export const createSite = createRoute({
   method: "post",
   path: "/v1/organizations/{id}/sites",
+  operationId: "createSite",
   tags: ["registry"],
   summary: "Add a site (farm, fishing ground, base, processing plant, port, warehouse)",
   ...authenticated("admin", "producer"),
@@ -88,6 +93,7 @@ export const createSite = createRoute({
 export const listSites = createRoute({
   method: "get",
   path: "/v1/organizations/{id}/sites",
+  operationId: "listSites",
   tags: ["registry"],
   summary: "Sites of an organization",
   ...authenticated("admin", "regulator", "producer"),
@@ -98,6 +104,7 @@ export const listSites = createRoute({
 export const importCsv = createRoute({
   method: "post",
   path: "/v1/organizations/import",
+  operationId: "importOrganizations",
   tags: ["registry"],
   summary: "Import organizations and authorizations from CSV (admin)",
   description: `Columns: name, uscc, kind, region_code, address, contact_name, contact_phone, contact_email, and for an authorization gi_product_id or gi_registration_no, valid_from, valid_until, annual_label_quota. An existing USCC reuses its organization. All or nothing: any invalid row answers 422 with the per-row report in \`report\` and writes nothing. At most ${MAX_IMPORT_ROWS} rows.`,

@@ -39,7 +39,9 @@ export const ReportCreatedSchema = z
 export const create = createRoute({
   method: "post",
   path: "/v1/reports",
+  operationId: "createReport",
   tags: ["reports"],
+  security: [],
   summary: "Report a suspected fake (anyone; a consumer token is optional)",
   description:
     "Stores the report whole (coordinates rounded to about 1 km, the client only as a keyed hash) and attaches it to a consumer_report alert (severity medium), raised or updated: on the label when the code is a real one, for its producer's region; otherwise on the prefecture where the report was made (or `unknown`). Limited to 10 a minute per connecting address and per signed-in user (429 with Retry-After).",

@@ -6,6 +6,7 @@ import { authenticated } from "../../middleware/auth";
 export const get = createRoute({
   method: "get",
   path: "/v1/risk-settings",
+  operationId: "getRiskSettings",
   tags: ["risk"],
   summary: "The thresholds of the risk rules (admin)",
   ...authenticated("admin"),
@@ -15,6 +16,7 @@ export const get = createRoute({
 export const put = createRoute({
   method: "put",
   path: "/v1/risk-settings",
+  operationId: "updateRiskSettings",
   tags: ["risk"],
   summary: "Change thresholds (admin); sections and fields left out keep their values",
   description: "Scans pick up a change within 30 seconds.",

@@ -48,6 +48,7 @@ export const UpdateUserSchema = z
 export const create = createRoute({
   method: "post",
   path: "/v1/users",
+  operationId: "createUser",
   tags: ["users"],
   summary: "Create an account (admin)",
   ...authenticated("admin"),
@@ -58,6 +59,7 @@ export const create = createRoute({
 export const list = createRoute({
   method: "get",
   path: "/v1/users",
+  operationId: "listUsers",
   tags: ["users"],
   summary: "List accounts (admin), newest first",
   ...authenticated("admin"),
@@ -73,6 +75,7 @@ export const list = createRoute({
 export const get = createRoute({
   method: "get",
   path: "/v1/users/{id}",
+  operationId: "getUser",
   tags: ["users"],
   summary: "Read an account (admin)",
   ...authenticated("admin"),
@@ -83,6 +86,7 @@ export const get = createRoute({
 export const update = createRoute({
   method: "patch",
   path: "/v1/users/{id}",
+  operationId: "updateUser",
   tags: ["users"],
   summary: "Update or disable an account (admin)",
   ...authenticated("admin"),
