@@ -503,114 +503,6 @@ export interface paths {
                         "text/csv": string;
                     };
                 };
-                /** @description Invalid input: validation_failed or malformed_json */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Missing or invalid credentials */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description The caller's role may not do this */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description No such object, or not visible to the caller */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Conflict with the current state, or an idempotency key reused with another body */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Request body too large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Unsupported content type */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description A domain rule refused the request */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Unexpected failure on our side */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description An upstream service (e.g. WeChat) answered badly */
-                502: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description A dependency (database, upstream) is unavailable */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
             };
         };
         put?: never;
@@ -643,114 +535,6 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["IssuedLabels"];
-                    };
-                };
-                /** @description Invalid input: validation_failed or malformed_json */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Missing or invalid credentials */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description The caller's role may not do this */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description No such object, or not visible to the caller */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Conflict with the current state, or an idempotency key reused with another body */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Request body too large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Unsupported content type */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description A domain rule refused the request */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Unexpected failure on our side */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description An upstream service (e.g. WeChat) answered badly */
-                502: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description A dependency (database, upstream) is unavailable */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -797,114 +581,6 @@ export interface paths {
                     };
                     content: {
                         "application/pdf": string;
-                    };
-                };
-                /** @description Invalid input: validation_failed or malformed_json */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Missing or invalid credentials */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description The caller's role may not do this */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description No such object, or not visible to the caller */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Conflict with the current state, or an idempotency key reused with another body */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Request body too large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Unsupported content type */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description A domain rule refused the request */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Unexpected failure on our side */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description An upstream service (e.g. WeChat) answered badly */
-                502: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description A dependency (database, upstream) is unavailable */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -1052,114 +728,6 @@ export interface paths {
                             next_cursor: string | null;
                         };
                         "text/csv": string;
-                    };
-                };
-                /** @description Invalid input: validation_failed or malformed_json */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Missing or invalid credentials */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description The caller's role may not do this */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description No such object, or not visible to the caller */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Conflict with the current state, or an idempotency key reused with another body */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Request body too large */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Unsupported content type */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description A domain rule refused the request */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Rate limited; see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Unexpected failure on our side */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description An upstream service (e.g. WeChat) answered badly */
-                502: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description A dependency (database, upstream) is unavailable */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -2470,88 +2038,7 @@ export interface operations {
                     "application/json": components["schemas"]["HealthStatus"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing or invalid credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller's role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such object, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported content type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2560,16 +2047,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2598,88 +2076,7 @@ export interface operations {
                     "application/json": components["schemas"]["HealthStatus"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing or invalid credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller's role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such object, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported content type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2688,16 +2085,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2737,7 +2125,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPair"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2746,7 +2134,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2755,34 +2143,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such object, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
+            /** @description Request body too large (payload_too_large) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2791,7 +2152,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Unsupported content type (unsupported_media_type) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2800,16 +2161,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
+            /** @description Rate limited; see Retry-After (rate_limited) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2818,7 +2170,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2827,16 +2179,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2871,7 +2214,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPair"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2880,7 +2223,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2889,34 +2232,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such object, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
+            /** @description Request body too large (payload_too_large) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2925,7 +2241,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Unsupported content type (unsupported_media_type) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2934,25 +2250,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2961,16 +2259,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3003,7 +2292,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3012,7 +2301,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3021,34 +2310,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such object, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
+            /** @description Request body too large (payload_too_large) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3057,7 +2319,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Unsupported content type (unsupported_media_type) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3066,25 +2328,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3093,16 +2337,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3137,7 +2372,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPair"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3146,16 +2381,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3164,25 +2390,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
+            /** @description Request body too large (payload_too_large) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3191,7 +2399,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Unsupported content type (unsupported_media_type) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3200,16 +2408,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
+            /** @description Rate limited; see Retry-After (rate_limited) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3218,7 +2417,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3227,7 +2426,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
+            /** @description An upstream service (e.g. WeChat) answered badly (bad_gateway) */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -3236,7 +2435,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3265,16 +2464,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3283,16 +2473,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such object, or not visible to the caller */
+            /** @description No such object, or not visible to the caller (not_found) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3301,52 +2482,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported content type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3355,16 +2491,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3393,88 +2520,7 @@ export interface operations {
                     "application/json": components["schemas"]["JWKS"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing or invalid credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller's role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such object, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported content type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3483,16 +2529,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3531,7 +2568,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3540,7 +2577,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3549,7 +2586,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3558,61 +2595,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported content type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3621,16 +2604,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3663,7 +2637,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3672,7 +2646,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3681,7 +2655,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3690,16 +2664,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
+            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3708,7 +2673,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body too large */
+            /** @description Request body too large (payload_too_large) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3717,7 +2682,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Unsupported content type (unsupported_media_type) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3726,25 +2691,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3753,16 +2700,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3793,7 +2731,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3802,7 +2740,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3811,7 +2749,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3820,7 +2758,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
+            /** @description No such object, or not visible to the caller (not_found) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3829,52 +2767,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported content type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3883,16 +2776,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3927,7 +2811,7 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3936,7 +2820,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3945,7 +2829,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3954,7 +2838,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
+            /** @description No such object, or not visible to the caller (not_found) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3963,16 +2847,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
+            /** @description Request body too large (payload_too_large) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3981,7 +2856,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Unsupported content type (unsupported_media_type) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3990,7 +2865,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A domain rule refused the request */
+            /** @description A domain rule refused the request (outside_protected_area, quota_exceeded, unprocessable, unprintable_text) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3999,16 +2874,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -4017,16 +2883,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4071,7 +2928,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4080,79 +2937,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller's role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such object, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported content type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -4161,16 +2946,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4203,7 +2979,7 @@ export interface operations {
                     "application/json": components["schemas"]["GiProduct"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4212,7 +2988,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4221,7 +2997,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4230,16 +3006,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
+            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4248,7 +3015,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body too large */
+            /** @description Request body too large (payload_too_large) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4257,7 +3024,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Unsupported content type (unsupported_media_type) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4266,25 +3033,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -4293,16 +3042,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4333,7 +3073,7 @@ export interface operations {
                     "application/json": components["schemas"]["GiProduct"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4342,25 +3082,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller's role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such object, or not visible to the caller */
+            /** @description No such object, or not visible to the caller (not_found) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4369,52 +3091,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported content type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -4423,16 +3100,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4467,7 +3135,7 @@ export interface operations {
                     "application/json": components["schemas"]["GiProduct"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4476,7 +3144,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4485,7 +3153,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4494,7 +3162,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
+            /** @description No such object, or not visible to the caller (not_found) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4503,7 +3171,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
+            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4512,7 +3180,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body too large */
+            /** @description Request body too large (payload_too_large) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4521,7 +3189,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Unsupported content type (unsupported_media_type) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4530,25 +3198,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -4557,16 +3207,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4602,7 +3243,7 @@ export interface operations {
                     "application/json": components["schemas"]["ImportReport"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4611,7 +3252,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4620,7 +3261,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4629,25 +3270,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
+            /** @description Request body too large (payload_too_large) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4656,7 +3279,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Unsupported content type (unsupported_media_type) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4665,7 +3288,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A domain rule refused the request */
+            /** @description A domain rule refused the request (outside_protected_area, quota_exceeded, unprocessable, unprintable_text) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4674,16 +3297,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -4692,16 +3306,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4743,7 +3348,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4752,7 +3357,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4761,7 +3366,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4770,61 +3375,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported content type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -4833,16 +3384,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4875,7 +3417,7 @@ export interface operations {
                     "application/json": components["schemas"]["Organization"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4884,7 +3426,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4893,7 +3435,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4902,16 +3444,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
+            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4920,7 +3453,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body too large */
+            /** @description Request body too large (payload_too_large) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4929,7 +3462,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Unsupported content type (unsupported_media_type) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4938,25 +3471,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -4965,16 +3480,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5005,7 +3511,7 @@ export interface operations {
                     "application/json": components["schemas"]["Organization"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5014,7 +3520,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5023,7 +3529,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5032,7 +3538,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
+            /** @description No such object, or not visible to the caller (not_found) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5041,52 +3547,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported content type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -5095,16 +3556,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5139,7 +3591,7 @@ export interface operations {
                     "application/json": components["schemas"]["Organization"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5148,7 +3600,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5157,7 +3609,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5166,7 +3618,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
+            /** @description No such object, or not visible to the caller (not_found) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5175,16 +3627,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
+            /** @description Request body too large (payload_too_large) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5193,7 +3636,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Unsupported content type (unsupported_media_type) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -5202,25 +3645,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -5229,16 +3654,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5277,7 +3693,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5286,7 +3702,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5295,7 +3711,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5304,7 +3720,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
+            /** @description No such object, or not visible to the caller (not_found) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5313,52 +3729,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported content type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -5367,16 +3738,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5411,7 +3773,7 @@ export interface operations {
                     "application/json": components["schemas"]["Site"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5420,7 +3782,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5429,7 +3791,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5438,7 +3800,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
+            /** @description No such object, or not visible to the caller (not_found) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5447,16 +3809,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
+            /** @description Request body too large (payload_too_large) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5465,7 +3818,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Unsupported content type (unsupported_media_type) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -5474,25 +3827,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -5501,16 +3836,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5551,7 +3877,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5560,7 +3886,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5569,7 +3895,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5578,61 +3904,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported content type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -5641,16 +3913,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5683,7 +3946,7 @@ export interface operations {
                     "application/json": components["schemas"]["Authorization"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5692,7 +3955,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5701,7 +3964,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5710,16 +3973,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
+            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5728,7 +3982,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body too large */
+            /** @description Request body too large (payload_too_large) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5737,7 +3991,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Unsupported content type (unsupported_media_type) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -5746,7 +4000,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A domain rule refused the request */
+            /** @description A domain rule refused the request (outside_protected_area, quota_exceeded, unprocessable, unprintable_text) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5755,16 +4009,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -5773,16 +4018,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5813,7 +4049,7 @@ export interface operations {
                     "application/json": components["schemas"]["Authorization"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5822,7 +4058,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5831,7 +4067,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5840,7 +4076,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
+            /** @description No such object, or not visible to the caller (not_found) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5849,52 +4085,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported content type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -5903,16 +4094,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5947,7 +4129,7 @@ export interface operations {
                     "application/json": components["schemas"]["Authorization"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5956,7 +4138,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5965,7 +4147,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5974,7 +4156,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
+            /** @description No such object, or not visible to the caller (not_found) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5983,7 +4165,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
+            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5992,7 +4174,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body too large */
+            /** @description Request body too large (payload_too_large) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6001,7 +4183,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Unsupported content type (unsupported_media_type) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -6010,25 +4192,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -6037,16 +4201,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6078,7 +4233,7 @@ export interface operations {
                     "application/json": components["schemas"]["PublicAuthorizationLookup"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6087,25 +4242,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller's role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such object, or not visible to the caller */
+            /** @description No such object, or not visible to the caller (not_found) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6114,52 +4251,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported content type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -6168,16 +4260,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6217,7 +4300,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6226,7 +4309,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6235,7 +4318,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6244,61 +4327,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported content type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -6307,16 +4336,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6352,7 +4372,7 @@ export interface operations {
                     "application/json": components["schemas"]["Batch"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6361,7 +4381,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6370,7 +4390,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6379,16 +4399,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
+            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6397,7 +4408,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body too large */
+            /** @description Request body too large (payload_too_large) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6406,7 +4417,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Unsupported content type (unsupported_media_type) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -6415,7 +4426,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A domain rule refused the request */
+            /** @description A domain rule refused the request (outside_protected_area, quota_exceeded, unprocessable, unprintable_text) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6424,16 +4435,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -6442,16 +4444,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6482,7 +4475,7 @@ export interface operations {
                     "application/json": components["schemas"]["Batch"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6491,7 +4484,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6500,7 +4493,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6509,7 +4502,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
+            /** @description No such object, or not visible to the caller (not_found) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6518,52 +4511,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported content type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -6572,16 +4520,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6612,7 +4551,7 @@ export interface operations {
                     "application/json": components["schemas"]["Batch"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6621,7 +4560,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6630,7 +4569,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6639,7 +4578,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
+            /** @description No such object, or not visible to the caller (not_found) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6648,7 +4587,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
+            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6657,43 +4596,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported content type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -6702,16 +4605,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6746,7 +4640,7 @@ export interface operations {
                     "application/json": components["schemas"]["Batch"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6755,7 +4649,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6764,7 +4658,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6773,7 +4667,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
+            /** @description No such object, or not visible to the caller (not_found) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6782,7 +4676,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
+            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6791,7 +4685,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body too large */
+            /** @description Request body too large (payload_too_large) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6800,7 +4694,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Unsupported content type (unsupported_media_type) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -6809,25 +4703,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -6836,16 +4712,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6878,7 +4745,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6887,7 +4754,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6896,7 +4763,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6905,7 +4772,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
+            /** @description No such object, or not visible to the caller (not_found) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6914,52 +4781,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported content type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -6968,16 +4790,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7012,7 +4825,7 @@ export interface operations {
                     "application/json": components["schemas"]["TraceEvent"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7021,7 +4834,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7030,7 +4843,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7039,7 +4852,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
+            /** @description No such object, or not visible to the caller (not_found) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7048,7 +4861,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
+            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7057,7 +4870,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body too large */
+            /** @description Request body too large (payload_too_large) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7066,7 +4879,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Unsupported content type (unsupported_media_type) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -7075,25 +4888,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -7102,16 +4897,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7144,7 +4930,7 @@ export interface operations {
                     "application/json": components["schemas"]["VoidResult"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7153,7 +4939,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7162,7 +4948,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7171,7 +4957,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
+            /** @description No such object, or not visible to the caller (not_found) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7180,16 +4966,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
+            /** @description Request body too large (payload_too_large) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7198,7 +4975,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Unsupported content type (unsupported_media_type) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -7207,25 +4984,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -7234,16 +4993,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7274,7 +5024,7 @@ export interface operations {
                     "application/json": components["schemas"]["LabelDetail"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7283,7 +5033,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7292,7 +5042,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7301,7 +5051,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
+            /** @description No such object, or not visible to the caller (not_found) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7310,52 +5060,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported content type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -7364,16 +5069,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7404,7 +5100,7 @@ export interface operations {
                     "image/svg+xml": string;
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7413,7 +5109,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7422,7 +5118,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7431,7 +5127,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
+            /** @description No such object, or not visible to the caller (not_found) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7440,52 +5136,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported content type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -7494,16 +5145,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7537,7 +5179,7 @@ export interface operations {
                     "image/png": string;
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7546,7 +5188,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7555,7 +5197,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7564,7 +5206,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
+            /** @description No such object, or not visible to the caller (not_found) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7573,52 +5215,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported content type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -7627,16 +5224,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7667,16 +5255,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7685,7 +5264,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7694,61 +5273,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported content type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -7757,16 +5282,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7802,7 +5318,7 @@ export interface operations {
                     "application/json": components["schemas"]["ScanResult"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7811,34 +5327,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller's role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such object, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
+            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7847,7 +5336,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body too large */
+            /** @description Request body too large (payload_too_large) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7856,7 +5345,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Unsupported content type (unsupported_media_type) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -7865,16 +5354,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
+            /** @description Rate limited; see Retry-After (rate_limited) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7883,7 +5363,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -7892,16 +5372,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7936,7 +5407,7 @@ export interface operations {
                     "application/json": components["schemas"]["ScanResult"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7945,16 +5416,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7963,7 +5425,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
+            /** @description No such object, or not visible to the caller (not_found) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7972,7 +5434,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
+            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7981,7 +5443,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body too large */
+            /** @description Request body too large (payload_too_large) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7990,7 +5452,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Unsupported content type (unsupported_media_type) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -7999,7 +5461,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A domain rule refused the request */
+            /** @description A domain rule refused the request (outside_protected_area, quota_exceeded, unprocessable, unprintable_text) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8008,16 +5470,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -8026,16 +5479,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8064,16 +5508,7 @@ export interface operations {
                     "application/json": components["schemas"]["RiskSettings"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8082,7 +5517,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8091,61 +5526,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported content type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -8154,16 +5535,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8196,7 +5568,7 @@ export interface operations {
                     "application/json": components["schemas"]["RiskSettings"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8205,7 +5577,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8214,7 +5586,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8223,25 +5595,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
+            /** @description Request body too large (payload_too_large) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -8250,7 +5604,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Unsupported content type (unsupported_media_type) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -8259,25 +5613,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -8286,16 +5622,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8339,7 +5666,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8348,7 +5675,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8357,7 +5684,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8366,61 +5693,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported content type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -8429,16 +5702,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8469,7 +5733,7 @@ export interface operations {
                     "application/json": components["schemas"]["AlertDetail"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8478,7 +5742,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8487,7 +5751,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8496,7 +5760,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
+            /** @description No such object, or not visible to the caller (not_found) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8505,52 +5769,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported content type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -8559,16 +5778,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8603,7 +5813,7 @@ export interface operations {
                     "application/json": components["schemas"]["AlertTransitionResult"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8612,7 +5822,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8621,7 +5831,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8630,7 +5840,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
+            /** @description No such object, or not visible to the caller (not_found) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8639,7 +5849,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
+            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8648,7 +5858,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body too large */
+            /** @description Request body too large (payload_too_large) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -8657,7 +5867,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Unsupported content type (unsupported_media_type) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -8666,7 +5876,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A domain rule refused the request */
+            /** @description A domain rule refused the request (outside_protected_area, quota_exceeded, unprocessable, unprintable_text) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8675,16 +5885,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -8693,16 +5894,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8737,7 +5929,7 @@ export interface operations {
                     "application/json": components["schemas"]["AlertEvent"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8746,7 +5938,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8755,7 +5947,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8764,7 +5956,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
+            /** @description No such object, or not visible to the caller (not_found) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -8773,16 +5965,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
+            /** @description Request body too large (payload_too_large) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -8791,7 +5974,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Unsupported content type (unsupported_media_type) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -8800,25 +5983,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -8827,16 +5992,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8877,7 +6033,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8886,7 +6042,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8895,7 +6051,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8904,61 +6060,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported content type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -8967,16 +6069,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9012,7 +6105,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReportCreated"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9021,34 +6114,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller's role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such object, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
+            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9057,7 +6123,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Request body too large */
+            /** @description Request body too large (payload_too_large) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -9066,7 +6132,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Unsupported content type (unsupported_media_type) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -9075,16 +6141,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
+            /** @description Rate limited; see Retry-After (rate_limited) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -9093,7 +6150,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -9102,16 +6159,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9142,7 +6190,7 @@ export interface operations {
                     "application/json": components["schemas"]["Report"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9151,7 +6199,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9160,7 +6208,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9169,7 +6217,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
+            /** @description No such object, or not visible to the caller (not_found) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9178,52 +6226,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported content type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -9232,16 +6235,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9274,7 +6268,7 @@ export interface operations {
                     "application/json": components["schemas"]["Subscription"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9283,7 +6277,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9292,7 +6286,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9301,25 +6295,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
+            /** @description Request body too large (payload_too_large) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -9328,7 +6304,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Unsupported content type (unsupported_media_type) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -9337,7 +6313,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A domain rule refused the request */
+            /** @description A domain rule refused the request (outside_protected_area, quota_exceeded, unprocessable, unprintable_text) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9346,7 +6322,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Rate limited; see Retry-After */
+            /** @description Rate limited; see Retry-After (rate_limited) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -9355,7 +6331,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -9364,7 +6340,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
+            /** @description An upstream service (e.g. WeChat) answered badly (bad_gateway) */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -9373,7 +6349,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9410,7 +6386,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9419,7 +6395,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9428,7 +6404,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9437,61 +6413,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported content type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -9500,16 +6422,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9542,7 +6455,7 @@ export interface operations {
                     "application/json": components["schemas"]["StatsOverview"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9551,7 +6464,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9560,7 +6473,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9569,61 +6482,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported content type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -9632,16 +6491,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9684,7 +6534,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9693,7 +6543,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9702,7 +6552,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9711,61 +6561,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported content type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -9774,16 +6570,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9812,88 +6599,7 @@ export interface operations {
                     "application/json": components["schemas"]["ResolverDescription"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing or invalid credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller's role may not do this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such object, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported content type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -9902,16 +6608,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9942,7 +6639,7 @@ export interface operations {
                     "application/ld+json": components["schemas"]["EPCISDocument"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9951,7 +6648,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9960,7 +6657,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9969,7 +6666,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
+            /** @description No such object, or not visible to the caller (not_found) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9978,52 +6675,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported content type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -10032,16 +6684,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10075,7 +6718,7 @@ export interface operations {
                     "application/json": components["schemas"]["CaptureJob"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10084,7 +6727,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10093,7 +6736,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10102,25 +6745,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
+            /** @description Request body too large (payload_too_large) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -10129,7 +6754,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type */
+            /** @description Unsupported content type (unsupported_media_type) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -10138,25 +6763,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -10165,16 +6772,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10205,7 +6803,7 @@ export interface operations {
                     "application/json": components["schemas"]["CaptureJob"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10214,7 +6812,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10223,7 +6821,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10232,7 +6830,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
+            /** @description No such object, or not visible to the caller (not_found) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -10241,52 +6839,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported content type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -10295,16 +6848,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10341,7 +6885,7 @@ export interface operations {
                     "application/ld+json": components["schemas"]["EPCISDocument"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10350,7 +6894,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10359,7 +6903,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10368,61 +6912,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported content type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -10431,16 +6921,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10471,7 +6952,7 @@ export interface operations {
                     "application/ld+json": components["schemas"]["EPCISDocument"];
                 };
             };
-            /** @description Invalid input: validation_failed or malformed_json */
+            /** @description Invalid input (validation_failed, malformed_json) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10480,7 +6961,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing or invalid credentials */
+            /** @description Missing or invalid credentials (unauthorized) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10489,7 +6970,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller's role may not do this */
+            /** @description The caller may not do this (forbidden) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10498,7 +6979,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such object, or not visible to the caller */
+            /** @description No such object, or not visible to the caller (not_found) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -10507,52 +6988,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state, or an idempotency key reused with another body */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported content type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A domain rule refused the request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side */
+            /** @description Unexpected failure on our side (internal_error) */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -10561,16 +6997,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description An upstream service (e.g. WeChat) answered badly */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable */
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
             503: {
                 headers: {
                     [name: string]: unknown;

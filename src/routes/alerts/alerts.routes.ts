@@ -41,7 +41,10 @@ export const list = createRoute({
       }),
     }),
   },
-  responses: { 200: jsonContent(pageOf(AlertSchema), "A page of alerts"), ...errorResponses },
+  responses: {
+    200: jsonContent(pageOf(AlertSchema), "A page of alerts"),
+    ...errorResponses(400, 401, 403),
+  },
 });
 
 export const get = createRoute({
@@ -54,7 +57,10 @@ export const get = createRoute({
     "Scans: of the label (label alert), of the batch (batch alert), of the authorization's batches within the alert's time span (authorization alert), or the invalid scans of the client or region within that span (forgery probes). At most 500, newest first.",
   ...authenticated("admin", "regulator", "producer"),
   request: { params: IdParam },
-  responses: { 200: jsonContent(AlertDetailSchema, "The alert"), ...errorResponses },
+  responses: {
+    200: jsonContent(AlertDetailSchema, "The alert"),
+    ...errorResponses(400, 401, 403, 404),
+  },
 });
 
 export const transition = createRoute({
@@ -72,7 +78,7 @@ export const transition = createRoute({
       TransitionResultSchema,
       "The alert after the change, with what the actions did",
     ),
-    ...errorResponses,
+    ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422),
   },
 });
 
@@ -88,6 +94,6 @@ export const addNote = createRoute({
   request: { params: IdParam, body: jsonBody(AlertNoteSchema) },
   responses: {
     201: jsonContent(AlertEventSchema, "The note as a history entry"),
-    ...errorResponses,
+    ...errorResponses(400, 401, 403, 404, 413, 415),
   },
 });

@@ -28,7 +28,10 @@ export const login = createRoute({
   request: {
     body: jsonBody(z.object({ email: EmailSchema, password: z.string().min(1).max(256) }).strict()),
   },
-  responses: { 200: jsonContent(TokenPairSchema, "Signed in"), ...errorResponses },
+  responses: {
+    200: jsonContent(TokenPairSchema, "Signed in"),
+    ...errorResponses(400, 401, 413, 415, 429),
+  },
 });
 
 export const refresh = createRoute({
@@ -41,7 +44,10 @@ export const refresh = createRoute({
   description:
     "Refresh tokens rotate on every use. Presenting a token that was already rotated revokes its whole family (every token descended from the same sign-in).",
   request: { body: jsonBody(RefreshBody) },
-  responses: { 200: jsonContent(TokenPairSchema, "New token pair"), ...errorResponses },
+  responses: {
+    200: jsonContent(TokenPairSchema, "New token pair"),
+    ...errorResponses(400, 401, 413, 415),
+  },
 });
 
 export const logout = createRoute({
@@ -52,7 +58,7 @@ export const logout = createRoute({
   summary: "Spend a refresh token",
   ...authenticated(),
   request: { body: jsonBody(RefreshBody) },
-  responses: { 204: { description: "Signed out" }, ...errorResponses },
+  responses: { 204: { description: "Signed out" }, ...errorResponses(400, 401, 413, 415) },
 });
 
 export const wechat = createRoute({
@@ -65,7 +71,10 @@ export const wechat = createRoute({
   description:
     "Exchanges the code from wx.login() at jscode2session. Only a keyed hash of the openid is stored; session_key is never stored or returned. WeChat errors map to 400 (40029 invalid code), 429 (45011 rate limit), 403 (40226 blocked user), 503 (-1 busy) and 502 (network failure or malformed answer).",
   request: { body: jsonBody(z.object({ code: z.string().min(1).max(128) }).strict()) },
-  responses: { 200: jsonContent(TokenPairSchema, "Signed in as a consumer"), ...errorResponses },
+  responses: {
+    200: jsonContent(TokenPairSchema, "Signed in as a consumer"),
+    ...errorResponses(400, 403, 413, 415, 429, 502),
+  },
 });
 
 export const me = createRoute({
@@ -75,7 +84,7 @@ export const me = createRoute({
   tags: ["auth"],
   summary: "The signed-in user",
   ...authenticated(),
-  responses: { 200: jsonContent(UserSchema, "The caller"), ...errorResponses },
+  responses: { 200: jsonContent(UserSchema, "The caller"), ...errorResponses(401, 404) },
 });
 
 const JwksSchema = z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).openapi("JWKS");
@@ -87,5 +96,5 @@ export const jwks = createRoute({
   tags: ["auth"],
   security: [],
   summary: "Public keys that verify access tokens",
-  responses: { 200: jsonContent(JwksSchema, "JSON Web Key Set"), ...errorResponses },
+  responses: { 200: jsonContent(JwksSchema, "JSON Web Key Set"), ...errorResponses() },
 });

@@ -21,7 +21,10 @@ export const create = createRoute({
     "An organization cannot hold two overlapping active or suspended authorizations for one GI product (409).",
   ...authenticated("admin"),
   request: { body: jsonBody(CreateAuthorizationSchema) },
-  responses: { 201: jsonContent(AuthorizationSchema, "The authorization"), ...errorResponses },
+  responses: {
+    201: jsonContent(AuthorizationSchema, "The authorization"),
+    ...errorResponses(400, 401, 403, 409, 413, 415, 422),
+  },
 });
 
 export const list = createRoute({
@@ -40,7 +43,7 @@ export const list = createRoute({
   },
   responses: {
     200: jsonContent(pageOf(AuthorizationSchema), "A page of authorizations"),
-    ...errorResponses,
+    ...errorResponses(400, 401, 403),
   },
 });
 
@@ -52,7 +55,10 @@ export const get = createRoute({
   summary: "Read an authorization",
   ...authenticated("admin", "regulator", "producer"),
   request: { params: IdParam },
-  responses: { 200: jsonContent(AuthorizationSchema, "The authorization"), ...errorResponses },
+  responses: {
+    200: jsonContent(AuthorizationSchema, "The authorization"),
+    ...errorResponses(400, 401, 403, 404),
+  },
 });
 
 export const changeStatus = createRoute({
@@ -66,7 +72,7 @@ export const changeStatus = createRoute({
   request: { params: IdParam, body: jsonBody(StatusChangeSchema) },
   responses: {
     200: jsonContent(AuthorizationSchema, "The authorization after the change"),
-    ...errorResponses,
+    ...errorResponses(400, 401, 403, 404, 409, 413, 415),
   },
 });
 
@@ -86,6 +92,6 @@ export const publicLookup = createRoute({
   },
   responses: {
     200: jsonContent(PublicAuthorizationSchema, "The organization and its authorizations"),
-    ...errorResponses,
+    ...errorResponses(400, 404),
   },
 });

@@ -48,7 +48,10 @@ export const create = createRoute({
   security: [{ bearer: [] }],
   middleware: [...authenticated("producer").middleware, idempotent("batches.create")],
   request: { headers: IdempotencyHeader, body: jsonBody(CreateBatchSchema) },
-  responses: { 201: jsonContent(BatchSchema, "The batch, in draft"), ...errorResponses },
+  responses: {
+    201: jsonContent(BatchSchema, "The batch, in draft"),
+    ...errorResponses(400, 401, 403, 409, 413, 415, 422),
+  },
 });
 
 export const list = createRoute({
@@ -65,7 +68,10 @@ export const list = createRoute({
       lot_code: z.string().max(20).optional(),
     }),
   },
-  responses: { 200: jsonContent(pageOf(BatchSchema), "A page of batches"), ...errorResponses },
+  responses: {
+    200: jsonContent(pageOf(BatchSchema), "A page of batches"),
+    ...errorResponses(400, 401, 403),
+  },
 });
 
 export const get = createRoute({
@@ -76,7 +82,7 @@ export const get = createRoute({
   summary: "Read a batch",
   ...authenticated("producer", "regulator", "admin"),
   request: { params: IdParam },
-  responses: { 200: jsonContent(BatchSchema, "The batch"), ...errorResponses },
+  responses: { 200: jsonContent(BatchSchema, "The batch"), ...errorResponses(400, 401, 403, 404) },
 });
 
 export const release = createRoute({
@@ -87,7 +93,10 @@ export const release = createRoute({
   summary: "Release a draft batch to market (producer)",
   ...authenticated("producer"),
   request: { params: IdParam },
-  responses: { 200: jsonContent(BatchSchema, "The released batch"), ...errorResponses },
+  responses: {
+    200: jsonContent(BatchSchema, "The released batch"),
+    ...errorResponses(400, 401, 403, 404, 409),
+  },
 });
 
 export const recall = createRoute({
@@ -99,7 +108,10 @@ export const recall = createRoute({
   description: "Every label of a recalled batch answers the verdict recalled from then on.",
   ...authenticated("producer", "regulator", "admin"),
   request: { params: IdParam, body: jsonBody(RecallSchema) },
-  responses: { 200: jsonContent(BatchSchema, "The recalled batch"), ...errorResponses },
+  responses: {
+    200: jsonContent(BatchSchema, "The recalled batch"),
+    ...errorResponses(400, 401, 403, 404, 409, 413, 415),
+  },
 });
 
 export const createEvent = createRoute({
@@ -110,7 +122,10 @@ export const createEvent = createRoute({
   summary: "Append a trace event (producer); events are never edited or deleted",
   ...authenticated("producer"),
   request: { params: IdParam, body: jsonBody(CreateTraceEventSchema) },
-  responses: { 201: jsonContent(TraceEventSchema, "The event"), ...errorResponses },
+  responses: {
+    201: jsonContent(TraceEventSchema, "The event"),
+    ...errorResponses(400, 401, 403, 404, 409, 413, 415),
+  },
 });
 
 export const listEvents = createRoute({
@@ -123,7 +138,7 @@ export const listEvents = createRoute({
   request: { params: IdParam },
   responses: {
     200: jsonContent(z.object({ items: z.array(TraceEventSchema) }), "The events"),
-    ...errorResponses,
+    ...errorResponses(400, 401, 403, 404),
   },
 });
 

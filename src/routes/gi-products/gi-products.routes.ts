@@ -18,7 +18,10 @@ export const create = createRoute({
   summary: "Register a GI product (admin)",
   ...authenticated("admin"),
   request: { body: jsonBody(CreateGiProductSchema) },
-  responses: { 201: jsonContent(GiProductSchema, "The registered product"), ...errorResponses },
+  responses: {
+    201: jsonContent(GiProductSchema, "The registered product"),
+    ...errorResponses(400, 401, 403, 409, 413, 415),
+  },
 });
 
 export const list = createRoute({
@@ -51,7 +54,10 @@ export const list = createRoute({
       eu_china_agreement: z.enum(["true", "false"]).optional(),
     }),
   },
-  responses: { 200: jsonContent(pageOf(GiProductSchema), "A page of products"), ...errorResponses },
+  responses: {
+    200: jsonContent(pageOf(GiProductSchema), "A page of products"),
+    ...errorResponses(400),
+  },
 });
 
 export const get = createRoute({
@@ -62,7 +68,7 @@ export const get = createRoute({
   security: [],
   summary: "Read a GI product (public)",
   request: { params: IdParam },
-  responses: { 200: jsonContent(GiProductSchema, "The product"), ...errorResponses },
+  responses: { 200: jsonContent(GiProductSchema, "The product"), ...errorResponses(400, 404) },
 });
 
 export const update = createRoute({
@@ -73,5 +79,8 @@ export const update = createRoute({
   summary: "Update a GI product or change its status (admin)",
   ...authenticated("admin"),
   request: { params: IdParam, body: jsonBody(UpdateGiProductSchema) },
-  responses: { 200: jsonContent(GiProductSchema, "The updated product"), ...errorResponses },
+  responses: {
+    200: jsonContent(GiProductSchema, "The updated product"),
+    ...errorResponses(400, 401, 403, 404, 409, 413, 415),
+  },
 });

@@ -10,7 +10,7 @@ export const healthz = createRoute({
   tags: ["health"],
   security: [],
   summary: "Liveness: answers without touching the database",
-  responses: { 200: jsonContent(Status, "The worker is running"), ...errorResponses },
+  responses: { 200: jsonContent(Status, "The worker is running"), ...errorResponses() },
 });
 
 export const readyz = createRoute({
@@ -22,6 +22,6 @@ export const readyz = createRoute({
   summary: "Readiness: checks that D1 answers",
   responses: {
     200: jsonContent(Status, "The worker and its database are ready"),
-    ...errorResponses,
+    ...errorResponses(),
   },
 });

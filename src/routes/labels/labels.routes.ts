@@ -34,7 +34,10 @@ export const get = createRoute({
   summary: "One label with its latest 100 scans (producer own; regulator in region; admin)",
   ...authenticated("producer", "regulator", "admin"),
   request: { params: CodeParam },
-  responses: { 200: jsonContent(LabelDetailSchema, "The label"), ...errorResponses },
+  responses: {
+    200: jsonContent(LabelDetailSchema, "The label"),
+    ...errorResponses(400, 401, 403, 404),
+  },
 });
 
 export const qrSvg = createRoute({
@@ -47,7 +50,7 @@ export const qrSvg = createRoute({
   request: { params: CodeParam },
   responses: {
     200: { description: "SVG", content: { "image/svg+xml": { schema: z.string() } } },
-    ...errorResponses,
+    ...errorResponses(400, 401, 403, 404),
   },
 });
 
@@ -75,7 +78,7 @@ export const qrPng = createRoute({
       description: "PNG",
       content: { "image/png": { schema: z.string().openapi({ format: "binary" }) } },
     },
-    ...errorResponses,
+    ...errorResponses(400, 401, 403, 404),
   },
 });
 
@@ -106,6 +109,6 @@ export const voidLabels = createRoute({
         .openapi("VoidResult"),
       "What changed",
     ),
-    ...errorResponses,
+    ...errorResponses(400, 401, 403, 404, 413, 415),
   },
 });

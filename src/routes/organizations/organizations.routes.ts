@@ -21,7 +21,10 @@ export const create = createRoute({
   summary: "Register a producer organization (admin)",
   ...authenticated("admin"),
   request: { body: jsonBody(CreateOrganizationSchema) },
-  responses: { 201: jsonContent(OrganizationSchema, "The organization"), ...errorResponses },
+  responses: {
+    201: jsonContent(OrganizationSchema, "The organization"),
+    ...errorResponses(400, 401, 403, 409, 413, 415),
+  },
 });
 
 export const list = createRoute({
@@ -50,7 +53,7 @@ export const list = createRoute({
   },
   responses: {
     200: jsonContent(pageOf(OrganizationSchema), "A page of organizations"),
-    ...errorResponses,
+    ...errorResponses(400, 401, 403),
   },
 });
 
@@ -62,7 +65,10 @@ export const get = createRoute({
   summary: "Read an organization",
   ...authenticated("admin", "regulator", "producer"),
   request: { params: IdParam },
-  responses: { 200: jsonContent(OrganizationSchema, "The organization"), ...errorResponses },
+  responses: {
+    200: jsonContent(OrganizationSchema, "The organization"),
+    ...errorResponses(400, 401, 403, 404),
+  },
 });
 
 export const update = createRoute({
@@ -73,7 +79,10 @@ export const update = createRoute({
   summary: "Update an organization (admin); the USCC never changes",
   ...authenticated("admin"),
   request: { params: IdParam, body: jsonBody(UpdateOrganizationSchema) },
-  responses: { 200: jsonContent(OrganizationSchema, "The organization"), ...errorResponses },
+  responses: {
+    200: jsonContent(OrganizationSchema, "The organization"),
+    ...errorResponses(400, 401, 403, 404, 413, 415),
+  },
 });
 
 export const createSite = createRoute({
@@ -86,7 +95,7 @@ export const createSite = createRoute({
   request: { params: IdParam, body: jsonBody(CreateSiteSchema) },
   responses: {
     201: jsonContent(SiteSchema, "The site, with the GI protected areas that contain it"),
-    ...errorResponses,
+    ...errorResponses(400, 401, 403, 404, 413, 415),
   },
 });
 
@@ -98,7 +107,10 @@ export const listSites = createRoute({
   summary: "Sites of an organization",
   ...authenticated("admin", "regulator", "producer"),
   request: { params: IdParam, query: ListQuerySchema },
-  responses: { 200: jsonContent(pageOf(SiteSchema), "A page of sites"), ...errorResponses },
+  responses: {
+    200: jsonContent(pageOf(SiteSchema), "A page of sites"),
+    ...errorResponses(400, 401, 403, 404),
+  },
 });
 
 export const importCsv = createRoute({
@@ -129,6 +141,6 @@ export const importCsv = createRoute({
   },
   responses: {
     200: jsonContent(ImportReportSchema, "What was (or, with dry_run, would be) imported"),
-    ...errorResponses,
+    ...errorResponses(400, 401, 403, 413, 415, 422),
   },
 });

@@ -56,7 +56,10 @@ export const create = createRoute({
     }),
     body: jsonBody(CreateReportSchema),
   },
-  responses: { 201: jsonContent(ReportCreatedSchema, "The report was stored"), ...errorResponses },
+  responses: {
+    201: jsonContent(ReportCreatedSchema, "The report was stored"),
+    ...errorResponses(400, 409, 413, 415, 429),
+  },
 });
 
 export const list = createRoute({
@@ -77,7 +80,10 @@ export const list = createRoute({
       }),
     }),
   },
-  responses: { 200: jsonContent(pageOf(ReportSchema), "A page of reports"), ...errorResponses },
+  responses: {
+    200: jsonContent(pageOf(ReportSchema), "A page of reports"),
+    ...errorResponses(400, 401, 403),
+  },
 });
 
 export const get = createRoute({
@@ -88,5 +94,8 @@ export const get = createRoute({
   summary: "One consumer's report",
   ...authenticated("admin", "regulator", "producer"),
   request: { params: IdParam },
-  responses: { 200: jsonContent(ReportSchema, "The report"), ...errorResponses },
+  responses: {
+    200: jsonContent(ReportSchema, "The report"),
+    ...errorResponses(400, 401, 403, 404),
+  },
 });

@@ -10,7 +10,10 @@ export const get = createRoute({
   tags: ["risk"],
   summary: "The thresholds of the risk rules (admin)",
   ...authenticated("admin"),
-  responses: { 200: jsonContent(RiskSettingsSchema, "Effective settings"), ...errorResponses },
+  responses: {
+    200: jsonContent(RiskSettingsSchema, "Effective settings"),
+    ...errorResponses(401, 403),
+  },
 });
 
 export const put = createRoute({
@@ -24,6 +27,6 @@ export const put = createRoute({
   request: { body: jsonBody(RiskSettingsPatchSchema) },
   responses: {
     200: jsonContent(RiskSettingsSchema, "Effective settings after the change"),
-    ...errorResponses,
+    ...errorResponses(400, 401, 403, 413, 415),
   },
 });

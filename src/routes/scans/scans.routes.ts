@@ -148,7 +148,10 @@ export const scan = createRoute({
     }),
     body: jsonBody(ScanRequestSchema),
   },
-  responses: { 200: jsonContent(ScanResultSchema, "The verdict"), ...errorResponses },
+  responses: {
+    200: jsonContent(ScanResultSchema, "The verdict"),
+    ...errorResponses(400, 409, 413, 415, 429),
+  },
 });
 
 export const list = createRoute({
@@ -214,6 +217,6 @@ export const addLocation = createRoute({
   request: { params: IdParam, body: jsonBody(ScanLocationRequestSchema) },
   responses: {
     200: jsonContent(ScanResultSchema, "The scan's result with its location"),
-    ...errorResponses,
+    ...errorResponses(400, 403, 404, 409, 413, 415, 422),
   },
 });

@@ -70,5 +70,5 @@ export const overview = createRoute({
       to: Day.optional().openapi({ description: "Inclusive; defaults to today in Beijing" }),
     }),
   },
-  responses: { 200: jsonContent(OverviewSchema, "The overview"), ...errorResponses },
+  responses: { 200: jsonContent(OverviewSchema, "The overview"), ...errorResponses(400, 401, 403) },
 });

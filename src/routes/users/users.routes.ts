@@ -53,7 +53,10 @@ export const create = createRoute({
   summary: "Create an account (admin)",
   ...authenticated("admin"),
   request: { body: jsonBody(CreateUserSchema) },
-  responses: { 201: jsonContent(UserSchema, "The new account"), ...errorResponses },
+  responses: {
+    201: jsonContent(UserSchema, "The new account"),
+    ...errorResponses(400, 401, 403, 409, 413, 415),
+  },
 });
 
 export const list = createRoute({
@@ -69,7 +72,10 @@ export const list = createRoute({
       organization_id: z.string().max(64).optional(),
     }),
   },
-  responses: { 200: jsonContent(pageOf(UserSchema), "A page of accounts"), ...errorResponses },
+  responses: {
+    200: jsonContent(pageOf(UserSchema), "A page of accounts"),
+    ...errorResponses(400, 401, 403),
+  },
 });
 
 export const get = createRoute({
@@ -80,7 +86,7 @@ export const get = createRoute({
   summary: "Read an account (admin)",
   ...authenticated("admin"),
   request: { params: IdParam },
-  responses: { 200: jsonContent(UserSchema, "The account"), ...errorResponses },
+  responses: { 200: jsonContent(UserSchema, "The account"), ...errorResponses(400, 401, 403, 404) },
 });
 
 export const update = createRoute({
@@ -91,5 +97,8 @@ export const update = createRoute({
   summary: "Update or disable an account (admin)",
   ...authenticated("admin"),
   request: { params: IdParam, body: jsonBody(UpdateUserSchema) },
-  responses: { 200: jsonContent(UserSchema, "The updated account"), ...errorResponses },
+  responses: {
+    200: jsonContent(UserSchema, "The updated account"),
+    ...errorResponses(400, 401, 403, 404, 413, 415, 422),
+  },
 });
