@@ -10,7 +10,7 @@ import { newId } from "../../lib/ids";
 import { afterCursor, toPage } from "../../lib/pagination";
 import type { AppEnv, AppRouteHandler, AuthUser } from "../../types";
 import type * as routes from "./organizations.routes";
-import { type SiteRow, toOrganizationDto } from "./organizations.schemas";
+import { type SiteRow, toOrganizationDto, toOrganizationValues } from "./organizations.schemas";
 import { importOrganizations } from "./organizations-import";
 
 type OrganizationRow = typeof organizations.$inferSelect;
@@ -40,17 +40,7 @@ async function assertUsccFree(c: Context<AppEnv>, uscc: string) {
 export const create: AppRouteHandler<typeof routes.create> = async (c) => {
   const body = c.req.valid("json");
   await assertUsccFree(c, body.uscc);
-  const values = {
-    id: newId("org"),
-    name: body.name,
-    uscc: body.uscc,
-    kind: body.kind,
-    regionCode: body.region_code,
-    address: body.address ?? null,
-    contactName: body.contact_name ?? null,
-    contactPhone: body.contact_phone ?? null,
-    contactEmail: body.contact_email ?? null,
-  };
+  const values = toOrganizationValues(newId("org"), body);
   const db = getDb(c.env.DB);
   const [[row]] = await db.batch([
     db.insert(organizations).values(values).returning(),
