@@ -23,6 +23,7 @@ import {
   Response as MiniflareResponse,
   type V4WorkerOptions,
 } from "miniflare";
+import { zhoushanArea } from "../scripts/demo-data.ts";
 import { generateSecrets } from "../scripts/secrets.ts";
 import { newId } from "../src/lib/ids.ts";
 import { hashPassword } from "../src/lib/password.ts";
@@ -230,18 +231,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       producerEmail: "producer@bench.local",
       loginAccounts,
     };
-    const area = JSON.stringify({
-      type: "Polygon",
-      coordinates: [
-        [
-          [121.6, 29.5],
-          [123.4, 29.5],
-          [123.4, 31.0],
-          [121.6, 31.0],
-          [121.6, 29.5],
-        ],
-      ],
-    });
+    const area = JSON.stringify(zhoushanArea);
     await d1.batch([
       d1
         .prepare(

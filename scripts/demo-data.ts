@@ -8,7 +8,7 @@
 export const DEMO_PASSWORD = "demo-password";
 
 /** A rough box around the Zhoushan archipelago and its inshore fishing grounds (demo only). */
-const zhoushanArea = {
+export const zhoushanArea = {
   type: "Polygon",
   coordinates: [
     [

@@ -5,6 +5,7 @@ import { createRouter } from "./lib/create-router";
 import { DOCS_CSP, docsPage } from "./lib/docs-page";
 import { ApiError, type ErrorCode, renderProblem } from "./lib/errors";
 import { allowedMethods } from "./lib/method-not-allowed";
+import { openApiDocument } from "./lib/openapi-document";
 import { maxBodySize } from "./middleware/body-limit";
 import { configCheck } from "./middleware/config-check";
 import { corsPolicy, type OperationSpec } from "./middleware/cors";
@@ -92,16 +93,7 @@ export function createApp() {
   app.route("/", epcisRouter);
   app.route("/", wechatCheckRouter);
 
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "gi-trace API",
-      version: "1.0.0",
-      description:
-        "Registry and traceability of geographical-indication (地理标志) products: GI registry, producers, batches, QR labels, scans and counterfeit alerts.",
-    },
-    servers: [{ url: "/" }],
-  });
+  app.doc31("/openapi.json", openApiDocument);
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",
     scheme: "bearer",

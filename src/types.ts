@@ -1,3 +1,4 @@
+import type { RouteConfig, RouteHandler } from "@hono/zod-openapi";
 import type { RequestIdVariables } from "hono/request-id";
 import type { NoticeJob } from "./db/queries/recall-notices";
 import type { Role } from "./db/schema";
@@ -58,3 +59,6 @@ export type AppEnv = {
   Bindings: Bindings;
   Variables: RequestIdVariables & { user: AuthUser };
 };
+
+/** The handler of one `createRoute` spec, typed by its request and responses. */
+export type AppRouteHandler<R extends RouteConfig> = RouteHandler<R, AppEnv>;

@@ -100,6 +100,11 @@ export function problemOf(error: ApiError, requestId: string): Problem {
   };
 }
 
+/** A validation_failed about one field; the detail defaults to the field's message. */
+export function fieldError(path: string, message: string, detail = message): ApiError {
+  return new ApiError("validation_failed", detail, { errors: [{ path, message }] });
+}
+
 /** Renders an ApiError as problem+json on the context, so middleware headers still apply. */
 export function renderProblem(c: Context, error: ApiError, requestId: string): Response {
   for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value);

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
-import { ApiError } from "./errors";
+import { fieldError } from "./errors";
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 200;
@@ -37,9 +37,7 @@ function decode(text: string): Cursor {
   } catch {
     // falls through to the error below
   }
-  throw new ApiError("validation_failed", "The cursor is not one this API issued.", {
-    errors: [{ path: "query.cursor", message: "invalid cursor" }],
-  });
+  throw fieldError("query.cursor", "invalid cursor", "The cursor is not one this API issued.");
 }
 
 /**

@@ -15,7 +15,7 @@ import { getDb } from "../db/client";
 import { idempotencyKeys } from "../db/schema";
 import { runInBackground } from "../lib/background";
 import { sourceKeyOf } from "../lib/client-context";
-import { ApiError } from "../lib/errors";
+import { ApiError, fieldError } from "../lib/errors";
 import { sha256Base64Url } from "../lib/keyed-hash";
 import type { AppEnv } from "../types";
 import { optionalClaims } from "./auth";
@@ -50,14 +50,10 @@ export function idempotent(operation: string): MiddlewareHandler<AppEnv> {
     const key = c.req.header("Idempotency-Key");
     if (key === undefined) return next();
     if (!KEY_PATTERN.test(key)) {
-      throw new ApiError(
-        "validation_failed",
+      throw fieldError(
+        "header.idempotency-key",
+        "1 to 255 visible ASCII characters",
         "Idempotency-Key must be 1 to 255 visible ASCII characters.",
-        {
-          errors: [
-            { path: "header.idempotency-key", message: "1 to 255 visible ASCII characters" },
-          ],
-        },
       );
     }
     const db = getDb(c.env.DB);

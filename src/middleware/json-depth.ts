@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import { ApiError } from "../lib/errors";
+import { fieldError } from "../lib/errors";
 import { jsonTextDepth } from "../lib/json-nesting";
 import type { AppEnv } from "../types";
 
@@ -15,9 +15,11 @@ export function jsonDepthLimit(): MiddlewareHandler<AppEnv> {
     const type = c.req.header("Content-Type") ?? "";
     if (!/^application\/([\w.+-]*\+)?json\b/i.test(type)) return next();
     if (jsonTextDepth(await c.req.text(), MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
-      throw new ApiError("validation_failed", `JSON nested deeper than ${MAX_JSON_DEPTH} levels.`, {
-        errors: [{ path: "body", message: `nested at most ${MAX_JSON_DEPTH} levels` }],
-      });
+      throw fieldError(
+        "body",
+        `nested at most ${MAX_JSON_DEPTH} levels`,
+        `JSON nested deeper than ${MAX_JSON_DEPTH} levels.`,
+      );
     }
     return next();
   };

@@ -174,9 +174,15 @@ function bodyFor(key: string, f: Fixture): unknown {
   }
 }
 
-function send(key: string, f: Fixture, token?: string) {
+/** Every error status each operation answered in this file, to check against its documentation. */
+const answered = new Map<string, Set<number>>();
+
+async function send(key: string, f: Fixture, token?: string) {
   const [method, template] = key.split(" ") as [string, string];
-  return call(concretePath(template, f), { method, token, body: bodyFor(key, f) });
+  const response = await call(concretePath(template, f), { method, token, body: bodyFor(key, f) });
+  if (response.status >= 400)
+    answered.set(key, (answered.get(key) ?? new Set()).add(response.status));
+  return response;
 }
 
 async function expectStatus(response: Response, status: number, label: string) {
@@ -185,18 +191,24 @@ async function expectStatus(response: Response, status: number, label: string) {
   expect(response.headers.get("Content-Type") ?? "", label).toMatch(/^application\/problem\+json/);
 }
 
+type DocumentedOperation = { operationId?: string; tags?: string[]; responses: object };
+
 let operations: string[] = [];
+let documented: Record<string, DocumentedOperation> = {};
 let f: Fixture;
 
 beforeAll(async () => {
   const doc = (await (await call("/openapi.json")).json()) as {
-    paths: Record<string, Record<string, unknown>>;
+    paths: Record<string, Record<string, DocumentedOperation>>;
   };
-  operations = Object.entries(doc.paths).flatMap(([path, item]) =>
-    Object.keys(item)
-      .filter((m) => ["get", "post", "put", "patch", "delete"].includes(m))
-      .map((m) => `${m.toUpperCase()} ${path}`),
+  documented = Object.fromEntries(
+    Object.entries(doc.paths).flatMap(([path, item]) =>
+      Object.entries(item)
+        .filter(([m]) => ["get", "post", "put", "patch", "delete"].includes(m))
+        .map(([m, operation]) => [`${m.toUpperCase()} ${path}`, operation]),
+    ),
   );
+  operations = Object.keys(documented);
   const home = await createProducerSetup();
   const other = await createProducerSetup({ regionCode: "110105" });
   const batchId = await createBatch(home, {}, true);
@@ -240,6 +252,13 @@ describe("route inventory", () => {
   it("every operation of /openapi.json is in the expected table, and nothing else", () => {
     expect(operations.length).toBeGreaterThan(40);
     expect([...operations].sort()).toEqual(Object.keys(EXPECTED).sort());
+  });
+
+  it("every operation has an operationId and a tag", () => {
+    const missing = operations.filter(
+      (key) => !documented[key]?.operationId || !documented[key]?.tags?.length,
+    );
+    expect(missing).toEqual([]);
   });
 });
 
@@ -298,6 +317,19 @@ describe("access matrix", () => {
       }
     }
   }, 60_000);
+});
+
+describe("documented answers", () => {
+  // Runs after the matrix above, on every error status the matrix saw.
+  it("every error status an operation answered is documented on it", () => {
+    expect(answered.size).toBeGreaterThan(40);
+    const undocumented = [...answered].flatMap(([key, statuses]) =>
+      [...statuses]
+        .filter((status) => !(String(status) in (documented[key]?.responses ?? {})))
+        .map((status) => `${key} ${status}`),
+    );
+    expect(undocumented).toEqual([]);
+  });
 });
 
 describe("alert ownership", () => {

@@ -8,7 +8,8 @@ import { call } from "../helpers/http";
  * Fuzzes every operation of /openapi.json with mutated requests (fixed seed, bounded runs):
  * wrong types, missing and extra fields, huge strings, unicode edge cases, deep nesting, bad
  * path and query parameters, wrong content type, malformed JSON. Asserts: never a 5xx; every
- * 4xx is problem+json with code and request_id; a rejected write changes no table's row count.
+ * 4xx is problem+json with code and request_id, and documented on its operation; a rejected
+ * write changes no table's row count; every operation has an operationId and a tag.
  */
 const SEED = 20261123;
 const RUNS_PER_OPERATION = 25;
@@ -32,6 +33,10 @@ type Operation = {
   parameters: Parameter[];
   body?: Schema;
   public: boolean;
+  operationId?: string;
+  tags?: string[];
+  responses: Record<string, unknown>;
+  pattern: RegExp;
 };
 
 let doc: {
@@ -203,6 +208,9 @@ beforeAll(async () => {
         parameters?: Parameter[];
         security?: unknown[];
         requestBody?: { content?: Record<string, { schema?: Schema }> };
+        operationId?: string;
+        tags?: string[];
+        responses?: Record<string, unknown>;
       };
       operations.push({
         key: `${method.toUpperCase()} ${path}`,
@@ -211,6 +219,10 @@ beforeAll(async () => {
         parameters: op.parameters ?? [],
         body: op.requestBody?.content?.["application/json"]?.schema,
         public: !op.security?.length,
+        operationId: op.operationId,
+        tags: op.tags,
+        responses: op.responses ?? {},
+        pattern: new RegExp(`^${path.replace(/\{\w+\}/g, "[^/]+").replaceAll(".", "\\.")}$`),
       });
     }
   }
@@ -242,8 +254,10 @@ describe("OpenAPI fuzz", () => {
 
   it("no 5xx, problem+json errors, rejected writes change no row", async () => {
     const failures: string[] = [];
+    const undocumented = new Map<string, string>();
     const isWrite = (m: string) => ["POST", "PUT", "PATCH", "DELETE"].includes(m);
     for (const op of operations) {
+      if (!op.operationId || !op.tags?.length) failures.push(`no operationId or tag: ${op.key}`);
       const base = sample(op.body);
       const queryParams = op.parameters.filter((p) => p.in === "query");
       // Producer-only operations (an admin gets 403) are fuzzed with the producer's token.
@@ -279,6 +293,10 @@ describe("OpenAPI fuzz", () => {
             const text = await response.text();
             const label = `${op.key} ${op.method} ${url.slice(0, 120)} body=${(body ?? "").slice(0, 120)} → ${response.status} ${text.slice(0, 200)}`;
             if (response.status >= 500) failures.push(`5xx: ${label}`);
+            // A path parameter fuzzed to nothing reaches another route, not this operation.
+            const reached = op.pattern.test(new URL(url, "http://x").pathname);
+            if (reached && response.status >= 400 && !(String(response.status) in op.responses))
+              undocumented.set(`${op.key} ${response.status}`, label);
             if (response.status >= 400) {
               const type = response.headers.get("Content-Type") ?? "";
               let problem: { code?: string; request_id?: string } = {};
@@ -301,6 +319,9 @@ describe("OpenAPI fuzz", () => {
         ),
         { seed: SEED, numRuns: RUNS_PER_OPERATION, endOnFailure: true },
       );
+    }
+    for (const [answer, example] of undocumented) {
+      failures.push(`undocumented ${answer}, e.g. ${example.slice(0, 160)}`);
     }
     expect(failures.slice(0, 30)).toEqual([]);
   }, 90_000);

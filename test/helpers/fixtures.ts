@@ -1,4 +1,5 @@
 import { env } from "cloudflare:workers";
+import { zhoushanArea } from "../../scripts/demo-data";
 import { getDb } from "../../src/db/client";
 import {
   authorizations,
@@ -92,18 +93,7 @@ export async function createGiProduct(overrides: Partial<typeof giProducts.$infe
     registrationNo: String(1_000_000 + Math.floor(Math.random() * 8_000_000)),
     holderName: "舟山市水产流通与加工行业协会",
     protectedRegionCodes: ["330900"],
-    protectedArea: {
-      type: "Polygon",
-      coordinates: [
-        [
-          [121.6, 29.5],
-          [123.4, 29.5],
-          [123.4, 31.0],
-          [121.6, 31.0],
-          [121.6, 29.5],
-        ],
-      ],
-    },
+    protectedArea: zhoushanArea,
     shelfLifeDays: 365,
     ...overrides,
   };

@@ -1,10 +1,21 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
+import { errorStatus } from "../../src/lib/errors";
 import { call, callJson } from "../helpers/http";
 
-type Operation = { responses: Record<string, unknown> };
-type Document = { openapi: string; paths: Record<string, Record<string, Operation>> };
+type Operation = {
+  operationId?: string;
+  tags?: string[];
+  security?: unknown[];
+  responses: Record<string, { content?: Record<string, unknown> }>;
+};
+type Document = {
+  openapi: string;
+  tags?: { name: string; description?: string }[];
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, { properties?: Record<string, { enum?: string[] }> }> };
+};
 
 // Routes served outside the OpenAPI document on purpose: the document itself and its viewer.
 const UNDOCUMENTED = new Set(["GET /openapi.json", "GET /docs"]);
@@ -29,15 +40,52 @@ describe("GET /openapi.json", () => {
     for (const route of served) expect(documented).toContain(route);
   });
 
-  it("declares the problem+json error answers on every operation", async () => {
+  it("gives every operation a unique camelCase operationId, one declared tag and explicit security", async () => {
     const { body } = await callJson<Document>("/openapi.json");
+    const declared = new Map((body.tags ?? []).map((tag) => [tag.name, tag.description]));
+    for (const [name, description] of declared) expect(description, `tag ${name}`).toBeTruthy();
+    const ids: string[] = [];
+    const problems: string[] = [];
     for (const [path, operations] of Object.entries(body.paths)) {
       for (const [method, operation] of Object.entries(operations)) {
-        for (const status of ["400", "401", "404", "500"]) {
-          expect(operation.responses, `${method} ${path} ${status}`).toHaveProperty(status);
+        const key = `${method.toUpperCase()} ${path}`;
+        const id = operation.operationId ?? "";
+        if (!/^[a-z]+[A-Z][A-Za-z]*$/.test(id)) problems.push(`${key}: operationId "${id}"`);
+        ids.push(id);
+        if (operation.tags?.length !== 1 || !declared.has(operation.tags[0] as string))
+          problems.push(`${key}: tags ${JSON.stringify(operation.tags)}`);
+        if (!Array.isArray(operation.security)) problems.push(`${key}: no explicit security`);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("documents error answers as problem+json whose code is the enum of errorStatus", async () => {
+    const { body } = await callJson<Document>("/openapi.json");
+    const statuses = new Set(Object.values(errorStatus).map(String));
+    expect(body.components.schemas.Problem?.properties?.code?.enum).toEqual(
+      Object.keys(errorStatus),
+    );
+    for (const [path, operations] of Object.entries(body.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        for (const [status, response] of Object.entries(operation.responses)) {
+          if (Number(status) < 400) continue;
+          expect(statuses, `${method} ${path} ${status}`).toContain(status);
+          expect(Object.keys(response.content ?? {}), `${method} ${path} ${status}`).toEqual([
+            "application/problem+json",
+          ]);
         }
       }
     }
+  });
+
+  it("documents on GET /healthz only the failures every request can meet", async () => {
+    const { body } = await callJson<Document>("/openapi.json");
+    const errors = Object.keys(body.paths["/healthz"]?.get?.responses ?? {}).filter(
+      (status) => Number(status) >= 400,
+    );
+    expect(errors).toEqual(["500", "503"]);
   });
 });
 

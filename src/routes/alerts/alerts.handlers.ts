@@ -1,4 +1,3 @@
-import type { RouteHandler } from "@hono/zod-openapi";
 import { and, asc, desc, eq, gte } from "drizzle-orm";
 import { getDb } from "../../db/client";
 import {
@@ -24,7 +23,7 @@ import { newId } from "../../lib/ids";
 import { afterCursor, toPage } from "../../lib/pagination";
 import { toReportDto } from "../../lib/schemas/report";
 import { toScanDto } from "../../lib/schemas/scan";
-import type { AppEnv } from "../../types";
+import type { AppEnv, AppRouteHandler } from "../../types";
 import { readableAlert } from "./alert-access";
 import type * as routes from "./alerts.routes";
 import {
@@ -36,7 +35,7 @@ import {
 
 const MAX_ALERT_SCANS = 500;
 
-export const list: RouteHandler<typeof routes.list, AppEnv> = async (c) => {
+export const list: AppRouteHandler<typeof routes.list> = async (c) => {
   const query = c.req.valid("query");
   const rows = await getDb(c.env.DB)
     .select()
@@ -60,7 +59,7 @@ export const list: RouteHandler<typeof routes.list, AppEnv> = async (c) => {
   );
 };
 
-export const get: RouteHandler<typeof routes.get, AppEnv> = async (c) => {
+export const get: AppRouteHandler<typeof routes.get> = async (c) => {
   const alert = await readableAlert(c, c.req.valid("param").id);
   const user = c.get("user");
   const db = getDb(c.env.DB);
@@ -121,7 +120,7 @@ function targetsOf(alert: AlertRow, actions: readonly AlertAction[]): ActionTarg
   return targets.flatMap((t) => (t.target ? [t.target] : []));
 }
 
-export const transition: RouteHandler<typeof routes.transition, AppEnv> = async (c) => {
+export const transition: AppRouteHandler<typeof routes.transition> = async (c) => {
   const { to, note, actions = [] } = c.req.valid("json");
   const user = c.get("user");
   const alert = await readableAlert(c, c.req.valid("param").id);
@@ -184,7 +183,7 @@ export const transition: RouteHandler<typeof routes.transition, AppEnv> = async 
   return c.json({ ...toAlertDto({ ...alert, status: to, updatedAt: now }), effects }, 200);
 };
 
-export const addNote: RouteHandler<typeof routes.addNote, AppEnv> = async (c) => {
+export const addNote: AppRouteHandler<typeof routes.addNote> = async (c) => {
   const { note } = c.req.valid("json");
   const user = c.get("user");
   const alert = await readableAlert(c, c.req.valid("param").id);

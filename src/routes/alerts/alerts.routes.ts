@@ -17,6 +17,7 @@ import {
 export const list = createRoute({
   method: "get",
   path: "/v1/alerts",
+  operationId: "listAlerts",
   tags: ["alerts"],
   summary: "Alerts in the caller's reach, most recently seen first",
   description:
@@ -40,24 +41,32 @@ export const list = createRoute({
       }),
     }),
   },
-  responses: { 200: jsonContent(pageOf(AlertSchema), "A page of alerts"), ...errorResponses },
+  responses: {
+    200: jsonContent(pageOf(AlertSchema), "A page of alerts"),
+    ...errorResponses(400, 401, 403),
+  },
 });
 
 export const get = createRoute({
   method: "get",
   path: "/v1/alerts/{id}",
+  operationId: "getAlert",
   tags: ["alerts"],
   summary: "One alert with its history, the scans behind it and a GeoJSON map of them",
   description:
     "Scans: of the label (label alert), of the batch (batch alert), of the authorization's batches within the alert's time span (authorization alert), or the invalid scans of the client or region within that span (forgery probes). At most 500, newest first.",
   ...authenticated("admin", "regulator", "producer"),
   request: { params: IdParam },
-  responses: { 200: jsonContent(AlertDetailSchema, "The alert"), ...errorResponses },
+  responses: {
+    200: jsonContent(AlertDetailSchema, "The alert"),
+    ...errorResponses(400, 401, 403, 404),
+  },
 });
 
 export const transition = createRoute({
   method: "post",
   path: "/v1/alerts/{id}/transition",
+  operationId: "transitionAlert",
   tags: ["alerts"],
   summary: "Move an alert along its review lifecycle (admin; regulator whose regions cover it)",
   description:
@@ -69,7 +78,7 @@ export const transition = createRoute({
       TransitionResultSchema,
       "The alert after the change, with what the actions did",
     ),
-    ...errorResponses,
+    ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422),
   },
 });
 
@@ -85,6 +94,6 @@ export const addNote = createRoute({
   request: { params: IdParam, body: jsonBody(AlertNoteSchema) },
   responses: {
     201: jsonContent(AlertEventSchema, "The note as a history entry"),
-    ...errorResponses,
+    ...errorResponses(400, 401, 403, 404, 413, 415),
   },
 });

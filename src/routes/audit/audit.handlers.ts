@@ -1,13 +1,12 @@
-import type { RouteHandler } from "@hono/zod-openapi";
 import { and, desc, eq, gte } from "drizzle-orm";
 import { getDb } from "../../db/client";
 import { auditLog } from "../../db/schema";
 import { afterCursor, toPage } from "../../lib/pagination";
-import type { AppEnv } from "../../types";
+import type { AppRouteHandler } from "../../types";
 import type * as routes from "./audit.routes";
 import { toAuditDto } from "./audit.schemas";
 
-export const list: RouteHandler<typeof routes.list, AppEnv> = async (c) => {
+export const list: AppRouteHandler<typeof routes.list> = async (c) => {
   const query = c.req.valid("query");
   const rows = await getDb(c.env.DB)
     .select()

@@ -28,6 +28,6 @@ export const list = createRoute({
   },
   responses: {
     200: jsonContent(pageOf(AuditRecordSchema), "A page of audit records"),
-    ...errorResponses,
+    ...errorResponses(400, 401, 403),
   },
 });

@@ -1,4 +1,3 @@
-import type { RouteHandler } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
 import { getDb } from "../../db/client";
 import { clearLoginAttempts, countLoginAttempt } from "../../db/queries/login-attempts";
@@ -14,13 +13,13 @@ import { toUserDto } from "../../lib/schemas/user";
 import { exchangeWechatCode } from "../../lib/wechat";
 import { tokenConfig } from "../../middleware/auth";
 import { enforceRateLimit } from "../../middleware/rate-limit";
-import type { AppEnv } from "../../types";
+import type { AppEnv, AppRouteHandler } from "../../types";
 import type * as routes from "./auth.routes";
 import { issueTokenPair, rotateRefreshToken, spendRefreshToken } from "./sessions";
 
 const badCredentials = () => new ApiError("unauthorized", "Email or password is wrong.");
 
-export const login: RouteHandler<typeof routes.login, AppEnv> = async (c) => {
+export const login: AppRouteHandler<typeof routes.login> = async (c) => {
   const { email, password } = c.req.valid("json");
   const db = getDb(c.env.DB);
   const now = new Date();
@@ -60,17 +59,17 @@ export const login: RouteHandler<typeof routes.login, AppEnv> = async (c) => {
   return c.json(await issueTokenPair(c, signedIn ?? user), 200);
 };
 
-export const refresh: RouteHandler<typeof routes.refresh, AppEnv> = async (c) => {
+export const refresh: AppRouteHandler<typeof routes.refresh> = async (c) => {
   const { refresh_token } = c.req.valid("json");
   return c.json(await rotateRefreshToken(c, refresh_token), 200);
 };
 
-export const logout: RouteHandler<typeof routes.logout, AppEnv> = async (c) => {
+export const logout: AppRouteHandler<typeof routes.logout> = async (c) => {
   await spendRefreshToken(c, c.get("user").id, c.req.valid("json").refresh_token);
   return c.body(null, 204);
 };
 
-export const wechat: RouteHandler<typeof routes.wechat, AppEnv> = async (c) => {
+export const wechat: AppRouteHandler<typeof routes.wechat> = async (c) => {
   const openid = await exchangeWechatCode(
     {
       mode: c.env.WECHAT_MODE,
@@ -101,7 +100,7 @@ export const wechat: RouteHandler<typeof routes.wechat, AppEnv> = async (c) => {
   return c.json(await issueTokenPair(c, user), 200);
 };
 
-export const me: RouteHandler<typeof routes.me, AppEnv> = async (c) => {
+export const me: AppRouteHandler<typeof routes.me> = async (c) => {
   const row = await getDb(c.env.DB).query.users.findFirst({
     where: eq(users.id, c.get("user").id),
   });
@@ -109,7 +108,7 @@ export const me: RouteHandler<typeof routes.me, AppEnv> = async (c) => {
   return c.json(toUserDto(row), 200);
 };
 
-export const jwks: RouteHandler<typeof routes.jwks, AppEnv> = async (c) => {
+export const jwks: AppRouteHandler<typeof routes.jwks> = async (c) => {
   c.header("Cache-Control", "public, max-age=300");
   return c.json(await publicJwks(tokenConfig(c.env)), 200);
 };

@@ -1,4 +1,3 @@
-import type { RouteHandler } from "@hono/zod-openapi";
 import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Context } from "hono";
 import { getDb } from "../../db/client";
@@ -10,12 +9,12 @@ import {
   effectiveAuthorizationStatus,
   underOrganization,
 } from "../../lib/authorization-status";
-import { ApiError } from "../../lib/errors";
+import { ApiError, fieldError } from "../../lib/errors";
 import { newAuthorizationNumber, newId } from "../../lib/ids";
 import { afterCursor, toPage } from "../../lib/pagination";
 import { regionName } from "../../lib/regions";
 import { checkUscc } from "../../lib/uscc";
-import type { AppEnv } from "../../types";
+import type { AppEnv, AppRouteHandler } from "../../types";
 import type * as routes from "./authorizations.routes";
 import { type AuthorizationRow, toAuthorizationDto } from "./authorizations.schemas";
 
@@ -33,7 +32,7 @@ async function readableAuthorization(c: Context<AppEnv>, id: string) {
   return assertReadable(c.get("user"), owner, "authorization", id);
 }
 
-export const create: RouteHandler<typeof routes.create, AppEnv> = async (c) => {
+export const create: AppRouteHandler<typeof routes.create> = async (c) => {
   const body = c.req.valid("json");
   const db = getDb(c.env.DB);
   const [org, product] = await db.batch([
@@ -119,7 +118,7 @@ export const create: RouteHandler<typeof routes.create, AppEnv> = async (c) => {
   return c.json(toAuthorizationDto(row), 201);
 };
 
-export const list: RouteHandler<typeof routes.list, AppEnv> = async (c) => {
+export const list: AppRouteHandler<typeof routes.list> = async (c) => {
   const query = c.req.valid("query");
   const rows = await getDb(c.env.DB)
     .select({ authorization: authorizations })
@@ -149,12 +148,12 @@ export const list: RouteHandler<typeof routes.list, AppEnv> = async (c) => {
   );
 };
 
-export const get: RouteHandler<typeof routes.get, AppEnv> = async (c) => {
+export const get: AppRouteHandler<typeof routes.get> = async (c) => {
   const { authorization } = await readableAuthorization(c, c.req.valid("param").id);
   return c.json(toAuthorizationDto(authorization), 200);
 };
 
-export const changeStatus: RouteHandler<typeof routes.changeStatus, AppEnv> = async (c) => {
+export const changeStatus: AppRouteHandler<typeof routes.changeStatus> = async (c) => {
   const { id } = c.req.valid("param");
   const { status, reason } = c.req.valid("json");
   const user = c.get("user");
@@ -203,21 +202,17 @@ export const changeStatus: RouteHandler<typeof routes.changeStatus, AppEnv> = as
   return c.json(toAuthorizationDto(row), 200);
 };
 
-export const publicLookup: RouteHandler<typeof routes.publicLookup, AppEnv> = async (c) => {
+export const publicLookup: AppRouteHandler<typeof routes.publicLookup> = async (c) => {
   const query = c.req.valid("query");
   if (Boolean(query.uscc) === Boolean(query.number)) {
-    throw new ApiError("validation_failed", "Give exactly one of uscc or number.", {
-      errors: [{ path: "query", message: "exactly one of uscc, number" }],
-    });
+    throw fieldError("query", "exactly one of uscc, number", "Give exactly one of uscc or number.");
   }
   const db = getDb(c.env.DB);
   let organizationId: string | undefined;
   if (query.uscc) {
     const check = checkUscc(query.uscc);
     if (!check.valid) {
-      throw new ApiError("validation_failed", `Not a valid USCC: ${check.reason}.`, {
-        errors: [{ path: "query.uscc", message: check.reason }],
-      });
+      throw fieldError("query.uscc", check.reason, `Not a valid USCC: ${check.reason}.`);
     }
     organizationId = (
       await db.query.organizations.findFirst({

@@ -1,4 +1,3 @@
-import type { RouteHandler } from "@hono/zod-openapi";
 import { and, asc, desc, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { getDb } from "../../db/client";
@@ -15,7 +14,7 @@ import {
 } from "../../db/schema";
 import { canEnforce, readScope } from "../../lib/access";
 import { effectiveAuthorizationStatus } from "../../lib/authorization-status";
-import { ApiError } from "../../lib/errors";
+import { ApiError, fieldError } from "../../lib/errors";
 import { pointInArea } from "../../lib/geo";
 import { parseGtin } from "../../lib/gtin";
 import { wordFor } from "../../lib/i18n/domain-words";
@@ -25,15 +24,12 @@ import { labelOrigin, labelUrl } from "../../lib/label-links";
 import { buildLabelSheetPdf } from "../../lib/label-sheet-pdf";
 import { type LabelGeometry, labelGeometry } from "../../lib/label-templates";
 import { afterCursor, toPage } from "../../lib/pagination";
-import type { AppEnv } from "../../types";
+import type { AppEnv, AppRouteHandler } from "../../types";
 import { readableBatch } from "./batch-access";
 import type * as routes from "./batches.routes";
 import { MAX_PDF_LABELS } from "./batches.routes";
 import { type BatchRow, toBatchDto, toTraceEventDto } from "./batches.schemas";
 import { issueLabels as issueLabelCodes } from "./issue-labels";
-
-const invalidField = (path: string, message: string) =>
-  new ApiError("validation_failed", message, { errors: [{ path, message }] });
 
 async function authorizationOf(c: Context<AppEnv>, id: string) {
   const [row] = await getDb(c.env.DB)
@@ -67,7 +63,7 @@ function assertUsable(found: NonNullable<Awaited<ReturnType<typeof authorization
     throw new ApiError("unprocessable", `GI product ${product.nameZh} is ${product.status}.`);
 }
 
-export const create: RouteHandler<typeof routes.create, AppEnv> = async (c) => {
+export const create: AppRouteHandler<typeof routes.create> = async (c) => {
   const body = c.req.valid("json");
   const user = c.get("user");
   const organizationId = user.organizationId as string;
@@ -75,7 +71,7 @@ export const create: RouteHandler<typeof routes.create, AppEnv> = async (c) => {
   let gtin: string | null = null;
   if (body.gtin) {
     const parsed = parseGtin(body.gtin);
-    if (!parsed.ok) throw invalidField("body.gtin", parsed.reason);
+    if (!parsed.ok) throw fieldError("body.gtin", parsed.reason);
     gtin = parsed.gtin14;
   }
   const [found, siteRows, clash] = await Promise.all([
@@ -89,9 +85,9 @@ export const create: RouteHandler<typeof routes.create, AppEnv> = async (c) => {
   const site = siteRows[0];
   // Another organization's authorization or site is reported as missing, never as foreign.
   if (!found || found.authorization.organizationId !== organizationId)
-    throw invalidField("body.authorization_id", "no such authorization of your organization");
+    throw fieldError("body.authorization_id", "no such authorization of your organization");
   if (!site || site.organizationId !== organizationId)
-    throw invalidField("body.site_id", "no such site of your organization");
+    throw fieldError("body.site_id", "no such site of your organization");
   assertUsable(found);
   if (clash.length > 0)
     throw new ApiError("conflict", `Lot ${body.lot_code} already exists in your organization.`, {
@@ -134,7 +130,7 @@ export const create: RouteHandler<typeof routes.create, AppEnv> = async (c) => {
   return c.json(toBatchDto(row), 201);
 };
 
-export const list: RouteHandler<typeof routes.list, AppEnv> = async (c) => {
+export const list: AppRouteHandler<typeof routes.list> = async (c) => {
   const query = c.req.valid("query");
   const rows = await getDb(c.env.DB)
     .select({ batch: batches })
@@ -162,7 +158,7 @@ export const list: RouteHandler<typeof routes.list, AppEnv> = async (c) => {
   );
 };
 
-export const get: RouteHandler<typeof routes.get, AppEnv> = async (c) =>
+export const get: AppRouteHandler<typeof routes.get> = async (c) =>
   c.json(toBatchDto(await readableBatch(c, c.req.valid("param").id)), 200);
 
 /** Compare-and-set on the status read: of concurrent changes one applies, one is audited. */
@@ -186,7 +182,7 @@ async function changeBatchStatus(
   return row;
 }
 
-export const release: RouteHandler<typeof routes.release, AppEnv> = async (c) => {
+export const release: AppRouteHandler<typeof routes.release> = async (c) => {
   const batch = await readableBatch(c, c.req.valid("param").id);
   if (batch.status !== "draft")
     throw new ApiError(
@@ -209,7 +205,7 @@ export const release: RouteHandler<typeof routes.release, AppEnv> = async (c) =>
   return c.json(toBatchDto(row), 200);
 };
 
-export const recall: RouteHandler<typeof routes.recall, AppEnv> = async (c) => {
+export const recall: AppRouteHandler<typeof routes.recall> = async (c) => {
   const { reason } = c.req.valid("json");
   const user = c.get("user");
   const batch = await readableBatch(c, c.req.valid("param").id);
@@ -236,7 +232,7 @@ export const recall: RouteHandler<typeof routes.recall, AppEnv> = async (c) => {
   return c.json(toBatchDto(row), 200);
 };
 
-export const createEvent: RouteHandler<typeof routes.createEvent, AppEnv> = async (c) => {
+export const createEvent: AppRouteHandler<typeof routes.createEvent> = async (c) => {
   const body = c.req.valid("json");
   const batch = await readableBatch(c, c.req.valid("param").id);
   if (batch.status === "recalled")
@@ -266,7 +262,7 @@ export const createEvent: RouteHandler<typeof routes.createEvent, AppEnv> = asyn
   return c.json(toTraceEventDto(row), 201);
 };
 
-export const listEvents: RouteHandler<typeof routes.listEvents, AppEnv> = async (c) => {
+export const listEvents: AppRouteHandler<typeof routes.listEvents> = async (c) => {
   const batch = await readableBatch(c, c.req.valid("param").id);
   const rows = await getDb(c.env.DB)
     .select()
@@ -277,7 +273,7 @@ export const listEvents: RouteHandler<typeof routes.listEvents, AppEnv> = async 
   return c.json({ items: rows.map(toTraceEventDto) }, 200);
 };
 
-export const issueLabels: RouteHandler<typeof routes.issueLabels, AppEnv> = async (c) => {
+export const issueLabels: AppRouteHandler<typeof routes.issueLabels> = async (c) => {
   const { count } = c.req.valid("json");
   const batch = await readableBatch(c, c.req.valid("param").id);
   if (batch.status === "recalled")
@@ -318,7 +314,7 @@ function toLabelDto(origin: string, batch: BatchRow, row: LabelRow) {
 const csvField = (value: string) =>
   /[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 
-export const listLabels: RouteHandler<typeof routes.listLabels, AppEnv> = async (c) => {
+export const listLabels: AppRouteHandler<typeof routes.listLabels> = async (c) => {
   const query = c.req.valid("query");
   const batch = await readableBatch(c, c.req.valid("param").id);
   const db = getDb(c.env.DB);
@@ -359,16 +355,16 @@ export const listLabels: RouteHandler<typeof routes.listLabels, AppEnv> = async 
   );
 };
 
-export const labelsPdf: RouteHandler<typeof routes.labelsPdf, AppEnv> = async (c) => {
+export const labelsPdf: AppRouteHandler<typeof routes.labelsPdf> = async (c) => {
   const query = c.req.valid("query");
   const geometry = labelGeometry(query.template) as LabelGeometry;
   const batch = await readableBatch(c, c.req.valid("param").id);
   const total = batch.labelCount;
   if (total === 0)
-    throw new ApiError(
-      "validation_failed",
+    throw fieldError(
+      "path.id",
+      "the batch has 0 labels",
       "The batch has no labels to print; issue labels first (POST /v1/batches/{id}/labels).",
-      { errors: [{ path: "path.id", message: "the batch has 0 labels" }] },
     );
   const range = printRange(query.from, query.count, total);
   const db = getDb(c.env.DB);
@@ -401,10 +397,10 @@ export const labelsPdf: RouteHandler<typeof routes.labelsPdf, AppEnv> = async (c
   );
   const last = range.from + rows.length - 1;
   if (printable.length === 0)
-    throw new ApiError(
-      "validation_failed",
+    throw fieldError(
+      "query.from",
+      "no active label in the range",
       `Every label in positions ${range.from}-${last} is voided; nothing to print.`,
-      { errors: [{ path: "query.from", message: "no active label in the range" }] },
     );
   const product = names[0];
   const pdf = await buildLabelSheetPdf({
@@ -430,18 +426,18 @@ export const labelsPdf: RouteHandler<typeof routes.labelsPdf, AppEnv> = async (c
 /** The positions to print, within 1..total and at most MAX_PDF_LABELS, or 400 saying what fits. */
 function printRange(from: number, count: number | undefined, total: number) {
   if (from > total)
-    throw invalidField(
+    throw fieldError(
       "query.from",
       `from must be between 1 and ${total}: the batch has ${total} labels.`,
     );
   const rest = total - from + 1;
   if (count === undefined && rest > MAX_PDF_LABELS)
-    throw invalidField(
+    throw fieldError(
       "query.count",
       `positions ${from}-${total} are ${rest} labels; one PDF holds at most ${MAX_PDF_LABELS}: pass count (1..${MAX_PDF_LABELS}) and print the batch in ranges.`,
     );
   if (count !== undefined && count > rest)
-    throw invalidField(
+    throw fieldError(
       "query.count",
       `count must be between 1 and ${Math.min(rest, MAX_PDF_LABELS)}: the batch has ${total} labels and the range starts at ${from}.`,
     );

@@ -1,4 +1,3 @@
-import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import {
   batchesForCapture,
@@ -16,11 +15,11 @@ import {
   traceTypeOfStep,
 } from "../../lib/epcis/capture";
 import { eventHashId } from "../../lib/epcis/event-hash";
-import { ApiError } from "../../lib/errors";
+import { ApiError, fieldError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { verifyLabelCode } from "../../lib/label-code";
 import { labelKeys } from "../../lib/label-links";
-import type { AppEnv } from "../../types";
+import type { AppEnv, AppRouteHandler } from "../../types";
 import { toCaptureJobDto } from "./capture-job";
 import type * as routes from "./epcis.routes";
 
@@ -78,7 +77,7 @@ async function resolveTargets(c: Context<AppEnv>, targets: EpcTarget[][]) {
   };
 }
 
-export const capture: RouteHandler<typeof routes.capture, AppEnv> = async (c) => {
+export const capture: AppRouteHandler<typeof routes.capture> = async (c) => {
   const document = c.req.valid("json") as Json;
   const errors = epcisSchemaErrors(document);
   if (errors.length === 0 && document.type !== "EPCISDocument") {
@@ -91,9 +90,11 @@ export const capture: RouteHandler<typeof routes.capture, AppEnv> = async (c) =>
   }
   const events = ((document.epcisBody as Json).eventList as Json[]) ?? [];
   if (events.length > MAX_EVENTS) {
-    throw new ApiError("validation_failed", `At most ${MAX_EVENTS} events per capture.`, {
-      errors: [{ path: "body.epcisBody.eventList", message: `more than ${MAX_EVENTS} events` }],
-    });
+    throw fieldError(
+      "body.epcisBody.eventList",
+      `more than ${MAX_EVENTS} events`,
+      `At most ${MAX_EVENTS} events per capture.`,
+    );
   }
   const user = c.get("user");
   const withIds: Json[] = await Promise.all(

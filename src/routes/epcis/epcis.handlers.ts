@@ -1,4 +1,3 @@
-import type { RouteHandler } from "@hono/zod-openapi";
 import { eq, type SQL, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import {
@@ -16,11 +15,11 @@ import {
   extensionContext,
   traceObjectEvent,
 } from "../../lib/epcis/document";
-import { ApiError } from "../../lib/errors";
+import { fieldError } from "../../lib/errors";
 import { verifyLabelCode } from "../../lib/label-code";
 import { labelKeys, labelOrigin, labelUrl } from "../../lib/label-links";
 import { cbvBusinessStep } from "../../lib/trace-events";
-import type { AppEnv, AuthUser } from "../../types";
+import type { AppEnv, AppRouteHandler, AuthUser } from "../../types";
 import { toCaptureJobDto } from "./capture-job";
 import type * as routes from "./epcis.routes";
 import { epcisBatch, epcisTraceEvent } from "./epcis-trace";
@@ -29,7 +28,7 @@ const originOf = (c: Context<AppEnv>) => new URL(c.req.url).origin;
 const ldJson = (c: Context<AppEnv>, body: unknown, status: 200 = 200) =>
   c.body(JSON.stringify(body), status, { "Content-Type": "application/ld+json" });
 
-export const exportBatch: RouteHandler<typeof routes.exportBatch, AppEnv> = async (c) => {
+export const exportBatch: AppRouteHandler<typeof routes.exportBatch> = async (c) => {
   const { id } = c.req.valid("param");
   const trace = await readBatchTrace(c.env.DB, id);
   const batch = assertReadable(c.get("user"), trace?.batch, "batch", id);
@@ -44,7 +43,7 @@ export const exportBatch: RouteHandler<typeof routes.exportBatch, AppEnv> = asyn
   return ldJson(c, document) as never;
 };
 
-export const captureJob: RouteHandler<typeof routes.captureJob, AppEnv> = async (c) => {
+export const captureJob: AppRouteHandler<typeof routes.captureJob> = async (c) => {
   const { id } = c.req.valid("param");
   const job = await readCaptureJob(c.env.DB, id);
   const user = c.get("user");
@@ -98,9 +97,11 @@ function decodeToken(token: string): { at: string; id: string } {
     const [at, id] = atob(token).split("|");
     if (at && id) return { at, id };
   } catch {}
-  throw new ApiError("validation_failed", "nextPageToken is not one this server gave.", {
-    errors: [{ path: "query.nextPageToken", message: "unknown token" }],
-  });
+  throw fieldError(
+    "query.nextPageToken",
+    "unknown token",
+    "nextPageToken is not one this server gave.",
+  );
 }
 
 async function toEpcisEvents(
@@ -117,7 +118,7 @@ async function toEpcisEvents(
   );
 }
 
-export const listEvents: RouteHandler<typeof routes.listEvents, AppEnv> = async (c) => {
+export const listEvents: AppRouteHandler<typeof routes.listEvents> = async (c) => {
   const q = c.req.valid("query");
   let batchIds: string[] | undefined;
   for (const identifier of [q.MATCH_epc, q.MATCH_epcClass]) {
@@ -159,7 +160,7 @@ export const listEvents: RouteHandler<typeof routes.listEvents, AppEnv> = async 
 /** Our own events' IDs are their hashes, not stored: those are looked for among recent events. */
 const OWN_EVENT_SEARCH = 500;
 
-export const getEvent: RouteHandler<typeof routes.getEvent, AppEnv> = async (c) => {
+export const getEvent: AppRouteHandler<typeof routes.getEvent> = async (c) => {
   const { eventID } = c.req.valid("param");
   const scope = eventScope(c.get("user"));
   const captured = await queryTraceEvents(c.env.DB, { scope, eventId: eventID, limit: 1 });

@@ -23,7 +23,7 @@ export const exportBatch = createRoute({
   summary: "The batch's trace as an EPCIS 2.0 document",
   ...authenticated("producer", "regulator", "admin"),
   request: { params: BatchIdParam },
-  responses: { 200: ld("EPCISDocument (JSON-LD)"), ...errorResponses },
+  responses: { 200: ld("EPCISDocument (JSON-LD)"), ...errorResponses(400, 401, 403, 404) },
 });
 
 export const capture = createRoute({
@@ -45,7 +45,7 @@ export const capture = createRoute({
       description: "Accepted; the capture job (Location) says whether it succeeded",
       content: { "application/json": { schema: CaptureJobSchema } },
     },
-    ...errorResponses,
+    ...errorResponses(400, 401, 403, 413, 415),
   },
 });
 
@@ -59,7 +59,7 @@ export const captureJob = createRoute({
   request: { params: JobIdParam },
   responses: {
     200: { description: "The job", content: { "application/json": { schema: CaptureJobSchema } } },
-    ...errorResponses,
+    ...errorResponses(400, 401, 403, 404),
   },
 });
 
@@ -71,7 +71,10 @@ export const listEvents = createRoute({
   summary: "EPCIS 2.0 events the caller may see, with the standard's simple query parameters",
   ...authenticated("producer", "partner", "admin"),
   request: { query: EventsQuerySchema },
-  responses: { 200: ld("EPCISQueryDocument; Link rel=next for the next page"), ...errorResponses },
+  responses: {
+    200: ld("EPCISQueryDocument; Link rel=next for the next page"),
+    ...errorResponses(400, 401, 403),
+  },
 });
 
 export const getEvent = createRoute({
@@ -82,5 +85,5 @@ export const getEvent = createRoute({
   summary: "One EPCIS event by its eventID",
   ...authenticated("producer", "partner", "admin"),
   request: { params: EventIdParam },
-  responses: { 200: ld("The event (JSON-LD)"), ...errorResponses },
+  responses: { 200: ld("The event (JSON-LD)"), ...errorResponses(400, 401, 403, 404) },
 });

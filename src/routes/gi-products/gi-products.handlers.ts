@@ -1,4 +1,3 @@
-import type { RouteHandler } from "@hono/zod-openapi";
 import { and, desc, eq, or, type SQL, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { getDb } from "../../db/client";
@@ -10,7 +9,7 @@ import { newId } from "../../lib/ids";
 import { afterCursor, toPage } from "../../lib/pagination";
 import { regionScopePrefixes } from "../../lib/regions";
 import { normalizeRegistrationNo, registrationNoProblem } from "../../lib/registration-number";
-import type { AppEnv } from "../../types";
+import type { AppEnv, AppRouteHandler } from "../../types";
 import type * as routes from "./gi-products.routes";
 import { type GiProductRow, toGiProductDto } from "./gi-products.schemas";
 
@@ -80,7 +79,7 @@ async function assertRegistrationFree(
   }
 }
 
-export const create: RouteHandler<typeof routes.create, AppEnv> = async (c) => {
+export const create: AppRouteHandler<typeof routes.create> = async (c) => {
   const body = c.req.valid("json");
   const registrationNo = normalizeRegistrationNo(body.registration_no);
   const area = checkProduct({ ...body, registration_no: registrationNo });
@@ -114,7 +113,7 @@ export const create: RouteHandler<typeof routes.create, AppEnv> = async (c) => {
   return c.json(toGiProductDto(row), 201);
 };
 
-export const list: RouteHandler<typeof routes.list, AppEnv> = async (c) => {
+export const list: AppRouteHandler<typeof routes.list> = async (c) => {
   const query = c.req.valid("query");
   const pattern = query.q ? `%${query.q.replace(/[%_\\]/g, (ch) => `\\${ch}`)}%` : undefined;
   const conditions = [
@@ -145,12 +144,12 @@ export const list: RouteHandler<typeof routes.list, AppEnv> = async (c) => {
   );
 };
 
-export const get: RouteHandler<typeof routes.get, AppEnv> = async (c) => {
+export const get: AppRouteHandler<typeof routes.get> = async (c) => {
   c.header("Cache-Control", "public, max-age=60");
   return c.json(toGiProductDto(await findProduct(c, c.req.valid("param").id)), 200);
 };
 
-export const update: RouteHandler<typeof routes.update, AppEnv> = async (c) => {
+export const update: AppRouteHandler<typeof routes.update> = async (c) => {
   const { id } = c.req.valid("param");
   const patch = c.req.valid("json");
   const before = await findProduct(c, id);

@@ -13,17 +13,23 @@ import {
 export const create = createRoute({
   method: "post",
   path: "/v1/gi-products",
+  operationId: "createGiProduct",
   tags: ["registry"],
   summary: "Register a GI product (admin)",
   ...authenticated("admin"),
   request: { body: jsonBody(CreateGiProductSchema) },
-  responses: { 201: jsonContent(GiProductSchema, "The registered product"), ...errorResponses },
+  responses: {
+    201: jsonContent(GiProductSchema, "The registered product"),
+    ...errorResponses(400, 401, 403, 409, 413, 415),
+  },
 });
 
 export const list = createRoute({
   method: "get",
   path: "/v1/gi-products",
+  operationId: "listGiProducts",
   tags: ["registry"],
+  security: [],
   summary: "Search the GI registry (public)",
   request: {
     query: ListQuerySchema.extend({
@@ -48,24 +54,33 @@ export const list = createRoute({
       eu_china_agreement: z.enum(["true", "false"]).optional(),
     }),
   },
-  responses: { 200: jsonContent(pageOf(GiProductSchema), "A page of products"), ...errorResponses },
+  responses: {
+    200: jsonContent(pageOf(GiProductSchema), "A page of products"),
+    ...errorResponses(400),
+  },
 });
 
 export const get = createRoute({
   method: "get",
   path: "/v1/gi-products/{id}",
+  operationId: "getGiProduct",
   tags: ["registry"],
+  security: [],
   summary: "Read a GI product (public)",
   request: { params: IdParam },
-  responses: { 200: jsonContent(GiProductSchema, "The product"), ...errorResponses },
+  responses: { 200: jsonContent(GiProductSchema, "The product"), ...errorResponses(400, 404) },
 });
 
 export const update = createRoute({
   method: "patch",
   path: "/v1/gi-products/{id}",
+  operationId: "updateGiProduct",
   tags: ["registry"],
   summary: "Update a GI product or change its status (admin)",
   ...authenticated("admin"),
   request: { params: IdParam, body: jsonBody(UpdateGiProductSchema) },
-  responses: { 200: jsonContent(GiProductSchema, "The updated product"), ...errorResponses },
+  responses: {
+    200: jsonContent(GiProductSchema, "The updated product"),
+    ...errorResponses(400, 401, 403, 404, 409, 413, 415),
+  },
 });

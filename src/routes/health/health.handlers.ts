@@ -1,12 +1,11 @@
-import type { RouteHandler } from "@hono/zod-openapi";
 import { ApiError } from "../../lib/errors";
-import type { AppEnv } from "../../types";
+import type { AppRouteHandler } from "../../types";
 import type * as routes from "./health.routes";
 
-export const healthz: RouteHandler<typeof routes.healthz, AppEnv> = (c) =>
+export const healthz: AppRouteHandler<typeof routes.healthz> = (c) =>
   c.json({ status: "ok" as const }, 200);
 
-export const readyz: RouteHandler<typeof routes.readyz, AppEnv> = async (c) => {
+export const readyz: AppRouteHandler<typeof routes.readyz> = async (c) => {
   try {
     await c.env.DB.prepare("SELECT 1").first();
   } catch (error) {

@@ -1,7 +1,6 @@
-import type { RouteHandler } from "@hono/zod-openapi";
 import { listLabelTemplates } from "../../lib/label-templates";
-import type { AppEnv } from "../../types";
+import type { AppRouteHandler } from "../../types";
 import type * as routes from "./label-templates.routes";
 
-export const list: RouteHandler<typeof routes.list, AppEnv> = (c) =>
+export const list: AppRouteHandler<typeof routes.list> = (c) =>
   c.json({ items: listLabelTemplates() }, 200);

@@ -30,6 +30,6 @@ export const list = createRoute({
   ...authenticated("producer", "admin"),
   responses: {
     200: jsonContent(z.object({ items: z.array(LabelTemplateSchema) }), "Every template"),
-    ...errorResponses,
+    ...errorResponses(401, 403),
   },
 });

@@ -1,4 +1,3 @@
-import type { RouteHandler } from "@hono/zod-openapi";
 import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Context } from "hono";
 import { getDb } from "../../db/client";
@@ -10,7 +9,7 @@ import { ApiError } from "../../lib/errors";
 import { normalizeLabelCode } from "../../lib/label-code";
 import { labelOrigin, labelUrl } from "../../lib/label-links";
 import { labelQrPng, labelQrSvg } from "../../lib/qr";
-import type { AppEnv } from "../../types";
+import type { AppEnv, AppRouteHandler } from "../../types";
 import type * as routes from "./labels.routes";
 
 const notFound = (code: string) => new ApiError("not_found", `No label ${code} exists.`);
@@ -42,7 +41,7 @@ async function readableLabel(c: Context<AppEnv>, input: string) {
   return row;
 }
 
-export const get: RouteHandler<typeof routes.get, AppEnv> = async (c) => {
+export const get: AppRouteHandler<typeof routes.get> = async (c) => {
   const { label, batch } = await readableLabel(c, c.req.valid("param").code);
   const recent = await getDb(c.env.DB)
     .select()
@@ -75,7 +74,7 @@ export const get: RouteHandler<typeof routes.get, AppEnv> = async (c) => {
   );
 };
 
-export const qrSvg: RouteHandler<typeof routes.qrSvg, AppEnv> = async (c) => {
+export const qrSvg: AppRouteHandler<typeof routes.qrSvg> = async (c) => {
   const { label, batch } = await readableLabel(c, c.req.valid("param").code);
   const svg = await labelQrSvg(labelUrl(labelOrigin(c.env, c.req.url), batch, label.code));
   return c.body(svg, 200, {
@@ -84,7 +83,7 @@ export const qrSvg: RouteHandler<typeof routes.qrSvg, AppEnv> = async (c) => {
   });
 };
 
-export const qrPng: RouteHandler<typeof routes.qrPng, AppEnv> = async (c) => {
+export const qrPng: AppRouteHandler<typeof routes.qrPng> = async (c) => {
   const { label, batch } = await readableLabel(c, c.req.valid("param").code);
   const png = await labelQrPng(
     labelUrl(labelOrigin(c.env, c.req.url), batch, label.code),
@@ -96,7 +95,7 @@ export const qrPng: RouteHandler<typeof routes.qrPng, AppEnv> = async (c) => {
   });
 };
 
-export const voidLabels: RouteHandler<typeof routes.voidLabels, AppEnv> = async (c) => {
+export const voidLabels: AppRouteHandler<typeof routes.voidLabels> = async (c) => {
   const { codes: input, reason } = c.req.valid("json");
   const user = c.get("user");
   const normalized = input.map((code) => ({ input: code, code: normalizeLabelCode(code) }));

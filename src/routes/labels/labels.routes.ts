@@ -29,29 +29,35 @@ export const LabelDetailSchema = LabelSchema.extend({
 export const get = createRoute({
   method: "get",
   path: "/v1/labels/{code}",
+  operationId: "getLabel",
   tags: ["labels"],
   summary: "One label with its latest 100 scans (producer own; regulator in region; admin)",
   ...authenticated("producer", "regulator", "admin"),
   request: { params: CodeParam },
-  responses: { 200: jsonContent(LabelDetailSchema, "The label"), ...errorResponses },
+  responses: {
+    200: jsonContent(LabelDetailSchema, "The label"),
+    ...errorResponses(400, 401, 403, 404),
+  },
 });
 
 export const qrSvg = createRoute({
   method: "get",
   path: "/v1/labels/{code}/qr.svg",
+  operationId: "getLabelQrSvg",
   tags: ["labels"],
   summary: "The label's QR code as SVG (error correction M, quiet zone 4)",
   ...authenticated("producer", "regulator", "admin"),
   request: { params: CodeParam },
   responses: {
     200: { description: "SVG", content: { "image/svg+xml": { schema: z.string() } } },
-    ...errorResponses,
+    ...errorResponses(400, 401, 403, 404),
   },
 });
 
 export const qrPng = createRoute({
   method: "get",
   path: "/v1/labels/{code}/qr.png",
+  operationId: "getLabelQrPng",
   tags: ["labels"],
   summary: "The label's QR code as PNG",
   ...authenticated("producer", "regulator", "admin"),
@@ -72,13 +78,14 @@ export const qrPng = createRoute({
       description: "PNG",
       content: { "image/png": { schema: z.string().openapi({ format: "binary" }) } },
     },
-    ...errorResponses,
+    ...errorResponses(400, 401, 403, 404),
   },
 });
 
 export const voidLabels = createRoute({
   method: "post",
   path: "/v1/labels/void",
+  operationId: "voidLabels",
   tags: ["labels"],
   summary: "Void labels (producer own; regulator in region; admin)",
   description:
@@ -102,6 +109,6 @@ export const voidLabels = createRoute({
         .openapi("VoidResult"),
       "What changed",
     ),
-    ...errorResponses,
+    ...errorResponses(400, 401, 403, 404, 413, 415),
   },
 });

@@ -1,4 +1,3 @@
-import type { RouteHandler } from "@hono/zod-openapi";
 import { and, desc, eq } from "drizzle-orm";
 import { getDb } from "../../db/client";
 import { noticeSubscriptions, notifications, users } from "../../db/schema";
@@ -8,11 +7,11 @@ import { keyedHash } from "../../lib/keyed-hash";
 import { afterCursor, toPage } from "../../lib/pagination";
 import { sealOpenid } from "../../lib/sealed-openid";
 import { exchangeWechatCode } from "../../lib/wechat";
-import type { AppEnv } from "../../types";
+import type { AppRouteHandler } from "../../types";
 import type * as routes from "./me.routes";
 import { toNotificationDto } from "./me.schemas";
 
-export const subscribe: RouteHandler<typeof routes.subscribe, AppEnv> = async (c) => {
+export const subscribe: AppRouteHandler<typeof routes.subscribe> = async (c) => {
   const body = c.req.valid("json");
   const user = c.get("user");
   const configured = c.env.WECHAT_RECALL_TEMPLATE_ID;
@@ -58,9 +57,7 @@ export const subscribe: RouteHandler<typeof routes.subscribe, AppEnv> = async (c
   );
 };
 
-export const notificationsList: RouteHandler<typeof routes.notificationsList, AppEnv> = async (
-  c,
-) => {
+export const notificationsList: AppRouteHandler<typeof routes.notificationsList> = async (c) => {
   const { limit, cursor } = c.req.valid("query");
   const rows = await getDb(c.env.DB)
     .select()

@@ -14,7 +14,10 @@ export const subscribe = createRoute({
     "Records one acceptance of the WeChat one-time subscribe message: when a batch the consumer scanned is recalled, a notice is recorded (GET /v1/me/notifications) and, for each acceptance with a wechat_code, one WeChat message is sent. The code must belong to the signed-in consumer (422 otherwise); WeChat login errors answer as for POST /v1/auth/wechat.",
   ...authenticated("consumer"),
   request: { body: jsonBody(SubscribeBody) },
-  responses: { 201: jsonContent(SubscriptionSchema, "Subscribed"), ...errorResponses },
+  responses: {
+    201: jsonContent(SubscriptionSchema, "Subscribed"),
+    ...errorResponses(400, 401, 403, 413, 415, 422, 429, 502),
+  },
 });
 
 export const notificationsList = createRoute({
@@ -27,6 +30,6 @@ export const notificationsList = createRoute({
   request: { query: ListQuerySchema },
   responses: {
     200: jsonContent(pageOf(NotificationSchema), "A page of notices"),
-    ...errorResponses,
+    ...errorResponses(400, 401, 403),
   },
 });

@@ -12,7 +12,7 @@ import { ApiError } from "../../lib/errors";
 import { newAuthorizationNumber, newId } from "../../lib/ids";
 import { DateSchema } from "../../lib/schemas/date";
 import type { AppEnv } from "../../types";
-import { organizationFields } from "./organizations.schemas";
+import { organizationFields, toOrganizationValues } from "./organizations.schemas";
 
 export const MAX_IMPORT_ROWS = 5000;
 
@@ -174,17 +174,7 @@ export async function importOrganizations(
     report.status = orgId ? "existing" : "created";
     if (!orgId) {
       orgId = newId("org");
-      newOrgs.set(data.uscc, {
-        id: orgId,
-        name: data.name,
-        uscc: data.uscc,
-        kind: data.kind,
-        regionCode: data.region_code,
-        address: data.address ?? null,
-        contactName: data.contact_name ?? null,
-        contactPhone: data.contact_phone ?? null,
-        contactEmail: data.contact_email ?? null,
-      });
+      newOrgs.set(data.uscc, toOrganizationValues(orgId, data));
     }
     report.organization_id = orgId;
     if (!data.valid_from || !data.valid_until) continue;

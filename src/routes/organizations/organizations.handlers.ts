@@ -1,4 +1,3 @@
-import type { RouteHandler } from "@hono/zod-openapi";
 import { and, desc, eq, isNotNull, ne, or, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { getDb } from "../../db/client";
@@ -9,9 +8,9 @@ import { ApiError } from "../../lib/errors";
 import { pointInArea } from "../../lib/geo";
 import { newId } from "../../lib/ids";
 import { afterCursor, toPage } from "../../lib/pagination";
-import type { AppEnv, AuthUser } from "../../types";
+import type { AppEnv, AppRouteHandler, AuthUser } from "../../types";
 import type * as routes from "./organizations.routes";
-import { type SiteRow, toOrganizationDto } from "./organizations.schemas";
+import { type SiteRow, toOrganizationDto, toOrganizationValues } from "./organizations.schemas";
 import { importOrganizations } from "./organizations-import";
 
 type OrganizationRow = typeof organizations.$inferSelect;
@@ -38,20 +37,10 @@ async function assertUsccFree(c: Context<AppEnv>, uscc: string) {
     });
 }
 
-export const create: RouteHandler<typeof routes.create, AppEnv> = async (c) => {
+export const create: AppRouteHandler<typeof routes.create> = async (c) => {
   const body = c.req.valid("json");
   await assertUsccFree(c, body.uscc);
-  const values = {
-    id: newId("org"),
-    name: body.name,
-    uscc: body.uscc,
-    kind: body.kind,
-    regionCode: body.region_code,
-    address: body.address ?? null,
-    contactName: body.contact_name ?? null,
-    contactPhone: body.contact_phone ?? null,
-    contactEmail: body.contact_email ?? null,
-  };
+  const values = toOrganizationValues(newId("org"), body);
   const db = getDb(c.env.DB);
   const [[row]] = await db.batch([
     db.insert(organizations).values(values).returning(),
@@ -67,7 +56,7 @@ export const create: RouteHandler<typeof routes.create, AppEnv> = async (c) => {
   return c.json(toOrganizationDto(row), 201);
 };
 
-export const list: RouteHandler<typeof routes.list, AppEnv> = async (c) => {
+export const list: AppRouteHandler<typeof routes.list> = async (c) => {
   const query = c.req.valid("query");
   const user = c.get("user");
   const pattern = query.q ? `%${query.q.replace(/[%_\\]/g, (ch) => `\\${ch}`)}%` : undefined;
@@ -98,13 +87,13 @@ export const list: RouteHandler<typeof routes.list, AppEnv> = async (c) => {
   );
 };
 
-export const get: RouteHandler<typeof routes.get, AppEnv> = async (c) =>
+export const get: AppRouteHandler<typeof routes.get> = async (c) =>
   c.json(
     toOrganizationDto(await readableOrganization(c, c.get("user"), c.req.valid("param").id)),
     200,
   );
 
-export const update: RouteHandler<typeof routes.update, AppEnv> = async (c) => {
+export const update: AppRouteHandler<typeof routes.update> = async (c) => {
   const { id } = c.req.valid("param");
   const patch = c.req.valid("json");
   const before = await readableOrganization(c, c.get("user"), id);
@@ -160,7 +149,7 @@ function toSiteDto(row: SiteRow, within: { gi_product_id: string; name_zh: strin
   };
 }
 
-export const createSite: RouteHandler<typeof routes.createSite, AppEnv> = async (c) => {
+export const createSite: AppRouteHandler<typeof routes.createSite> = async (c) => {
   const { id } = c.req.valid("param");
   const body = c.req.valid("json");
   const org = await readableOrganization(c, c.get("user"), id);
@@ -189,7 +178,7 @@ export const createSite: RouteHandler<typeof routes.createSite, AppEnv> = async 
   return c.json(toSiteDto(row, containing(row.lat, row.lng)), 201);
 };
 
-export const listSites: RouteHandler<typeof routes.listSites, AppEnv> = async (c) => {
+export const listSites: AppRouteHandler<typeof routes.listSites> = async (c) => {
   const { id } = c.req.valid("param");
   const query = c.req.valid("query");
   const org = await readableOrganization(c, c.get("user"), id);
@@ -212,7 +201,7 @@ export const listSites: RouteHandler<typeof routes.listSites, AppEnv> = async (c
   return c.json({ items, next_cursor: page.next_cursor }, 200);
 };
 
-export const importCsv: RouteHandler<typeof routes.importCsv, AppEnv> = async (c) => {
+export const importCsv: AppRouteHandler<typeof routes.importCsv> = async (c) => {
   const contentType = c.req.header("Content-Type") ?? "";
   if (!/^text\/csv\b/i.test(contentType)) {
     throw new ApiError("unsupported_media_type", "Send the file as text/csv (UTF-8).");

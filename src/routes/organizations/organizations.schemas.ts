@@ -65,6 +65,30 @@ export function toOrganizationDto(
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
+type NewOrganization = {
+  name: string;
+  uscc: string;
+  kind: (typeof organizationKinds)[number];
+  region_code: string;
+  address?: string | null;
+  contact_name?: string | null;
+  contact_phone?: string | null;
+  contact_email?: string | null;
+};
+
+/** The row of a new organization from its API fields, as POST and the CSV import store it. */
+export const toOrganizationValues = (id: string, input: NewOrganization) => ({
+  id,
+  name: input.name,
+  uscc: input.uscc,
+  kind: input.kind,
+  regionCode: input.region_code,
+  address: input.address ?? null,
+  contactName: input.contact_name ?? null,
+  contactPhone: input.contact_phone ?? null,
+  contactEmail: input.contact_email ?? null,
+});
+
 export const organizationFields = {
   name: text(200).openapi({ example: "舟山市普陀区东海带鱼捕捞专业合作社" }),
   uscc: UsccSchema,

@@ -1,4 +1,3 @@
-import type { RouteHandler } from "@hono/zod-openapi";
 import { and, desc, eq, gte, or, type SQL, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { getDb } from "../../db/client";
@@ -21,7 +20,7 @@ import { toReportDto } from "../../lib/schemas/report";
 import { optionalClaims } from "../../middleware/auth";
 import { runFenced } from "../../middleware/idempotency";
 import { enforceRateLimit } from "../../middleware/rate-limit";
-import type { AppEnv, AuthUser } from "../../types";
+import type { AppEnv, AppRouteHandler, AuthUser } from "../../types";
 import type * as routes from "./reports.routes";
 
 // A consumer's report is no risk rule of the scan path (nothing evaluates it on scans), but its
@@ -79,7 +78,7 @@ function ipPrefecture(c: Context<AppEnv>): string | null {
   return prefectureAt(rounded.lat, rounded.lng);
 }
 
-export const create: RouteHandler<typeof routes.create, AppEnv> = async (c) => {
+export const create: AppRouteHandler<typeof routes.create> = async (c) => {
   const body = c.req.valid("json");
   const claims = await optionalClaims(c);
   const who = {
@@ -205,7 +204,7 @@ function reportScope(user: AuthUser): SQL | undefined {
   }
 }
 
-export const list: RouteHandler<typeof routes.list, AppEnv> = async (c) => {
+export const list: AppRouteHandler<typeof routes.list> = async (c) => {
   const query = c.req.valid("query");
   const rows = await getDb(c.env.DB)
     .select({ report: reports })
@@ -233,7 +232,7 @@ export const list: RouteHandler<typeof routes.list, AppEnv> = async (c) => {
   );
 };
 
-export const get: RouteHandler<typeof routes.get, AppEnv> = async (c) => {
+export const get: AppRouteHandler<typeof routes.get> = async (c) => {
   const { id } = c.req.valid("param");
   const [row] = await getDb(c.env.DB)
     .select({ report: reports })

@@ -39,7 +39,9 @@ export const ReportCreatedSchema = z
 export const create = createRoute({
   method: "post",
   path: "/v1/reports",
+  operationId: "createReport",
   tags: ["reports"],
+  security: [],
   summary: "Report a suspected fake (anyone; a consumer token is optional)",
   description:
     "Stores the report whole (coordinates rounded to about 1 km, the client only as a keyed hash) and attaches it to a consumer_report alert (severity medium), raised or updated: on the label when the code is a real one, for its producer's region; otherwise on the prefecture where the report was made (or `unknown`). Limited to 10 a minute per connecting address and per signed-in user (429 with Retry-After).",
@@ -54,7 +56,10 @@ export const create = createRoute({
     }),
     body: jsonBody(CreateReportSchema),
   },
-  responses: { 201: jsonContent(ReportCreatedSchema, "The report was stored"), ...errorResponses },
+  responses: {
+    201: jsonContent(ReportCreatedSchema, "The report was stored"),
+    ...errorResponses(400, 409, 413, 415, 429),
+  },
 });
 
 export const list = createRoute({
@@ -75,7 +80,10 @@ export const list = createRoute({
       }),
     }),
   },
-  responses: { 200: jsonContent(pageOf(ReportSchema), "A page of reports"), ...errorResponses },
+  responses: {
+    200: jsonContent(pageOf(ReportSchema), "A page of reports"),
+    ...errorResponses(400, 401, 403),
+  },
 });
 
 export const get = createRoute({
@@ -86,5 +94,8 @@ export const get = createRoute({
   summary: "One consumer's report",
   ...authenticated("admin", "regulator", "producer"),
   request: { params: IdParam },
-  responses: { 200: jsonContent(ReportSchema, "The report"), ...errorResponses },
+  responses: {
+    200: jsonContent(ReportSchema, "The report"),
+    ...errorResponses(400, 401, 403, 404),
+  },
 });

@@ -1,9 +1,8 @@
-import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import linksetContext from "../../data/gs1/linkset-context.json";
 import { readResolverKey } from "../../db/queries/resolver";
 import { type DigitalLinkKey, digitalLinkUri, parseDigitalLinkPath } from "../../lib/digital-link";
-import { ApiError } from "../../lib/errors";
+import { ApiError, fieldError } from "../../lib/errors";
 import { verifyLabelCode } from "../../lib/label-code";
 import { labelKeys } from "../../lib/label-links";
 import { type Language, resolverLevels } from "../../lib/resolver-levels";
@@ -19,7 +18,7 @@ import {
   SUPPORTED_LINK_TYPES,
   toLinkset,
 } from "../../lib/resolver-links";
-import type { AppEnv } from "../../types";
+import type { AppEnv, AppRouteHandler } from "../../types";
 import type * as routes from "./resolver.routes";
 
 export const CONTEXT_PATH = "/.well-known/linkset-context.jsonld";
@@ -32,9 +31,7 @@ const languageOf = (c: Context<AppEnv>): Language =>
 function parseKey(c: Context<AppEnv>): DigitalLinkKey {
   const parsed = parseDigitalLinkPath(c.req.path);
   if (!parsed.ok) {
-    throw new ApiError("validation_failed", `Not a GS1 Digital Link URI: ${parsed.reason}`, {
-      errors: [{ path: "path", message: parsed.reason }],
-    });
+    throw fieldError("path", parsed.reason, `Not a GS1 Digital Link URI: ${parsed.reason}`);
   }
   return parsed.key;
 }
@@ -160,7 +157,7 @@ export async function resolverCors(c: Context<AppEnv>, next: () => Promise<void>
   c.res.headers.set("Access-Control-Max-Age", "600");
 }
 
-export const describeResolver: RouteHandler<typeof routes.describeResolver, AppEnv> = (c) =>
+export const describeResolver: AppRouteHandler<typeof routes.describeResolver> = (c) =>
   c.json(
     {
       name: "gi-trace GS1 Digital Link resolver",

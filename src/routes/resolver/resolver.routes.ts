@@ -24,6 +24,6 @@ export const describeResolver = createRoute({
   summary: "GS1 resolver description file (GS1-Conformant Resolver Standard §4)",
   responses: {
     200: jsonContent(ResolverDescription, "What this resolver resolves and how"),
-    ...errorResponses,
+    ...errorResponses(),
   },
 });

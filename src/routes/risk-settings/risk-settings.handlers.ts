@@ -1,16 +1,15 @@
-import type { RouteHandler } from "@hono/zod-openapi";
 import { getDb } from "../../db/client";
 import { auditEntry } from "../../db/queries/audit";
 import { loadRiskSettings, rememberRiskSettings } from "../../db/queries/risk-settings";
 import { riskSettings } from "../../db/schema";
 import { mergeRiskSettings } from "../../lib/risk";
-import type { AppEnv } from "../../types";
+import type { AppRouteHandler } from "../../types";
 import type * as routes from "./risk-settings.routes";
 
-export const get: RouteHandler<typeof routes.get, AppEnv> = async (c) =>
+export const get: AppRouteHandler<typeof routes.get> = async (c) =>
   c.json(await loadRiskSettings(c.env.DB, true), 200);
 
-export const put: RouteHandler<typeof routes.put, AppEnv> = async (c) => {
+export const put: AppRouteHandler<typeof routes.put> = async (c) => {
   const before = await loadRiskSettings(c.env.DB, true);
   const after = mergeRiskSettings(before, c.req.valid("json"));
   const db = getDb(c.env.DB);

@@ -1,4 +1,3 @@
-import type { RouteHandler } from "@hono/zod-openapi";
 import { alertUpsertStatements } from "../../db/queries/alert-store";
 import { loadRiskSettings } from "../../db/queries/risk-settings";
 import { readScanToLocate, storeScanLocation } from "../../db/queries/scan-location";
@@ -10,13 +9,13 @@ import { languageOf } from "../../lib/language";
 import { copiedCodeRules, evaluateLabelScan } from "../../lib/risk";
 import { cooldownStart, raiseFor } from "../../lib/risk/alert-raise";
 import { checkLocationToken } from "../../lib/scan-location-token";
-import type { AppEnv } from "../../types";
+import type { AppEnv, AppRouteHandler } from "../../types";
 import { labelScanAnswer } from "./scan-answer";
 import type * as routes from "./scans.routes";
 
 const isCopyRule = (rule: string) => (copiedCodeRules as readonly string[]).includes(rule);
 
-export const addLocation: RouteHandler<typeof routes.addLocation, AppEnv> = async (c) => {
+export const addLocation: AppRouteHandler<typeof routes.addLocation> = async (c) => {
   const { id } = c.req.valid("param");
   const body = c.req.valid("json");
   const check = await checkLocationToken(c.env.CLIENT_ID_PEPPER, id, body.token);

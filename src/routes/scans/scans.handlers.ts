@@ -1,4 +1,3 @@
-import type { RouteHandler } from "@hono/zod-openapi";
 import { and, desc, eq, gte } from "drizzle-orm";
 import type { Context } from "hono";
 import { getDb } from "../../db/client";
@@ -42,7 +41,7 @@ import { cooldownStart, raiseFor } from "../../lib/risk/alert-raise";
 import { toScanDto } from "../../lib/schemas/scan";
 import { loadActiveUser, optionalClaims } from "../../middleware/auth";
 import { afterRateLimit, type RateLimitCheck, startRateLimit } from "../../middleware/rate-limit";
-import type { AppEnv } from "../../types";
+import type { AppEnv, AppRouteHandler } from "../../types";
 import { labelScanAnswer } from "./scan-answer";
 import type * as routes from "./scans.routes";
 
@@ -149,7 +148,7 @@ async function scanInvalid(
   };
 }
 
-export const scan: RouteHandler<typeof routes.scan, AppEnv> = async (c) => {
+export const scan: AppRouteHandler<typeof routes.scan> = async (c) => {
   const body = c.req.valid("json");
   const claims = await optionalClaims(c);
   const who = {
@@ -302,7 +301,7 @@ const csvField = (value: unknown) => {
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 };
 
-export const list: RouteHandler<typeof routes.list, AppEnv> = async (c) => {
+export const list: AppRouteHandler<typeof routes.list> = async (c) => {
   const query = c.req.valid("query");
   const rows = await getDb(c.env.DB)
     .select({ scan: scans })

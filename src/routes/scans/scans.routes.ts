@@ -131,7 +131,9 @@ export const ScanResultSchema = z
 export const scan = createRoute({
   method: "post",
   path: "/v1/scans",
+  operationId: "createScan",
   tags: ["scans"],
+  security: [],
   summary: "Verify a scanned label (anyone; a consumer token is optional)",
   description:
     "Every scan is stored. The message is Chinese, or English with Accept-Language: en. Rate limited per connecting address and per signed-in user (429 with Retry-After). With an Idempotency-Key (one per scan) a retry is the same scan: stored once, the first answer replayed.",
@@ -146,7 +148,10 @@ export const scan = createRoute({
     }),
     body: jsonBody(ScanRequestSchema),
   },
-  responses: { 200: jsonContent(ScanResultSchema, "The verdict"), ...errorResponses },
+  responses: {
+    200: jsonContent(ScanResultSchema, "The verdict"),
+    ...errorResponses(400, 409, 413, 415, 429),
+  },
 });
 
 export const list = createRoute({
@@ -202,7 +207,9 @@ export const ScanLocationRequestSchema = z
 export const addLocation = createRoute({
   method: "post",
   path: "/v1/scans/{id}/location",
+  operationId: "addScanLocation",
   tags: ["scans"],
+  security: [],
   summary:
     "Add the device's approximate location to a scan, after its verdict (the scanning client)",
   description:
@@ -210,6 +217,6 @@ export const addLocation = createRoute({
   request: { params: IdParam, body: jsonBody(ScanLocationRequestSchema) },
   responses: {
     200: jsonContent(ScanResultSchema, "The scan's result with its location"),
-    ...errorResponses,
+    ...errorResponses(400, 403, 404, 409, 413, 415, 422),
   },
 });

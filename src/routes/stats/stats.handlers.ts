@@ -1,11 +1,10 @@
-import type { RouteHandler } from "@hono/zod-openapi";
 import { and, asc, count, desc, eq, gte, lt, sql } from "drizzle-orm";
 import { getDb } from "../../db/client";
 import { alertScope, scanScope } from "../../db/queries/scopes";
 import { alerts, batches, organizations, scans, verdicts } from "../../db/schema";
-import { ApiError } from "../../lib/errors";
+import { fieldError } from "../../lib/errors";
 import { chinaDate } from "../../lib/risk/time";
-import type { AppEnv } from "../../types";
+import type { AppRouteHandler } from "../../types";
 import { overviewRange } from "./overview-range";
 import type * as routes from "./stats.routes";
 
@@ -21,13 +20,11 @@ const OPEN_STATUSES = sql.raw("('new', 'acknowledged', 'investigating')");
 const countWhere = (condition: ReturnType<typeof sql>) =>
   sql<number>`coalesce(sum(CASE WHEN ${condition} THEN 1 ELSE 0 END), 0)`.mapWith(Number);
 
-export const overview: RouteHandler<typeof routes.overview, AppEnv> = async (c) => {
+export const overview: AppRouteHandler<typeof routes.overview> = async (c) => {
   const query = c.req.valid("query");
   const result = overviewRange(query.from, query.to, chinaDate());
   if (!result.ok) {
-    throw new ApiError("validation_failed", `Invalid period: ${result.message}.`, {
-      errors: [{ path: result.path, message: result.message }],
-    });
+    throw fieldError(result.path, result.message, `Invalid period: ${result.message}.`);
   }
   const { range } = result;
   const user = c.get("user");

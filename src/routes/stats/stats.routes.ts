@@ -59,6 +59,7 @@ export const OverviewSchema = z
 export const overview = createRoute({
   method: "get",
   path: "/v1/stats/overview",
+  operationId: "getStatsOverview",
   tags: ["stats"],
   summary: "Scans per day, verdict mix, alerts by rule and the most flagged batches",
   description: `Over Beijing calendar days from..to (default: the last 30 days; at most ${MAX_DAYS}). Admin: everything; regulator: scans made in its regions or of its producers' labels, and alerts by producer or scan region; producer: its own organization. Alerts count when seen within the period; top batches rank by suspicious + counterfeit scans (at most 10).`,
@@ -69,5 +70,5 @@ export const overview = createRoute({
       to: Day.optional().openapi({ description: "Inclusive; defaults to today in Beijing" }),
     }),
   },
-  responses: { 200: jsonContent(OverviewSchema, "The overview"), ...errorResponses },
+  responses: { 200: jsonContent(OverviewSchema, "The overview"), ...errorResponses(400, 401, 403) },
 });

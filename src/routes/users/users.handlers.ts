@@ -1,15 +1,14 @@
-import type { RouteHandler } from "@hono/zod-openapi";
 import { and, desc, eq, type SQL } from "drizzle-orm";
 import type { Context } from "hono";
 import { getDb } from "../../db/client";
 import { auditEntry } from "../../db/queries/audit";
 import { organizations, refreshTokens, users } from "../../db/schema";
-import { ApiError } from "../../lib/errors";
+import { ApiError, fieldError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { afterCursor, toPage } from "../../lib/pagination";
 import { hashPassword } from "../../lib/password";
 import { toUserDto } from "../../lib/schemas/user";
-import type { AppEnv } from "../../types";
+import type { AppEnv, AppRouteHandler } from "../../types";
 import type * as routes from "./users.routes";
 
 type UserRow = typeof users.$inferSelect;
@@ -26,26 +25,30 @@ async function checkRoleBinding(
 ) {
   if (bindsOrganization(role)) {
     if (!organizationId) {
-      throw new ApiError("validation_failed", `A ${role} account needs an organization.`, {
-        errors: [{ path: "body.organization_id", message: `required for role ${role}` }],
-      });
+      throw fieldError(
+        "body.organization_id",
+        `required for role ${role}`,
+        `A ${role} account needs an organization.`,
+      );
     }
     const org = await getDb(c.env.DB).query.organizations.findFirst({
       where: eq(organizations.id, organizationId),
       columns: { id: true },
     });
     if (!org) {
-      throw new ApiError("validation_failed", `No organization ${organizationId} exists.`, {
-        errors: [{ path: "body.organization_id", message: "no such organization" }],
-      });
+      throw fieldError(
+        "body.organization_id",
+        "no such organization",
+        `No organization ${organizationId} exists.`,
+      );
     }
   }
   if (role === "regulator" && regionCodes.length === 0) {
-    throw new ApiError("validation_failed", "A regulator account needs the regions it covers.", {
-      errors: [
-        { path: "body.region_codes", message: "at least one region code for role regulator" },
-      ],
-    });
+    throw fieldError(
+      "body.region_codes",
+      "at least one region code for role regulator",
+      "A regulator account needs the regions it covers.",
+    );
   }
 }
 
@@ -55,7 +58,7 @@ async function findUser(c: Context<AppEnv>, id: string): Promise<UserRow> {
   return row;
 }
 
-export const create: RouteHandler<typeof routes.create, AppEnv> = async (c) => {
+export const create: AppRouteHandler<typeof routes.create> = async (c) => {
   const body = c.req.valid("json");
   const organizationId = bindsOrganization(body.role) ? (body.organization_id ?? null) : null;
   const regionCodes = body.role === "regulator" ? [...new Set(body.region_codes ?? [])] : [];
@@ -90,7 +93,7 @@ export const create: RouteHandler<typeof routes.create, AppEnv> = async (c) => {
   return c.json(toUserDto(row), 201);
 };
 
-export const list: RouteHandler<typeof routes.list, AppEnv> = async (c) => {
+export const list: AppRouteHandler<typeof routes.list> = async (c) => {
   const query = c.req.valid("query");
   const conditions: (SQL | undefined)[] = [
     afterCursor(query.cursor, users.createdAt, users.id),
@@ -109,10 +112,10 @@ export const list: RouteHandler<typeof routes.list, AppEnv> = async (c) => {
   );
 };
 
-export const get: RouteHandler<typeof routes.get, AppEnv> = async (c) =>
+export const get: AppRouteHandler<typeof routes.get> = async (c) =>
   c.json(toUserDto(await findUser(c, c.req.valid("param").id)), 200);
 
-export const update: RouteHandler<typeof routes.update, AppEnv> = async (c) => {
+export const update: AppRouteHandler<typeof routes.update> = async (c) => {
   const { id } = c.req.valid("param");
   const patch = c.req.valid("json");
   const before = await findUser(c, id);

@@ -48,16 +48,21 @@ export const UpdateUserSchema = z
 export const create = createRoute({
   method: "post",
   path: "/v1/users",
+  operationId: "createUser",
   tags: ["users"],
   summary: "Create an account (admin)",
   ...authenticated("admin"),
   request: { body: jsonBody(CreateUserSchema) },
-  responses: { 201: jsonContent(UserSchema, "The new account"), ...errorResponses },
+  responses: {
+    201: jsonContent(UserSchema, "The new account"),
+    ...errorResponses(400, 401, 403, 409, 413, 415),
+  },
 });
 
 export const list = createRoute({
   method: "get",
   path: "/v1/users",
+  operationId: "listUsers",
   tags: ["users"],
   summary: "List accounts (admin), newest first",
   ...authenticated("admin"),
@@ -67,25 +72,33 @@ export const list = createRoute({
       organization_id: z.string().max(64).optional(),
     }),
   },
-  responses: { 200: jsonContent(pageOf(UserSchema), "A page of accounts"), ...errorResponses },
+  responses: {
+    200: jsonContent(pageOf(UserSchema), "A page of accounts"),
+    ...errorResponses(400, 401, 403),
+  },
 });
 
 export const get = createRoute({
   method: "get",
   path: "/v1/users/{id}",
+  operationId: "getUser",
   tags: ["users"],
   summary: "Read an account (admin)",
   ...authenticated("admin"),
   request: { params: IdParam },
-  responses: { 200: jsonContent(UserSchema, "The account"), ...errorResponses },
+  responses: { 200: jsonContent(UserSchema, "The account"), ...errorResponses(400, 401, 403, 404) },
 });
 
 export const update = createRoute({
   method: "patch",
   path: "/v1/users/{id}",
+  operationId: "updateUser",
   tags: ["users"],
   summary: "Update or disable an account (admin)",
   ...authenticated("admin"),
   request: { params: IdParam, body: jsonBody(UpdateUserSchema) },
-  responses: { 200: jsonContent(UserSchema, "The updated account"), ...errorResponses },
+  responses: {
+    200: jsonContent(UserSchema, "The updated account"),
+    ...errorResponses(400, 401, 403, 404, 413, 415, 422),
+  },
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { zhoushanArea } from "../../../scripts/demo-data";
 import { countRows, createOrganization, createUser, makeUscc } from "../../helpers/fixtures";
 import { call, callJson, expectProblem } from "../../helpers/http";
 
@@ -85,18 +86,7 @@ describe("/v1/organizations", () => {
 
   it("lets a producer add sites to its own organization and says which protected areas contain them", async () => {
     const admin = await createUser("admin");
-    const area = {
-      type: "Polygon",
-      coordinates: [
-        [
-          [121.6, 29.5],
-          [123.4, 29.5],
-          [123.4, 31.0],
-          [121.6, 31.0],
-          [121.6, 29.5],
-        ],
-      ],
-    };
+    const area = zhoushanArea;
     const product = await callJson<{ id: string }>("/v1/gi-products", {
       token: admin.token,
       body: {
