@@ -4,8 +4,6 @@
 // that would pass it writes nothing.
 import { sql } from "drizzle-orm";
 import type { Context } from "hono";
-import { getDb } from "../../db/client";
-import { authorizationLabelUsage } from "../../db/schema";
 import { auditEntry } from "../../lib/audit";
 import { chinaDate } from "../../lib/authorization-status";
 import { chunk } from "../../lib/chunk";
@@ -14,6 +12,8 @@ import { issueLabelCodes } from "../../lib/label-code";
 import { labelKeys, labelOrigin, labelUrl } from "../../lib/label-links";
 import { runFenced } from "../../middleware/idempotency";
 import type { AppEnv } from "../../types";
+import { getDb } from "../client";
+import { authorizationLabelUsage } from "../schema";
 
 // Codes go in as one JSON array parameter per statement (json_each), so 10,000 labels take a
 // handful of statements instead of one per ~30 rows under the 100-parameter limit.
