@@ -1,17 +1,29 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { and, asc, eq } from "drizzle-orm";
+import type { Context } from "hono";
 import { getDb } from "../../db/client";
-import { authorizationOf, type BatchRow, readableBatch } from "../../db/queries/batch-access";
+import {
+  authorizationOf,
+  type BatchRow,
+  type ReadableBatch,
+  readableBatch,
+} from "../../db/queries/batch-access";
+import { type LabelKey, labelExportChunk, productNamesOf } from "../../db/queries/label-export";
 import { issueLabels as issueLabelCodes } from "../../db/queries/label-rows";
 import { authorizations, giProducts, labels, organizations } from "../../db/schema";
 import { assertAuthorizationUsable } from "../../lib/authorization-usable";
 import { ApiError } from "../../lib/errors";
+import { attachmentDisposition } from "../../lib/exports/attachment";
+import { csvLines, UTF8_BOM } from "../../lib/exports/csv";
+import { keysetStream } from "../../lib/exports/keyset-stream";
+import { LABEL_CSV_COLUMNS, labelCsvRow } from "../../lib/exports/label-columns";
 import { wordFor } from "../../lib/i18n/domain-words";
+import { requestLanguage } from "../../lib/i18n/request-language";
 import { loadLabelFonts } from "../../lib/label-fonts";
 import { labelOrigin, labelUrl } from "../../lib/label-links";
 import { buildLabelSheetPdf } from "../../lib/label-sheet-pdf";
 import { type LabelGeometry, labelGeometry } from "../../lib/label-templates";
-import { afterCursor, toPage } from "../../lib/pagination";
+import { afterCursor, nextPageLink, toPage } from "../../lib/pagination";
 import type { AppEnv } from "../../types";
 import type * as routes from "./batch-labels.routes";
 import { MAX_PDF_LABELS } from "./batch-labels.routes";
@@ -57,28 +69,37 @@ function toLabelDto(origin: string, batch: BatchRow, row: LabelRow) {
   };
 }
 
-const csvField = (value: string) =>
-  /[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+/** Every label of the batch as one CSV stream, read in chunks on the batch's label order. */
+async function labelsCsv(c: Context<AppEnv>, batch: ReadableBatch) {
+  const db = getDb(c.env.DB);
+  const origin = labelOrigin(c.env, c.req.url);
+  const names = await productNamesOf(db, batch.authorizationId);
+  const lang = requestLanguage(c.req.header("Accept-Language"));
+  const context = {
+    product: (lang === "en" ? names?.nameEn || names?.nameZh : names?.nameZh) ?? null,
+    lotCode: batch.lotCode,
+    lang,
+    urlOf: (code: string) => labelUrl(origin, batch, code),
+  };
+  let position = 0;
+  const body = keysetStream({
+    head: UTF8_BOM + csvLines([LABEL_CSV_COLUMNS]),
+    readChunk: (after: LabelKey | undefined, size) => labelExportChunk(db, batch.id, after, size),
+    keyOf: (row) => ({ at: row.createdAt, code: row.code }),
+    render: (rows) => csvLines(rows.map((row) => labelCsvRow(row, ++position, context))),
+  });
+  const name = [names?.nameZh, batch.lotCode, "标签"].filter(Boolean).join("-");
+  return c.body(body, 200, {
+    "Content-Type": "text/csv; charset=utf-8",
+    "Content-Disposition": attachmentDisposition(`${name}.csv`, `labels-${batch.lotCode}.csv`),
+  });
+}
 
 export const listLabels: RouteHandler<typeof routes.listLabels, AppEnv> = async (c) => {
   const query = c.req.valid("query");
   const batch = await readableBatch(c, c.req.valid("param").id);
+  if (query.format === "csv") return labelsCsv(c, batch);
   const db = getDb(c.env.DB);
-  if (query.format === "csv") {
-    const rows = await db
-      .select({ code: labels.code })
-      .from(labels)
-      .where(eq(labels.batchId, batch.id))
-      .orderBy(asc(labels.createdAt), asc(labels.code));
-    const lines = [
-      "code,url",
-      ...rows.map(
-        (r) => `${r.code},${csvField(labelUrl(labelOrigin(c.env, c.req.url), batch, r.code))}`,
-      ),
-    ];
-    c.header("Content-Disposition", `attachment; filename="labels-${batch.lotCode}.csv"`);
-    return c.body(`${lines.join("\r\n")}\r\n`, 200, { "Content-Type": "text/csv; charset=utf-8" });
-  }
   const rows = await db
     .select()
     .from(labels)
@@ -90,15 +111,15 @@ export const listLabels: RouteHandler<typeof routes.listLabels, AppEnv> = async 
     )
     .orderBy(asc(labels.createdAt), asc(labels.code))
     .limit(query.limit + 1);
-  return c.json(
-    toPage(
-      rows,
-      query.limit,
-      (r) => ({ k: r.createdAt, id: r.code }),
-      (r) => toLabelDto(labelOrigin(c.env, c.req.url), batch, r),
-    ),
-    200,
+  const page = toPage(
+    rows,
+    query.limit,
+    (r) => ({ k: r.createdAt, id: r.code }),
+    (r) => toLabelDto(labelOrigin(c.env, c.req.url), batch, r),
   );
+  const next = nextPageLink(c.req.url, page.next_cursor);
+  if (next) c.header("Link", next);
+  return c.json(page, 200);
 };
 
 export const labelsPdf: RouteHandler<typeof routes.labelsPdf, AppEnv> = async (c) => {

@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { attachmentHeaders, nextLinkHeaders } from "../../lib/exports/openapi-headers";
 import { DEFAULT_LABEL_TEMPLATE, labelTemplateIds } from "../../lib/label-templates";
 import { errorResponses, jsonBody, jsonContent } from "../../lib/openapi";
 import { ListQuerySchema, pageOf } from "../../lib/pagination";
@@ -10,6 +11,7 @@ import { IssuedLabelsSchema, IssueLabelsSchema, LabelSchema } from "./labels.sch
 export const issueLabels = createRoute({
   method: "post",
   path: "/v1/batches/{id}/labels",
+  operationId: "issueLabels",
   tags: ["labels"],
   summary: "Issue 1 to 10,000 labels for a batch (producer)",
   description:
@@ -17,16 +19,28 @@ export const issueLabels = createRoute({
   security: [{ bearer: [] }],
   middleware: [...authenticated("producer").middleware, idempotent("labels.issue")],
   request: { params: IdParam, headers: IdempotencyHeader, body: jsonBody(IssueLabelsSchema) },
-  responses: { 201: jsonContent(IssuedLabelsSchema, "The new labels"), ...errorResponses },
+  responses: {
+    201: jsonContent(IssuedLabelsSchema, "The new labels"),
+    400: errorResponses[400],
+    401: errorResponses[401],
+    403: errorResponses[403],
+    404: errorResponses[404],
+    409: errorResponses[409],
+    413: errorResponses[413],
+    415: errorResponses[415],
+    422: errorResponses[422],
+    500: errorResponses[500],
+  },
 });
 
 export const listLabels = createRoute({
   method: "get",
   path: "/v1/batches/{id}/labels",
+  operationId: "listLabels",
   tags: ["labels"],
-  summary: "Labels of a batch as JSON pages or one CSV of code and url",
+  summary: "Labels of a batch as JSON pages, or all of them as one CSV stream",
   description:
-    "In the batch's label order, the order labels were issued in (issue time, then code), the same in JSON and CSV: the nth label here is position n of `labels.pdf?from=`.",
+    "In the batch's label order, the order labels were issued in (issue time, then code), the same in JSON and CSV: the nth label here is position n of `labels.pdf?from=`. JSON comes in pages with a `Link` to the next one. `format=csv` streams every label of the batch (`limit` and `cursor` do not apply) as UTF-8 with a BOM, so that Excel opens it as UTF-8: code, url, position, then product, lot, status, scans and first scan in words of the `Accept-Language` (Chinese unless English is asked for), first-scan time in UTC and Beijing time.",
   ...authenticated("producer", "regulator", "admin"),
   request: {
     params: IdParam,
@@ -35,14 +49,22 @@ export const listLabels = createRoute({
   responses: {
     200: {
       description: "A page of labels (json) or every label (csv)",
+      headers: { ...nextLinkHeaders, ...attachmentHeaders },
       content: {
         "application/json": { schema: pageOf(LabelSchema) },
         "text/csv": {
-          schema: z.string().openapi({ example: "code,url\n1ABC…,HTTPS://…/V/1ABC…" }),
+          schema: z.string().openapi({
+            example:
+              "code,url,position,product,lot_code,status,status_text,scan_count,first_scan_at,first_scan_at_beijing,first_scan_region,first_scan_region_name\r\n1ABC…,HTTPS://…/V/1ABC…,1,舟山带鱼,ZSDY-20261120-01,active,有效,0,,,,\r\n",
+          }),
         },
       },
     },
-    ...errorResponses,
+    400: errorResponses[400],
+    401: errorResponses[401],
+    403: errorResponses[403],
+    404: errorResponses[404],
+    500: errorResponses[500],
   },
 });
 
@@ -74,6 +96,7 @@ export const LabelsPdfQuery = z.object({
 export const labelsPdf = createRoute({
   method: "get",
   path: "/v1/batches/{id}/labels.pdf",
+  operationId: "printLabels",
   tags: ["labels"],
   summary: "Printable labels of a batch on a label template, all or a range (producer)",
   description: `Positions count every label of the batch in its label order (issue time, then code: the order of \`GET /v1/batches/{id}/labels\` and its CSV), so a range can be reprinted after a printer jam; voided labels in the range are skipped, and each label prints its position. Default template ${DEFAULT_LABEL_TEMPLATE}. 400 for an unknown template, a range outside the batch or a batch without labels; 422 unprintable_text when a name holds a character the label font lacks.`,
@@ -84,6 +107,11 @@ export const labelsPdf = createRoute({
       description: "PDF",
       content: { "application/pdf": { schema: z.string().openapi({ format: "binary" }) } },
     },
-    ...errorResponses,
+    400: errorResponses[400],
+    401: errorResponses[401],
+    403: errorResponses[403],
+    404: errorResponses[404],
+    422: errorResponses[422],
+    500: errorResponses[500],
   },
 });
