@@ -8,7 +8,7 @@ import { auditEntry } from "../../lib/audit";
 import { chinaDate } from "../../lib/authorization-status";
 import { chunk } from "../../lib/chunk";
 import { ApiError } from "../../lib/errors";
-import { issueLabelCodes } from "../../lib/label-code";
+import { mintLabelCodes } from "../../lib/label-code";
 import { labelKeys, labelOrigin, labelUrl } from "../../lib/label-links";
 import { runFenced } from "../../middleware/idempotency";
 import type { AppEnv } from "../../types";
@@ -27,9 +27,9 @@ export type IssueTarget = {
   lotCode: string;
 };
 
-export async function issueLabels(c: Context<AppEnv>, target: IssueTarget, count: number) {
+export async function insertLabelRows(c: Context<AppEnv>, target: IssueTarget, count: number) {
   const { keys, currentKid } = labelKeys(c.env);
-  const codes = await issueLabelCodes(keys, currentKid, count);
+  const codes = await mintLabelCodes(keys, currentKid, count);
   const year = Number(chinaDate().slice(0, 4));
   const db = getDb(c.env.DB);
   const d1 = c.env.DB;

@@ -9,7 +9,7 @@ import {
   readableBatch,
 } from "../../db/queries/batch-access";
 import { type LabelKey, labelExportChunk, productNamesOf } from "../../db/queries/label-export";
-import { issueLabels as issueLabelCodes } from "../../db/queries/label-rows";
+import { insertLabelRows } from "../../db/queries/label-rows";
 import { authorizations, giProducts, labels, organizations } from "../../db/schema";
 import { assertAuthorizationUsable } from "../../lib/authorization-usable";
 import { ApiError } from "../../lib/errors";
@@ -41,7 +41,7 @@ export const issueLabels: RouteHandler<typeof routes.issueLabels, AppEnv> = asyn
   const found = await authorizationOf(c, batch.authorizationId);
   if (!found) throw new Error(`batch ${batch.id} has no authorization`);
   assertAuthorizationUsable(found);
-  const issued = await issueLabelCodes(
+  const issued = await insertLabelRows(
     c,
     {
       batchId: batch.id,
