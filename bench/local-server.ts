@@ -86,6 +86,8 @@ export type LocalServerOptions = {
    * the machine that runs the Worker. The bench leaves it out by default (see README).
    */
   rateLimiter?: boolean;
+  /** A port for workerd's V8 inspector (Chrome DevTools Protocol), e.g. to sample the heap. */
+  inspectorPort?: number;
 };
 
 /** The simple keys of wrangler.toml the local server needs. */
@@ -161,6 +163,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     const mfOptions = convertV4MiniflareOptions({
       host: "127.0.0.1",
       port: 0,
+      ...(options.inspectorPort === undefined ? {} : { inspectorPort: options.inspectorPort }),
       resourcePersistencePath: persist,
       workers: [
         {

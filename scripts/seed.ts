@@ -3,7 +3,7 @@
 // reach production.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { issueLabelCodes, parseLabelKeys } from "../src/lib/label-code.ts";
+import { mintLabelCodes, parseLabelKeys } from "../src/lib/label-code.ts";
 import { shortLabelUrl } from "../src/lib/label-url.ts";
 import { hashPassword } from "../src/lib/password.ts";
 import {
@@ -48,7 +48,7 @@ statements.push(insertOrIgnore("batches", demoBatch));
 for (const event of demoTraceEvents) statements.push(insertOrIgnore("trace_events", event));
 // Labels under the local label key; only when the demo batch has none, so reseeding adds nothing.
 const vars = devVars();
-const codes = await issueLabelCodes(
+const codes = await mintLabelCodes(
   parseLabelKeys(vars.LABEL_HMAC_KEYS ?? ""),
   vars.LABEL_HMAC_CURRENT_KID ?? "",
   DEMO_LABEL_COUNT,

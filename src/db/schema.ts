@@ -384,7 +384,9 @@ export const labels = sqliteTable(
     flaggedByScan: text("flagged_by_scan"),
     createdAt: createdAt(),
   },
-  (t) => [index("labels_batch_idx").on(t.batchId)],
+  // The batch's label order (issue time, then code): the JSON pages, the CSV stream and the PDF
+  // positions walk it, and it serves every lookup by batch.
+  (t) => [index("labels_batch_order_idx").on(t.batchId, t.createdAt, t.code)],
 );
 
 export const verdicts = [

@@ -154,7 +154,7 @@ function randomChunks(count: number): Uint8Array[] {
 }
 
 /** `count` distinct new codes under the current key (uniqueness against stored codes is the database's job). */
-export async function issueLabelCodes(
+export async function mintLabelCodes(
   keys: LabelKeys,
   currentKid: string,
   count: number,
@@ -166,7 +166,7 @@ export async function issueLabelCodes(
     );
   }
   if (!Number.isInteger(count) || count < 0) {
-    throw new Error("issueLabelCodes: count must be a non-negative integer.");
+    throw new Error("mintLabelCodes: count must be a non-negative integer.");
   }
   const key = await hmacKey(currentKid, secret);
   const codes = new Set<string>();

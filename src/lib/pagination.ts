@@ -71,3 +71,14 @@ export function toPage<Row, Item>(
     next_cursor: rows.length > limit && last ? encode(keyOf(last)) : null,
   };
 }
+
+/**
+ * The `Link` header of the page after this one: the request's own path and query (format,
+ * filters, limit) with the cursor replaced, or null on the last page.
+ */
+export function nextPageLink(requestUrl: string, nextCursor: string | null): string | null {
+  if (!nextCursor) return null;
+  const url = new URL(requestUrl);
+  url.searchParams.set("cursor", nextCursor);
+  return `<${url.pathname}${url.search}>; rel="next"`;
+}

@@ -9,6 +9,7 @@
 // That never issues twice: handlers run their writes through runFenced, which commits only while
 // the request still holds the lease and marks the key committed in the same transaction, and a
 // committed key is never taken over.
+import { z } from "@hono/zod-openapi";
 import { and, eq, lt, sql } from "drizzle-orm";
 import type { Context, MiddlewareHandler } from "hono";
 import { getDb } from "../db/client";
@@ -19,6 +20,14 @@ import { ApiError, fieldError } from "../lib/errors";
 import { sha256Base64Url } from "../lib/keyed-hash";
 import type { AppEnv } from "../types";
 import { optionalClaims } from "./auth";
+
+/** The documented request header of an idempotent operation. */
+export const IdempotencyHeader = z.object({
+  "idempotency-key": z
+    .string()
+    .optional()
+    .openapi({ description: "Retries with the same key and body return the first answer" }),
+});
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 const TTL_MS = 24 * 3600_000;

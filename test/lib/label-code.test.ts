@@ -3,10 +3,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   groupLabelCode,
-  issueLabelCodes,
   LABEL_CODE_LENGTH,
   type LabelKeys,
   LEGACY_LABEL_CODE_LENGTH,
+  mintLabelCodes,
   normalizeLabelCode,
   parseLabelKeys,
   verifyLabelCode,
@@ -59,12 +59,12 @@ describe("parseLabelKeys", () => {
   });
 });
 
-describe("issueLabelCodes and verifyLabelCode", () => {
+describe("mintLabelCodes and verifyLabelCode", () => {
   it("issues 10,000 distinct 20-character codes that all verify", async () => {
     const started = performance.now();
-    const codes = await issueLabelCodes(keys, "1", 10_000);
+    const codes = await mintLabelCodes(keys, "1", 10_000);
     const elapsed = performance.now() - started;
-    console.log(`issueLabelCodes(10,000) in the vitest pool: ${elapsed.toFixed(0)} ms`);
+    console.log(`mintLabelCodes(10,000) in the vitest pool: ${elapsed.toFixed(0)} ms`);
     expect(codes).toHaveLength(10_000);
     expect(new Set(codes).size).toBe(10_000);
     for (const code of codes) {
@@ -77,12 +77,12 @@ describe("issueLabelCodes and verifyLabelCode", () => {
   });
 
   it("issues nothing for zero and refuses a current kid that has no key", async () => {
-    expect(await issueLabelCodes(keys, "1", 0)).toEqual([]);
-    await expect(issueLabelCodes(keys, "9", 1)).rejects.toThrow(/"9"/);
+    expect(await mintLabelCodes(keys, "1", 0)).toEqual([]);
+    await expect(mintLabelCodes(keys, "9", 1)).rejects.toThrow(/"9"/);
   });
 
   it("property: changing any one character of a code makes it fail", async () => {
-    const codes = await issueLabelCodes(keys, "1", 50);
+    const codes = await mintLabelCodes(keys, "1", 50);
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...codes),
@@ -103,7 +103,7 @@ describe("issueLabelCodes and verifyLabelCode", () => {
   });
 
   it("detects every single-character change of one code, position by position", async () => {
-    const [code] = await issueLabelCodes(keys, "1", 1);
+    const [code] = await mintLabelCodes(keys, "1", 1);
     if (code === undefined) throw new Error("no code issued");
     const reasons = new Set<string>();
     for (let position = 0; position < LABEL_CODE_LENGTH; position++) {
@@ -120,7 +120,7 @@ describe("issueLabelCodes and verifyLabelCode", () => {
   });
 
   it("spreads the random part over the code: no character is constant across codes", async () => {
-    const codes = await issueLabelCodes(keys, "1", 2000);
+    const codes = await mintLabelCodes(keys, "1", 2000);
     for (let position = 1; position < LABEL_CODE_LENGTH; position++) {
       const seen = new Set(codes.map((code) => code.charAt(position)));
       expect(seen.size, `position ${position}`).toBeGreaterThan(16);
@@ -148,7 +148,7 @@ describe("issueLabelCodes and verifyLabelCode", () => {
   });
 
   it("does not accept a version 1 tag in a version 2 code or the other way round", async () => {
-    const [fresh] = await issueLabelCodes(keys, "1", 1);
+    const [fresh] = await mintLabelCodes(keys, "1", 1);
     const old = await legacyCode(keys["1"] as string, "1");
     // The same random part under the other version's layout fails its tag.
     expect(await verifyLabelCode(`${old.slice(0, 20)}`, keys)).toMatchObject({ ok: false });
@@ -157,22 +157,22 @@ describe("issueLabelCodes and verifyLabelCode", () => {
 
   it("keeps codes of an older key valid after a new key becomes current", async () => {
     const before: LabelKeys = { "1": keys["1"] as string };
-    const [old] = await issueLabelCodes(before, "1", 1);
+    const [old] = await mintLabelCodes(before, "1", 1);
     if (old === undefined) throw new Error("no code issued");
     const rotated: LabelKeys = { ...before, "2": randomSecret() };
-    const [fresh] = await issueLabelCodes(rotated, "2", 1);
+    const [fresh] = await mintLabelCodes(rotated, "2", 1);
     expect(fresh?.charAt(0)).toBe("2");
     expect(await verifyLabelCode(old, rotated)).toEqual({ ok: true, code: old, kid: "1" });
     expect(await verifyLabelCode(fresh ?? "", rotated)).toMatchObject({ ok: true, kid: "2" });
   });
 
   it("answers unknown_key for a kid that has no key", async () => {
-    const [code] = await issueLabelCodes({ "3": randomSecret() }, "3", 1);
+    const [code] = await mintLabelCodes({ "3": randomSecret() }, "3", 1);
     expect(await verifyLabelCode(code ?? "", keys)).toEqual({ ok: false, reason: "unknown_key" });
   });
 
   it("answers bad_tag for a well-formed code tagged under another secret", async () => {
-    const [code] = await issueLabelCodes({ "1": randomSecret() }, "1", 1);
+    const [code] = await mintLabelCodes({ "1": randomSecret() }, "1", 1);
     expect(await verifyLabelCode(code ?? "", keys)).toEqual({ ok: false, reason: "bad_tag" });
     const random = `1${base32crockford.encode(crypto.getRandomValues(new Uint8Array(12)))}`;
     expect(await verifyLabelCode(random, keys)).toEqual({ ok: false, reason: "bad_tag" });
@@ -181,7 +181,7 @@ describe("issueLabelCodes and verifyLabelCode", () => {
   });
 
   it("answers malformed for wrong lengths, illegal characters and non-canonical padding", async () => {
-    const [code] = await issueLabelCodes(keys, "1", 1);
+    const [code] = await mintLabelCodes(keys, "1", 1);
     if (code === undefined) throw new Error("no code issued");
     for (const input of [
       "",
@@ -225,7 +225,7 @@ describe("normalizeLabelCode", () => {
   });
 
   it("round-trips the printed grouping", async () => {
-    const [code] = await issueLabelCodes(keys, "2", 1);
+    const [code] = await mintLabelCodes(keys, "2", 1);
     if (code === undefined) throw new Error("no code issued");
     const printed = groupLabelCode(code);
     expect(printed).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){4}$/);
@@ -241,7 +241,7 @@ describe("normalizeLabelCode", () => {
   });
 
   it("property: a code survives random case and inserted hyphens", async () => {
-    const codes = await issueLabelCodes(keys, "1", 20);
+    const codes = await mintLabelCodes(keys, "1", 20);
     fc.assert(
       fc.property(
         fc.constantFrom(...codes),

@@ -5,7 +5,7 @@ import { demoGiProducts, demoOrganization } from "../../scripts/demo-data";
 import regions from "../../src/data/regions.json";
 import { ApiError } from "../../src/lib/errors";
 import { domainWords } from "../../src/lib/i18n/domain-words";
-import { groupLabelCode, issueLabelCodes } from "../../src/lib/label-code";
+import { groupLabelCode, mintLabelCodes } from "../../src/lib/label-code";
 import { type LabelFonts, loadLabelFonts, unprintableCharacters } from "../../src/lib/label-fonts";
 import {
   buildLabelSheetPdf,
@@ -39,7 +39,7 @@ const text: LabelText = {
 };
 
 async function labels(count: number, url = (code: string) => shortLabelUrl("gi.example.cn", code)) {
-  const codes = await issueLabelCodes(keys, "1", count);
+  const codes = await mintLabelCodes(keys, "1", count);
   return codes.map((code, i) => ({ code, url: url(code), position: i + 1 }));
 }
 
@@ -170,7 +170,7 @@ describe("buildLabelSheetPdf", () => {
   it("fits worst-case text into the text box of every template, the name and the whole code always", async () => {
     const doc = await PDFDocument.create();
     const pdfFonts = await embedLabelFonts(doc, fonts);
-    const [code] = await issueLabelCodes(keys, "1", 1);
+    const [code] = await mintLabelCodes(keys, "1", 1);
     const long: LabelText = {
       productNameZh: "岱衢族大黄鱼地理标志保护产品特级",
       productNameEn: "Daiqu Large Yellow Croaker of the Zhoushan Archipelago, Premium Grade",

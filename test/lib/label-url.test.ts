@@ -1,10 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { issueLabelCodes } from "../../src/lib/label-code";
+import { mintLabelCodes } from "../../src/lib/label-code";
 import { digitalLinkUrl, parseScanInput, shortLabelUrl } from "../../src/lib/label-url";
 
 const keys = { "1": btoa("0123456789abcdef0123456789abcdef") };
-const [CODE = "", OTHER = ""] = await issueLabelCodes(keys, "1", 2);
+const [CODE = "", OTHER = ""] = await mintLabelCodes(keys, "1", 2);
 const GTIN14 = "04006381333931";
 // Characters of QR alphanumeric mode.
 const QR_ALPHANUMERIC = /^[0-9A-Z $%*+\-./:]+$/;

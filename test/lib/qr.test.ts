@@ -1,13 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { issueLabelCodes } from "../../src/lib/label-code";
+import { mintLabelCodes } from "../../src/lib/label-code";
 import { shortLabelUrl } from "../../src/lib/label-url";
 import { labelQrPng, labelQrSvg, MAX_PNG_SCALE, QR_MARGIN, qrModules } from "../../src/lib/qr";
 
-const [CODE = ""] = await issueLabelCodes(
-  { "1": btoa("0123456789abcdef0123456789abcdef") },
-  "1",
-  1,
-);
+const [CODE = ""] = await mintLabelCodes({ "1": btoa("0123456789abcdef0123456789abcdef") }, "1", 1);
 const URL_UPPER = shortLabelUrl("gi.example.cn", CODE);
 
 async function inflate(bytes: Uint8Array): Promise<Uint8Array> {

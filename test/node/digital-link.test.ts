@@ -1,6 +1,6 @@
 import digitalLink from "digital-link.js";
 import { describe, expect, it } from "vitest";
-import { issueLabelCodes } from "../../src/lib/label-code";
+import { mintLabelCodes } from "../../src/lib/label-code";
 import { labelUrl } from "../../src/lib/label-links";
 
 // digital-link.js (GS1's grammar, by EVRYTHNG) judges our URLs: a library we did not write.
@@ -11,8 +11,8 @@ const keys = { "1": btoa("k".repeat(32)), Z: btoa("z".repeat(32)) };
 describe("GS1 Digital Link label URLs", () => {
   it("are valid Digital Link URIs whose serial is the label code", async () => {
     const codes = [
-      ...(await issueLabelCodes(keys, "1", 200)),
-      ...(await issueLabelCodes(keys, "Z", 50)),
+      ...(await mintLabelCodes(keys, "1", 200)),
+      ...(await mintLabelCodes(keys, "Z", 50)),
     ];
     const lots = ["L1", "ZSDY-20261120-01", "LOT.2026_11", "A".repeat(20)];
     for (const code of codes) {

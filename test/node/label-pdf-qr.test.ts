@@ -3,7 +3,7 @@
 // only when the embedded font maps its glyphs to the characters.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { issueLabelCodes } from "../../src/lib/label-code";
+import { mintLabelCodes } from "../../src/lib/label-code";
 import { LABEL_FONT_PATHS, parseLabelFont } from "../../src/lib/label-fonts";
 import { buildLabelSheetPdf, type LabelText, type SheetLabel } from "../../src/lib/label-sheet-pdf";
 import { type LabelGeometry, labelGeometry } from "../../src/lib/label-templates";
@@ -31,7 +31,7 @@ function template(id: string): LabelGeometry {
 }
 
 async function labels(count: number, url: (code: string) => string): Promise<SheetLabel[]> {
-  const codes = await issueLabelCodes(keys, "1", count);
+  const codes = await mintLabelCodes(keys, "1", count);
   return codes.map((code, i) => ({ code, url: url(code), position: i + 1 }));
 }
 

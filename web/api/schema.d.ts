@@ -462,137 +462,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/batches/{id}/labels": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Labels of a batch as JSON pages or one CSV of code and url
-         * @description In the batch's label order, the order labels were issued in (issue time, then code), the same in JSON and CSV: the nth label here is position n of `labels.pdf?from=`.
-         */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description Page size, 1..200 */
-                    limit?: number;
-                    /** @description The next_cursor of the previous page */
-                    cursor?: string;
-                    format?: "json" | "csv";
-                };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description A page of labels (json) or every label (csv) */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: components["schemas"]["Label"][];
-                            next_cursor: string | null;
-                        };
-                        "text/csv": string;
-                    };
-                };
-            };
-        };
-        put?: never;
-        /**
-         * Issue 1 to 10,000 labels for a batch (producer)
-         * @description All or nothing, within the authorization's annual quota even under concurrency (422 quota_exceeded with `remaining`). Not for recalled batches or inactive authorizations.
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Retries with the same key and body return the first answer */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["IssueLabels"];
-                };
-            };
-            responses: {
-                /** @description The new labels */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["IssuedLabels"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/batches/{id}/labels.pdf": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Printable labels of a batch on a label template, all or a range (producer)
-         * @description Positions count every label of the batch in its label order (issue time, then code: the order of `GET /v1/batches/{id}/labels` and its CSV), so a range can be reprinted after a printer jam; voided labels in the range are skipped, and each label prints its position. Default template a4-4x7-52.5x42.4. 400 for an unknown template, a range outside the batch or a batch without labels; 422 unprintable_text when a name holds a character the label font lacks.
-         */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description A label template id (GET /v1/label-templates) */
-                    template?: "a4-4x7-52.5x42.4" | "a4-3x8-70x37" | "a4-4x10-52.5x29.7" | "roll-40x30" | "roll-50x30" | "roll-60x40";
-                    /** @description 1-based position of the first label in the batch's label order */
-                    from?: number;
-                    /** @description How many positions to print (default: the rest, at most 2000) */
-                    count?: number;
-                };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description PDF */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/pdf": string;
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/labels/void": {
         parameters: {
             query?: never;
@@ -664,6 +533,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/batches/{id}/labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Labels of a batch as JSON pages, or all of them as one CSV stream
+         * @description In the batch's label order, the order labels were issued in (issue time, then code), the same in JSON and CSV: the nth label here is position n of `labels.pdf?from=`. JSON comes in pages with a `Link` to the next one. `format=csv` streams every label of the batch (`limit` and `cursor` do not apply) as UTF-8 with a BOM, so that Excel opens it as UTF-8: code, url, position, then product, lot, status, scans and first scan in words of the `Accept-Language` (Chinese unless English is asked for), first-scan time in UTC and Beijing time.
+         */
+        get: operations["listLabels"];
+        put?: never;
+        /**
+         * Issue 1 to 10,000 labels for a batch (producer)
+         * @description All or nothing, within the authorization's annual quota even under concurrency (422 quota_exceeded with `remaining`). Not for recalled batches or inactive authorizations.
+         */
+        post: operations["issueLabels"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/batches/{id}/labels.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Printable labels of a batch on a label template, all or a range (producer)
+         * @description Positions count every label of the batch in its label order (issue time, then code: the order of `GET /v1/batches/{id}/labels` and its CSV), so a range can be reprinted after a printer jam; voided labels in the range are skipped, and each label prints its position. Default template a4-4x7-52.5x42.4. 400 for an unknown template, a range outside the batch or a batch without labels; 422 unprintable_text when a name holds a character the label font lacks.
+         */
+        get: operations["printLabels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/label-templates": {
         parameters: {
             query?: never;
@@ -691,47 +604,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Stored scans in the caller's reach (regulator: scan or producer region; producer: own; consumer: its own scans) */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description Page size, 1..200 */
-                    limit?: number;
-                    /** @description The next_cursor of the previous page */
-                    cursor?: string;
-                    label_code?: string;
-                    batch_id?: string;
-                    verdict?: "genuine" | "warning" | "suspicious" | "counterfeit" | "recalled" | "invalid";
-                    since?: string;
-                    format?: "json" | "geojson" | "csv";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description A page of scans as JSON, a GeoJSON FeatureCollection of the located ones, or CSV */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: components["schemas"]["Scan"][];
-                            next_cursor: string | null;
-                        };
-                        "application/geo+json": {
-                            /** @enum {string} */
-                            type: "FeatureCollection";
-                            features: unknown[];
-                            next_cursor: string | null;
-                        };
-                        "text/csv": string;
-                    };
-                };
-            };
-        };
+        /**
+         * Stored scans in the caller's reach (regulator: scan or producer region; producer: own; consumer: its own scans)
+         * @description Newest first. JSON comes in pages with a `Link` to the next one (same format, filters and limit). `format=csv` and `format=geojson` stream every matching scan (`limit` and `cursor` do not apply) with the same filters and scope. The CSV is UTF-8 with a BOM (Excel opens it as UTF-8) and puts beside each identifier the words a reader wants, in the language of `Accept-Language` (Chinese unless English is asked for): product, producer, lot, verdict and rules in words, region name, and the time in Beijing beside the UTC instant. The GeoJSON is an RFC 7946 FeatureCollection of the scans with a location, with the same properties.
+         */
+        get: operations["listScans"];
         put?: never;
         /**
          * Verify a scanned label (anyone; a consumer token is optional)
@@ -1480,29 +1357,6 @@ export interface components {
                 [key: string]: unknown;
             };
         };
-        IssuedLabels: {
-            issued: number;
-            labels: {
-                code: string;
-                url: string;
-            }[];
-        };
-        IssueLabels: {
-            /** @example 100 */
-            count: number;
-        };
-        Label: {
-            code: string;
-            url: string;
-            batch_id: string;
-            /** @enum {string} */
-            status: "active" | "voided";
-            void_reason: string | null;
-            scan_count: number;
-            first_scan_at: string | null;
-            first_scan_region: string | null;
-            created_at: string;
-        };
         VoidResult: {
             voided: string[];
             already_voided: string[];
@@ -1522,6 +1376,29 @@ export interface components {
                 lat: number | null;
                 lng: number | null;
             }[];
+        };
+        Label: {
+            code: string;
+            url: string;
+            batch_id: string;
+            /** @enum {string} */
+            status: "active" | "voided";
+            void_reason: string | null;
+            scan_count: number;
+            first_scan_at: string | null;
+            first_scan_region: string | null;
+            created_at: string;
+        };
+        IssuedLabels: {
+            issued: number;
+            labels: {
+                code: string;
+                url: string;
+            }[];
+        };
+        IssueLabels: {
+            /** @example 100 */
+            count: number;
         };
         LabelTemplate: {
             /** @example a4-3x8-70x37 */
@@ -5235,6 +5112,307 @@ export interface operations {
             };
         };
     };
+    listLabels: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1..200 */
+                limit?: number;
+                /** @description The next_cursor of the previous page */
+                cursor?: string;
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of labels (json) or every label (csv) */
+            200: {
+                headers: {
+                    /** @description The next page, `</path?…&cursor=…>; rel="next"`: the same format, filters and limit (JSON pages only; absent on the last page) */
+                    Link?: string;
+                    /** @description An export's file name (exports only): an ASCII `filename` and the UTF-8 name as RFC 5987 `filename*` */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Label"][];
+                        next_cursor: string | null;
+                    };
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid input (validation_failed, malformed_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or not visible to the caller (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure on our side (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    issueLabels: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retries with the same key and body return the first answer */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IssueLabels"];
+            };
+        };
+        responses: {
+            /** @description The new labels */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedLabels"];
+                };
+            };
+            /** @description Invalid input (validation_failed, malformed_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or not visible to the caller (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A domain rule refused the request (outside_protected_area, quota_exceeded, unprocessable, unprintable_text) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure on our side (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    printLabels: {
+        parameters: {
+            query?: {
+                /** @description A label template id (GET /v1/label-templates) */
+                template?: "a4-4x7-52.5x42.4" | "a4-3x8-70x37" | "a4-4x10-52.5x29.7" | "roll-40x30" | "roll-50x30" | "roll-60x40";
+                /** @description 1-based position of the first label in the batch's label order */
+                from?: number;
+                /** @description How many positions to print (default: the rest, at most 2000) */
+                count?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description PDF */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Invalid input (validation_failed, malformed_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or not visible to the caller (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A domain rule refused the request (outside_protected_area, quota_exceeded, unprocessable, unprintable_text) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure on our side (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listLabelTemplates: {
         parameters: {
             query?: never;
@@ -5253,6 +5431,107 @@ export interface operations {
                     "application/json": {
                         items: components["schemas"]["LabelTemplate"][];
                     };
+                };
+            };
+            /** @description Missing or invalid credentials (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure on our side (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listScans: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1..200 */
+                limit?: number;
+                /** @description The next_cursor of the previous page */
+                cursor?: string;
+                label_code?: string;
+                batch_id?: string;
+                verdict?: "genuine" | "warning" | "suspicious" | "counterfeit" | "recalled" | "invalid";
+                since?: string;
+                format?: "json" | "geojson" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of scans as JSON, or every matching scan as a GeoJSON FeatureCollection of the located ones or as CSV */
+            200: {
+                headers: {
+                    /** @description The next page, `</path?…&cursor=…>; rel="next"`: the same format, filters and limit (JSON pages only; absent on the last page) */
+                    Link?: string;
+                    /** @description An export's file name (exports only): an ASCII `filename` and the UTF-8 name as RFC 5987 `filename*` */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Scan"][];
+                        next_cursor: string | null;
+                    };
+                    "application/geo+json": {
+                        /** @enum {string} */
+                        type: "FeatureCollection";
+                        features: {
+                            /** @enum {string} */
+                            type: "Feature";
+                            id: string;
+                            geometry: {
+                                /** @enum {string} */
+                                type: "Point";
+                                /** @description [lng, lat] */
+                                coordinates: number[];
+                            };
+                            properties: {
+                                [key: string]: unknown;
+                            };
+                        }[];
+                    };
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid input (validation_failed, malformed_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing or invalid credentials (unauthorized) */

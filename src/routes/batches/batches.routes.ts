@@ -1,41 +1,17 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { batchStatuses } from "../../db/schema";
-import { DEFAULT_LABEL_TEMPLATE, labelTemplateIds } from "../../lib/label-templates";
 import { errorResponses, jsonBody, jsonContent } from "../../lib/openapi";
 import { ListQuerySchema, pageOf } from "../../lib/pagination";
 import { IdParam } from "../../lib/route-params";
 import { authenticated } from "../../middleware/auth";
-import { idempotent } from "../../middleware/idempotency";
+import { IdempotencyHeader, idempotent } from "../../middleware/idempotency";
 import {
   BatchSchema,
   CreateBatchSchema,
   CreateTraceEventSchema,
-  IssuedLabelsSchema,
-  IssueLabelsSchema,
   RecallSchema,
   TraceEventSchema,
 } from "./batches.schemas";
-
-const IdempotencyHeader = z.object({
-  "idempotency-key": z
-    .string()
-    .optional()
-    .openapi({ description: "Retries with the same key and body return the first answer" }),
-});
-
-export const LabelSchema = z
-  .object({
-    code: z.string(),
-    url: z.string(),
-    batch_id: z.string(),
-    status: z.enum(["active", "voided"]),
-    void_reason: z.string().nullable(),
-    scan_count: z.number().int(),
-    first_scan_at: z.string().nullable(),
-    first_scan_region: z.string().nullable(),
-    created_at: z.string(),
-  })
-  .openapi("Label");
 
 export const create = createRoute({
   method: "post",
@@ -139,86 +115,5 @@ export const listEvents = createRoute({
   responses: {
     200: jsonContent(z.object({ items: z.array(TraceEventSchema) }), "The events"),
     ...errorResponses(400, 401, 403, 404),
-  },
-});
-
-export const issueLabels = createRoute({
-  method: "post",
-  path: "/v1/batches/{id}/labels",
-  tags: ["labels"],
-  summary: "Issue 1 to 10,000 labels for a batch (producer)",
-  description:
-    "All or nothing, within the authorization's annual quota even under concurrency (422 quota_exceeded with `remaining`). Not for recalled batches or inactive authorizations.",
-  security: [{ bearer: [] }],
-  middleware: [...authenticated("producer").middleware, idempotent("labels.issue")],
-  request: { params: IdParam, headers: IdempotencyHeader, body: jsonBody(IssueLabelsSchema) },
-  responses: { 201: jsonContent(IssuedLabelsSchema, "The new labels"), ...errorResponses },
-});
-
-export const listLabels = createRoute({
-  method: "get",
-  path: "/v1/batches/{id}/labels",
-  tags: ["labels"],
-  summary: "Labels of a batch as JSON pages or one CSV of code and url",
-  description:
-    "In the batch's label order, the order labels were issued in (issue time, then code), the same in JSON and CSV: the nth label here is position n of `labels.pdf?from=`.",
-  ...authenticated("producer", "regulator", "admin"),
-  request: {
-    params: IdParam,
-    query: ListQuerySchema.extend({ format: z.enum(["json", "csv"]).default("json") }),
-  },
-  responses: {
-    200: {
-      description: "A page of labels (json) or every label (csv)",
-      content: {
-        "application/json": { schema: pageOf(LabelSchema) },
-        "text/csv": {
-          schema: z.string().openapi({ example: "code,url\n1ABC…,HTTPS://…/V/1ABC…" }),
-        },
-      },
-    },
-    ...errorResponses,
-  },
-});
-
-/** Labels one PDF prints at most: a 2,000-label PDF is about 1.5 MB and a second of Worker CPU. */
-export const MAX_PDF_LABELS = 2000;
-
-export const LabelsPdfQuery = z.object({
-  template: z
-    .enum(labelTemplateIds, { error: `template must be one of ${labelTemplateIds.join(", ")}` })
-    .default(DEFAULT_LABEL_TEMPLATE)
-    .openapi({ description: "A label template id (GET /v1/label-templates)" }),
-  from: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .default(1)
-    .openapi({ description: "1-based position of the first label in the batch's label order" }),
-  count: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(MAX_PDF_LABELS)
-    .optional()
-    .openapi({
-      description: `How many positions to print (default: the rest, at most ${MAX_PDF_LABELS})`,
-    }),
-});
-
-export const labelsPdf = createRoute({
-  method: "get",
-  path: "/v1/batches/{id}/labels.pdf",
-  tags: ["labels"],
-  summary: "Printable labels of a batch on a label template, all or a range (producer)",
-  description: `Positions count every label of the batch in its label order (issue time, then code: the order of \`GET /v1/batches/{id}/labels\` and its CSV), so a range can be reprinted after a printer jam; voided labels in the range are skipped, and each label prints its position. Default template ${DEFAULT_LABEL_TEMPLATE}. 400 for an unknown template, a range outside the batch or a batch without labels; 422 unprintable_text when a name holds a character the label font lacks.`,
-  ...authenticated("producer", "admin"),
-  request: { params: IdParam, query: LabelsPdfQuery },
-  responses: {
-    200: {
-      description: "PDF",
-      content: { "application/pdf": { schema: z.string().openapi({ format: "binary" }) } },
-    },
-    ...errorResponses,
   },
 });

@@ -169,15 +169,3 @@ export const CreateTraceEventSchema = z
     message: "give both lat and lng, or neither",
   })
   .openapi("CreateTraceEvent");
-
-export const IssueLabelsSchema = z
-  .object({ count: z.number().int().min(1).max(10_000).openapi({ example: 100 }) })
-  .strict()
-  .openapi("IssueLabels");
-
-export const IssuedLabelsSchema = z
-  .object({
-    issued: z.number().int(),
-    labels: z.array(z.object({ code: z.string(), url: z.string() })),
-  })
-  .openapi("IssuedLabels");

@@ -9,7 +9,4 @@ export const batchesRouter = createRouter()
   .openapi(routes.release, handlers.release)
   .openapi(routes.recall, handlers.recall)
   .openapi(routes.createEvent, handlers.createEvent)
-  .openapi(routes.listEvents, handlers.listEvents)
-  .openapi(routes.issueLabels, handlers.issueLabels)
-  .openapi(routes.labelsPdf, handlers.labelsPdf)
-  .openapi(routes.listLabels, handlers.listLabels);
+  .openapi(routes.listEvents, handlers.listEvents);

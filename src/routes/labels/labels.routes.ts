@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { verdicts } from "../../db/schema";
 import { errorResponses, jsonBody, jsonContent } from "../../lib/openapi";
 import { authenticated } from "../../middleware/auth";
-import { LabelSchema } from "../batches/batches.routes";
+import { LabelSchema } from "./labels.schemas";
 
 const CodeParam = z.object({
   code: z

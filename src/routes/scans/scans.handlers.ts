@@ -1,8 +1,9 @@
-import { and, desc, eq, gte } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { getDb } from "../../db/client";
 import { alertUpsertStatements } from "../../db/queries/alert-store";
 import { loadRiskSettings } from "../../db/queries/risk-settings";
+import { scanFilterCondition } from "../../db/queries/scan-list";
 import {
   labelContextOf,
   readLabelContext,
@@ -27,7 +28,7 @@ import { verifyLabelCode } from "../../lib/label-code";
 import { labelKeys } from "../../lib/label-links";
 import { parseScanInput } from "../../lib/label-url";
 import { languageOf } from "../../lib/language";
-import { afterCursor, toPage } from "../../lib/pagination";
+import { afterCursor, nextPageLink, toPage } from "../../lib/pagination";
 import {
   batchAnomaly,
   copiedCodeRules,
@@ -43,6 +44,7 @@ import { loadActiveUser, optionalClaims } from "../../middleware/auth";
 import { afterRateLimit, type RateLimitCheck, startRateLimit } from "../../middleware/rate-limit";
 import type { AppEnv, AppRouteHandler } from "../../types";
 import { labelScanAnswer } from "./scan-answer";
+import { exportScans } from "./scan-export";
 import type * as routes from "./scans.routes";
 
 const RAW_INPUT_MAX = 256;
@@ -291,32 +293,15 @@ export const scan: AppRouteHandler<typeof routes.scan> = async (c) => {
   );
 };
 
-const csvField = (value: unknown) => {
-  const text =
-    value === null || value === undefined
-      ? ""
-      : Array.isArray(value)
-        ? value.join(" ")
-        : String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-};
-
 export const list: AppRouteHandler<typeof routes.list> = async (c) => {
   const query = c.req.valid("query");
+  const where = and(scanScope(c.get("user")), scanFilterCondition(query));
+  if (query.format !== "json") return exportScans(c, where, query.format);
   const rows = await getDb(c.env.DB)
     .select({ scan: scans })
     .from(scans)
     .leftJoin(organizations, eq(organizations.id, scans.organizationId))
-    .where(
-      and(
-        scanScope(c.get("user")),
-        afterCursor(query.cursor, scans.scannedAt, scans.id),
-        query.label_code ? eq(scans.labelCode, query.label_code.toUpperCase()) : undefined,
-        query.batch_id ? eq(scans.batchId, query.batch_id) : undefined,
-        query.verdict ? eq(scans.verdict, query.verdict) : undefined,
-        query.since ? gte(scans.scannedAt, new Date(query.since).toISOString()) : undefined,
-      ),
-    )
+    .where(and(where, afterCursor(query.cursor, scans.scannedAt, scans.id)))
     .orderBy(desc(scans.scannedAt), desc(scans.id))
     .limit(query.limit + 1);
   const page = toPage(
@@ -325,40 +310,7 @@ export const list: AppRouteHandler<typeof routes.list> = async (c) => {
     (r) => ({ k: r.scan.scannedAt, id: r.scan.id }),
     (r) => toScanDto(r.scan),
   );
-  if (query.format === "csv") {
-    const columns = [
-      "id",
-      "scanned_at",
-      "label_code",
-      "batch_id",
-      "verdict",
-      "reasons",
-      "region_code",
-      "lat",
-      "lng",
-      "location_source",
-      "user_agent_class",
-    ] as const;
-    const lines = [
-      columns.join(","),
-      ...page.items.map((item) => columns.map((column) => csvField(item[column])).join(",")),
-    ];
-    if (page.next_cursor) c.header("Link", `<?cursor=${page.next_cursor}>; rel="next"`);
-    return c.body(`${lines.join("\r\n")}\r\n`, 200, { "Content-Type": "text/csv; charset=utf-8" });
-  }
-  if (query.format === "geojson") {
-    const features = page.items
-      .filter((item) => item.lat !== null && item.lng !== null)
-      .map((item) => ({
-        type: "Feature",
-        geometry: { type: "Point", coordinates: [item.lng, item.lat] },
-        properties: { ...item, lat: undefined, lng: undefined },
-      }));
-    return c.body(
-      JSON.stringify({ type: "FeatureCollection", features, next_cursor: page.next_cursor }),
-      200,
-      { "Content-Type": "application/geo+json" },
-    );
-  }
+  const next = nextPageLink(c.req.url, page.next_cursor);
+  if (next) c.header("Link", next);
   return c.json(page, 200);
 };

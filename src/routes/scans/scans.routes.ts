@@ -1,5 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { organizationStatuses, verdicts } from "../../db/schema";
+import { attachmentHeaders, nextLinkHeaders } from "../../lib/exports/openapi-headers";
+import { SCAN_CSV_COLUMNS } from "../../lib/exports/scan-columns";
 import { InstantSchema } from "../../lib/instant";
 import { errorResponses, jsonBody, jsonContent } from "../../lib/openapi";
 import { ListQuerySchema, pageOf } from "../../lib/pagination";
@@ -157,9 +159,12 @@ export const scan = createRoute({
 export const list = createRoute({
   method: "get",
   path: "/v1/scans",
+  operationId: "listScans",
   tags: ["scans"],
   summary:
     "Stored scans in the caller's reach (regulator: scan or producer region; producer: own; consumer: its own scans)",
+  description:
+    "Newest first. JSON comes in pages with a `Link` to the next one (same format, filters and limit). `format=csv` and `format=geojson` stream every matching scan (`limit` and `cursor` do not apply) with the same filters and scope. The CSV is UTF-8 with a BOM (Excel opens it as UTF-8) and puts beside each identifier the words a reader wants, in the language of `Accept-Language` (Chinese unless English is asked for): product, producer, lot, verdict and rules in words, region name, and the time in Beijing beside the UTC instant. The GeoJSON is an RFC 7946 FeatureCollection of the scans with a location, with the same properties.",
   ...authenticated("admin", "regulator", "producer", "consumer"),
   request: {
     query: ListQuerySchema.extend({
@@ -173,20 +178,32 @@ export const list = createRoute({
   responses: {
     200: {
       description:
-        "A page of scans as JSON, a GeoJSON FeatureCollection of the located ones, or CSV",
+        "A page of scans as JSON, or every matching scan as a GeoJSON FeatureCollection of the located ones or as CSV",
+      headers: { ...nextLinkHeaders, ...attachmentHeaders },
       content: {
         "application/json": { schema: pageOf(ScanSchema) },
         "application/geo+json": {
           schema: z.object({
             type: z.literal("FeatureCollection"),
-            features: z.array(z.unknown()),
-            next_cursor: z.string().nullable(),
+            features: z.array(
+              z.object({
+                type: z.literal("Feature"),
+                id: z.string(),
+                geometry: z.object({
+                  type: z.literal("Point"),
+                  coordinates: z.array(z.number()).openapi({ description: "[lng, lat]" }),
+                }),
+                properties: z.record(z.string(), z.unknown()),
+              }),
+            ),
           }),
         },
-        "text/csv": { schema: z.string() },
+        "text/csv": {
+          schema: z.string().openapi({ example: `${SCAN_CSV_COLUMNS.join(",")}\r\n` }),
+        },
       },
     },
-    ...errorResponses,
+    ...errorResponses(400, 401, 403),
   },
 });
 

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { issueLabelCodes, parseLabelKeys } from "../../../src/lib/label-code";
+import { mintLabelCodes, parseLabelKeys } from "../../../src/lib/label-code";
 import { createBatch, createProducerSetup, createUser, issue } from "../../helpers/fixtures";
 import { call, callJson } from "../../helpers/http";
 
@@ -115,7 +115,7 @@ describe("POST /v1/scans of a genuine label", () => {
 describe("POST /v1/scans of forged and unknown codes", () => {
   it("answers a forged code and an unknown well-tagged code identically, and stores both", async () => {
     const keys = parseLabelKeys(env.LABEL_HMAC_KEYS);
-    const [unknown] = await issueLabelCodes(keys, env.LABEL_HMAC_CURRENT_KID, 1);
+    const [unknown] = await mintLabelCodes(keys, env.LABEL_HMAC_CURRENT_KID, 1);
     const { labels } = await releasedLabels(1);
     const real = labels[0]?.code as string;
     const forged = `${real.slice(0, -1)}${real.endsWith("0") ? "1" : "0"}`;

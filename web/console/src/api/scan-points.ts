@@ -1,34 +1,36 @@
+import type { components } from "../../../api/schema";
 import type { ScanPoint } from "../components/scan-groups";
 import { api, must } from "./client";
 
-type Feature = {
-  geometry: { coordinates: [number, number] };
-  properties: { verdict: string; region_code: string | null };
-};
+type ScanPage = { items: components["schemas"]["Scan"][]; next_cursor: string | null };
 
-/** The located scans since `since` as map points, following next_cursor up to `max` scans. */
+/**
+ * The located scans since `since` as map points, from the JSON pages of up to `max` scans
+ * (the GeoJSON export would stream every scan of the period).
+ */
 export async function scanPoints(
   query: { since?: string; label_code?: string; batch_id?: string },
   max = 2000,
 ): Promise<{ points: ScanPoint[]; truncated: boolean }> {
   const points: ScanPoint[] = [];
+  let read = 0;
   let cursor: string | undefined;
   do {
+    // The 200 answer is typed as any of its formats; without `format` it is the JSON page.
     const page = (await must(
-      api.GET("/v1/scans", {
-        params: { query: { ...query, format: "geojson", limit: 200, cursor } },
-      }),
-    )) as unknown as { features: Feature[]; next_cursor: string | null };
-    for (const f of page.features) {
-      const [lng, lat] = f.geometry.coordinates;
+      api.GET("/v1/scans", { params: { query: { ...query, limit: 200, cursor } } }),
+    )) as ScanPage;
+    for (const scan of page.items) {
+      if (scan.lat === null || scan.lng === null) continue;
       points.push({
-        lng,
-        lat,
-        verdict: f.properties.verdict,
-        region_code: f.properties.region_code,
+        lng: scan.lng,
+        lat: scan.lat,
+        verdict: scan.verdict,
+        region_code: scan.region_code,
       });
     }
+    read += page.items.length;
     cursor = page.next_cursor ?? undefined;
-  } while (cursor && points.length < max);
+  } while (cursor && read < max);
   return { points, truncated: Boolean(cursor) };
 }

@@ -4,16 +4,16 @@
 // that would pass it writes nothing.
 import { sql } from "drizzle-orm";
 import type { Context } from "hono";
-import { getDb } from "../../db/client";
-import { auditEntry } from "../../db/queries/audit";
-import { authorizationLabelUsage } from "../../db/schema";
 import { chunk } from "../../lib/chunk";
 import { ApiError } from "../../lib/errors";
-import { issueLabelCodes } from "../../lib/label-code";
+import { mintLabelCodes } from "../../lib/label-code";
 import { labelKeys, labelOrigin, labelUrl } from "../../lib/label-links";
 import { chinaDate } from "../../lib/risk/time";
 import { runFenced } from "../../middleware/idempotency";
 import type { AppEnv } from "../../types";
+import { getDb } from "../client";
+import { authorizationLabelUsage } from "../schema";
+import { auditEntry } from "./audit";
 
 // Codes go in as one JSON array parameter per statement (json_each), so 10,000 labels take a
 // handful of statements instead of one per ~30 rows under the 100-parameter limit.
@@ -27,9 +27,9 @@ export type IssueTarget = {
   lotCode: string;
 };
 
-export async function issueLabels(c: Context<AppEnv>, target: IssueTarget, count: number) {
+export async function insertLabelRows(c: Context<AppEnv>, target: IssueTarget, count: number) {
   const { keys, currentKid } = labelKeys(c.env);
-  const codes = await issueLabelCodes(keys, currentKid, count);
+  const codes = await mintLabelCodes(keys, currentKid, count);
   const year = Number(chinaDate().slice(0, 4));
   const db = getDb(c.env.DB);
   const d1 = c.env.DB;

@@ -1,11 +1,11 @@
 import { eq } from "drizzle-orm";
 import type { Context } from "hono";
-import { getDb } from "../../db/client";
-import { batches, organizations } from "../../db/schema";
 import { assertReadable } from "../../lib/access";
 import type { AppEnv } from "../../types";
-import type { BatchRow } from "./batches.schemas";
+import { getDb } from "../client";
+import { authorizations, batches, giProducts, organizations } from "../schema";
 
+export type BatchRow = typeof batches.$inferSelect;
 export type ReadableBatch = BatchRow & { regionCode: string };
 
 /** The batch with its producer's region, or 404 when the caller may not see it. */
@@ -17,4 +17,19 @@ export async function readableBatch(c: Context<AppEnv>, id: string): Promise<Rea
     .where(eq(batches.id, id));
   const batch = row && { ...row.batch, regionCode: row.regionCode };
   return assertReadable(c.get("user"), batch, "batch", id);
+}
+
+/** An authorization with its GI product and its organization's status. */
+export async function authorizationOf(c: Context<AppEnv>, id: string) {
+  const [row] = await getDb(c.env.DB)
+    .select({
+      authorization: authorizations,
+      product: giProducts,
+      organizationStatus: organizations.status,
+    })
+    .from(authorizations)
+    .innerJoin(giProducts, eq(giProducts.id, authorizations.giProductId))
+    .innerJoin(organizations, eq(organizations.id, authorizations.organizationId))
+    .where(eq(authorizations.id, id));
+  return row;
 }
