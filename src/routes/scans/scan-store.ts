@@ -3,6 +3,8 @@
 // label costs two D1 round trips: one batched read of everything the rules need, one batched
 // write of the scan, the label's counters and any alert. A forged code never reaches the labels
 // table: one read of recent invalid scans (the burst rule) and one write.
+
+import { countScanStatement } from "../../db/queries/scan-counters";
 import type {
   authorizations,
   batches,
@@ -261,7 +263,7 @@ export async function storeInvalidScan(
   alerts: Statement[],
   waitUntil?: WaitUntil,
 ): Promise<void> {
-  await groupBatch(d1, [insertScanStatement(scan), ...alerts], waitUntil);
+  await groupBatch(d1, [insertScanStatement(scan), countScanStatement(scan), ...alerts], waitUntil);
 }
 
 /**
@@ -339,7 +341,7 @@ export async function storeLabelScan(d1: D1Database, write: LabelScanWrite, wait
     scan.id,
     code,
   );
-  const statements = [insertScanStatement(scan), updateLabel];
+  const statements = [insertScanStatement(scan), updateLabel, countScanStatement(scan)];
   if (write.touchBatch) {
     statements.push(
       statement(
