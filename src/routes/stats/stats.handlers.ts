@@ -1,12 +1,12 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import { and, asc, count, desc, eq, gte, lt, sql } from "drizzle-orm";
+import { and, asc, count, desc, gte, lt, sql } from "drizzle-orm";
 import { getDb } from "../../db/client";
-import { alerts, batches, organizations, scans, verdicts } from "../../db/schema";
+import { scanCountQueries } from "../../db/queries/scan-counters";
+import { alerts, verdicts } from "../../db/schema";
 import { chinaDate } from "../../lib/authorization-status";
 import { ApiError } from "../../lib/errors";
 import type { AppEnv } from "../../types";
 import { alertScope } from "../alerts/alert-access";
-import { scanScope } from "../scans/scans.handlers";
 import { overviewRange } from "./overview-range";
 import type * as routes from "./stats.routes";
 
@@ -34,21 +34,9 @@ export const overview: RouteHandler<typeof routes.overview, AppEnv> = async (c) 
   const user = c.get("user");
   const db = getDb(c.env.DB);
 
-  const inPeriod = and(gte(scans.scannedAt, range.startAt), lt(scans.scannedAt, range.endAt));
-  const scope = scanScope(user);
-  // SQLite's date() reads the stored ISO instants (with Z); +8 hours makes it a Beijing day.
-  const day = sql<string>`date(${scans.scannedAt}, '+8 hours')`;
-  const suspicious = countWhere(sql`${scans.verdict} = 'suspicious'`);
-  const counterfeit = countWhere(sql`${scans.verdict} = 'counterfeit'`);
-  const flagged = sql`sum(CASE WHEN ${scans.verdict} IN ('suspicious', 'counterfeit') THEN 1 ELSE 0 END)`;
-
-  const [byDay, byRule, topBatches] = await db.batch([
-    db
-      .select({ day, verdict: scans.verdict, scans: count() })
-      .from(scans)
-      .leftJoin(organizations, eq(organizations.id, scans.organizationId))
-      .where(and(scope, inPeriod))
-      .groupBy(day, scans.verdict),
+  const [byDay, topBatches] = scanCountQueries(db, user, range.from, range.to);
+  const [scansByDay, byRule, flaggedBatches] = await db.batch([
+    byDay,
     // An alert counts for the period when it was seen within it.
     db
       .select({
@@ -66,28 +54,12 @@ export const overview: RouteHandler<typeof routes.overview, AppEnv> = async (c) 
       )
       .groupBy(alerts.rule)
       .orderBy(desc(count()), asc(alerts.rule)),
-    db
-      .select({
-        batchId: batches.id,
-        lotCode: batches.lotCode,
-        organizationId: batches.organizationId,
-        scans: count(),
-        suspicious,
-        counterfeit,
-      })
-      .from(scans)
-      .innerJoin(batches, eq(batches.id, scans.batchId))
-      .leftJoin(organizations, eq(organizations.id, scans.organizationId))
-      .where(and(scope, inPeriod))
-      .groupBy(batches.id)
-      .having(sql`${flagged} > 0`)
-      .orderBy(desc(flagged), desc(count()), asc(batches.id))
-      .limit(10),
+    topBatches,
   ]);
 
   const perDay = new Map(range.days.map((d) => [d, noVerdicts()]));
   const mix = noVerdicts();
-  for (const row of byDay) {
+  for (const row of scansByDay) {
     mix[row.verdict] += row.scans;
     const counts = perDay.get(row.day);
     if (counts) counts[row.verdict] += row.scans;
@@ -111,7 +83,7 @@ export const overview: RouteHandler<typeof routes.overview, AppEnv> = async (c) 
       })),
       verdict_mix: mix,
       alerts_by_rule: byRule,
-      top_batches: topBatches.map((b) => ({
+      top_batches: flaggedBatches.map((b) => ({
         batch_id: b.batchId,
         lot_code: b.lotCode,
         organization_id: b.organizationId,
