@@ -518,6 +518,12 @@ export const alerts = sqliteTable(
     index("alerts_scan_region_idx").on(t.scanRegionCode, t.status),
     index("alerts_subject_rule_idx").on(t.subjectType, t.subjectId, t.rule, t.lastSeenAt),
     index("alerts_org_idx").on(t.organizationId, t.status),
+    // The alert queue lists newest seen first, with a (last_seen_at, id) cursor, per scope.
+    index("alerts_seen_idx").on(t.lastSeenAt, t.id),
+    index("alerts_status_seen_idx").on(t.status, t.lastSeenAt, t.id),
+    index("alerts_org_seen_idx").on(t.organizationId, t.lastSeenAt, t.id),
+    index("alerts_region_seen_idx").on(t.regionCode, t.lastSeenAt),
+    index("alerts_scan_region_seen_idx").on(t.scanRegionCode, t.lastSeenAt),
   ],
 );
 
