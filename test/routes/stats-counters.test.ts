@@ -4,9 +4,12 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import backfillSql from "../../migrations/0006_backfill_scan_counters.sql?raw";
+import { getDb } from "../../src/db/client";
+import { scanCountQueries } from "../../src/db/queries/scan-counters";
 import { chinaDate } from "../../src/lib/authorization-status";
 import { regionsCover } from "../../src/lib/regions";
 import { rollUpOldScans } from "../../src/scheduled/retention";
+import type { AuthUser } from "../../src/types";
 import { storePastScans } from "../helpers/counted-scans";
 import { createBatch, createProducerSetup, createUser, issue } from "../helpers/fixtures";
 import { call, callJson } from "../helpers/http";
@@ -341,4 +344,34 @@ describe("GET /v1/stats/overview from counters", () => {
       },
     ]);
   });
+});
+
+describe("the overview's counter queries", () => {
+  const readers: [string, AuthUser][] = [
+    ["admin", { role: "admin" } as AuthUser],
+    ["producer", { role: "producer", organizationId: "org_plan" } as AuthUser],
+    ["regulator", { role: "regulator", regionCodes: ["330900", "440000"] } as AuthUser],
+  ];
+  for (const [name, reader] of readers) {
+    it(`${name}: reads the counters of the period through an index, never every counter`, async () => {
+      for (const query of scanCountQueries(getDb(env.DB), reader, "2026-03-01", "2026-03-30")) {
+        const { sql, params } = query.toSQL();
+        const plan = (
+          await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+            .bind(...params)
+            .all<{ detail: string }>()
+        ).results
+          .map((r) => r.detail)
+          .join("\n");
+        expect(plan).toMatch(/SEARCH scan_counters USING (COVERING )?INDEX/);
+        expect(plan).not.toMatch(/SCAN scan_counters/);
+        // The producers of a regulator's regions come from an index range, not a LIKE per row.
+        if (name === "regulator") {
+          expect(plan).toMatch(
+            /SEARCH organizations USING (COVERING )?INDEX organizations_region_idx \(region_code>\? AND region_code<\?\)/,
+          );
+        }
+      }
+    });
+  }
 });
