@@ -458,6 +458,29 @@ export const scanDailyAggregates = sqliteTable(
   (t) => [primaryKey({ columns: [t.day, t.labelCode, t.regionCode, t.verdict] })],
 );
 
+/**
+ * Scans per Beijing calendar day (the overview's days), producer organization, batch, scan
+ * region and verdict, kept exact on write in the scan's own transaction and never rolled up or
+ * deleted: statistics read these, not the scans. '' stands for none (an invalid code has no
+ * organization or batch; a scan may have no region).
+ */
+export const scanCounters = sqliteTable(
+  "scan_counters",
+  {
+    day: text("day").notNull(),
+    organizationId: text("organization_id").notNull().default(""),
+    batchId: text("batch_id").notNull().default(""),
+    regionCode: text("region_code").notNull().default(""),
+    verdict: text("verdict", { enum: verdicts }).notNull(),
+    scans: integer("scans").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.day, t.organizationId, t.batchId, t.regionCode, t.verdict] }),
+    index("scan_counters_org_day_idx").on(t.organizationId, t.day),
+    index("scan_counters_region_day_idx").on(t.regionCode, t.day),
+  ],
+);
+
 export const alertSubjects = ["label", "batch", "authorization", "client", "region"] as const;
 export const alertSeverities = ["low", "medium", "high", "critical"] as const;
 export const alertStatuses = [
@@ -497,6 +520,12 @@ export const alerts = sqliteTable(
     index("alerts_scan_region_idx").on(t.scanRegionCode, t.status),
     index("alerts_subject_rule_idx").on(t.subjectType, t.subjectId, t.rule, t.lastSeenAt),
     index("alerts_org_idx").on(t.organizationId, t.status),
+    // The alert queue lists newest seen first, with a (last_seen_at, id) cursor, per scope.
+    index("alerts_seen_idx").on(t.lastSeenAt, t.id),
+    index("alerts_status_seen_idx").on(t.status, t.lastSeenAt, t.id),
+    index("alerts_org_seen_idx").on(t.organizationId, t.lastSeenAt, t.id),
+    index("alerts_region_seen_idx").on(t.regionCode, t.lastSeenAt),
+    index("alerts_scan_region_seen_idx").on(t.scanRegionCode, t.lastSeenAt),
   ],
 );
 

@@ -1,6 +1,6 @@
 // Who may see what (DESIGN section 6). Objects outside the caller's reach answer 404, never
 // 403, so that ids of other organizations cannot be probed.
-import { like, or, type SQL, sql } from "drizzle-orm";
+import { or, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { AuthUser } from "../types";
 import { ApiError } from "./errors";
@@ -52,7 +52,13 @@ export function regionCondition(
 ): SQL {
   const prefixes = regionScopePrefixes(regionCodes);
   if (prefixes.length === 0) return sql`0`;
-  return or(...prefixes.map((prefix) => like(regionColumn as SQLiteColumn, `${prefix}%`))) as SQL;
+  // A range, not LIKE, so that an index on the column serves it: ':' sorts right after '9', so
+  // every code starting with `prefix` lies in [prefix, prefix + ':').
+  return or(
+    ...prefixes.map(
+      (prefix) => sql`(${regionColumn} >= ${prefix} AND ${regionColumn} < ${`${prefix}:`})`,
+    ),
+  ) as SQL;
 }
 
 /**

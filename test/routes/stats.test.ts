@@ -1,6 +1,6 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { chinaDate } from "../../src/lib/risk/time";
+import { storePastScans } from "../helpers/counted-scans";
 import { createBatch, createProducerSetup, createUser, issue } from "../helpers/fixtures";
 import { call, callJson, expectProblem } from "../helpers/http";
 import { forge, places, regulatorOf, releasedLabels, scan } from "../helpers/scans";
@@ -156,18 +156,21 @@ describe("GET /v1/stats/overview", () => {
     const setup = await createProducerSetup();
     const { batch, codes } = await releasedLabels(1, setup);
     // 2026-03-01 16:30Z is 2026-03-02 00:30 in Beijing; 15:30Z is still 2026-03-01 23:30.
-    for (const [i, at] of [
-      "2026-03-01T15:30:00.000Z",
-      "2026-03-01T16:30:00.000Z",
-      "2026-03-02T15:59:59.999Z",
-      "2026-03-02T16:00:00.000Z",
-    ].entries()) {
-      await env.DB.prepare(
-        "INSERT INTO scans (id, label_code, batch_id, organization_id, client_key, verdict, reasons, scanned_at) VALUES (?, ?, ?, ?, 'k', 'genuine', '[]', ?)",
-      )
-        .bind(`scn_daytest${i}${setup.org.id.slice(4, 12)}`, codes[0], batch, setup.org.id, at)
-        .run();
-    }
+    await storePastScans(
+      [
+        "2026-03-01T15:30:00.000Z",
+        "2026-03-01T16:30:00.000Z",
+        "2026-03-02T15:59:59.999Z",
+        "2026-03-02T16:00:00.000Z",
+      ].map((at) => ({
+        at,
+        labelCode: codes[0] as string,
+        batchId: batch,
+        organizationId: setup.org.id,
+        regionCode: null,
+        verdict: "genuine",
+      })),
+    );
     const { body } = await overview(setup.producer.token, "?from=2026-03-01&to=2026-03-03");
     expect(body.scans_per_day.map((d) => [d.date, d.scans])).toEqual([
       ["2026-03-01", 1],

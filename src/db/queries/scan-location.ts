@@ -1,6 +1,7 @@
 // Reads and writes of a location added to a scan after its verdict (POST /v1/scans/{id}/location).
 import { prepareAll, type Statement, statement } from "../../lib/d1-group-batch";
 import { MAX_TRACKED_SCAN_REGIONS } from "../../lib/risk";
+import { recountLocatedScanStatements } from "./scan-counters";
 
 export type ScanToLocate = {
   id: string;
@@ -85,7 +86,9 @@ export type ScanLocationWrite = {
 export async function storeScanLocation(d1: D1Database, write: ScanLocationWrite) {
   const { scan } = write;
   const located = `(SELECT location_source = 'gps' AND lat IS ?2 AND lng IS ?3 FROM scans WHERE id = ?1)`;
+  const recount = recountLocatedScanStatements(scan.id, write.regionCode, write.verdict);
   const statements = [
+    ...recount,
     statement(
       `UPDATE scans SET lat = ?2, lng = ?3, location_source = 'gps', region_code = ?4, verdict = ?5, reasons = ?6
          WHERE id = ?1 AND location_source != 'gps'`,
@@ -132,8 +135,8 @@ export async function storeScanLocation(d1: D1Database, write: ScanLocationWrite
     );
   }
   const results = await d1.batch(prepareAll(d1, [...statements, ...write.alerts]));
-  if ((results[0]?.meta.changes ?? 0) === 0) return null;
-  return results[1]?.results[0] as
+  if ((results[recount.length]?.meta.changes ?? 0) === 0) return null;
+  return results[recount.length + 1]?.results[0] as
     | { scan_count: number; first_scan_at: string; first_scan_region: string | null }
     | undefined;
 }

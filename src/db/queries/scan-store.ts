@@ -14,6 +14,7 @@ import type {
   scans,
   traceEvents,
 } from "../schema";
+import { countScanStatement } from "./scan-counters";
 
 type WaitUntil = (promise: Promise<unknown>) => void;
 
@@ -221,7 +222,7 @@ export async function storeInvalidScan(
   alerts: Statement[],
   waitUntil?: WaitUntil,
 ): Promise<void> {
-  await groupBatch(d1, [insertScanStatement(scan), ...alerts], waitUntil);
+  await groupBatch(d1, [insertScanStatement(scan), countScanStatement(scan), ...alerts], waitUntil);
 }
 
 /**
@@ -299,7 +300,7 @@ export async function storeLabelScan(d1: D1Database, write: LabelScanWrite, wait
     scan.id,
     code,
   );
-  const statements = [insertScanStatement(scan), updateLabel];
+  const statements = [insertScanStatement(scan), updateLabel, countScanStatement(scan)];
   if (write.touchBatch) {
     statements.push(
       statement(

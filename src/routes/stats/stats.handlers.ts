@@ -1,7 +1,8 @@
-import { and, asc, count, desc, eq, gte, lt, sql } from "drizzle-orm";
+import { and, asc, count, desc, gte, lt, sql } from "drizzle-orm";
 import { getDb } from "../../db/client";
-import { alertScope, scanScope } from "../../db/queries/scopes";
-import { alerts, batches, organizations, scans, verdicts } from "../../db/schema";
+import { scanCountQueries } from "../../db/queries/scan-counters";
+import { alertScope } from "../../db/queries/scopes";
+import { alerts, verdicts } from "../../db/schema";
 import { fieldError } from "../../lib/errors";
 import { chinaDate } from "../../lib/risk/time";
 import type { AppRouteHandler } from "../../types";
@@ -30,21 +31,9 @@ export const overview: AppRouteHandler<typeof routes.overview> = async (c) => {
   const user = c.get("user");
   const db = getDb(c.env.DB);
 
-  const inPeriod = and(gte(scans.scannedAt, range.startAt), lt(scans.scannedAt, range.endAt));
-  const scope = scanScope(user);
-  // SQLite's date() reads the stored ISO instants (with Z); +8 hours makes it a Beijing day.
-  const day = sql<string>`date(${scans.scannedAt}, '+8 hours')`;
-  const suspicious = countWhere(sql`${scans.verdict} = 'suspicious'`);
-  const counterfeit = countWhere(sql`${scans.verdict} = 'counterfeit'`);
-  const flagged = sql`sum(CASE WHEN ${scans.verdict} IN ('suspicious', 'counterfeit') THEN 1 ELSE 0 END)`;
-
-  const [byDay, byRule, topBatches] = await db.batch([
-    db
-      .select({ day, verdict: scans.verdict, scans: count() })
-      .from(scans)
-      .leftJoin(organizations, eq(organizations.id, scans.organizationId))
-      .where(and(scope, inPeriod))
-      .groupBy(day, scans.verdict),
+  const [byDay, topBatches] = scanCountQueries(db, user, range.from, range.to);
+  const [scansByDay, byRule, flaggedBatches] = await db.batch([
+    byDay,
     // An alert counts for the period when it was seen within it.
     db
       .select({
@@ -62,28 +51,12 @@ export const overview: AppRouteHandler<typeof routes.overview> = async (c) => {
       )
       .groupBy(alerts.rule)
       .orderBy(desc(count()), asc(alerts.rule)),
-    db
-      .select({
-        batchId: batches.id,
-        lotCode: batches.lotCode,
-        organizationId: batches.organizationId,
-        scans: count(),
-        suspicious,
-        counterfeit,
-      })
-      .from(scans)
-      .innerJoin(batches, eq(batches.id, scans.batchId))
-      .leftJoin(organizations, eq(organizations.id, scans.organizationId))
-      .where(and(scope, inPeriod))
-      .groupBy(batches.id)
-      .having(sql`${flagged} > 0`)
-      .orderBy(desc(flagged), desc(count()), asc(batches.id))
-      .limit(10),
+    topBatches,
   ]);
 
   const perDay = new Map(range.days.map((d) => [d, noVerdicts()]));
   const mix = noVerdicts();
-  for (const row of byDay) {
+  for (const row of scansByDay) {
     mix[row.verdict] += row.scans;
     const counts = perDay.get(row.day);
     if (counts) counts[row.verdict] += row.scans;
@@ -107,7 +80,7 @@ export const overview: AppRouteHandler<typeof routes.overview> = async (c) => {
       })),
       verdict_mix: mix,
       alerts_by_rule: byRule,
-      top_batches: topBatches.map((b) => ({
+      top_batches: flaggedBatches.map((b) => ({
         batch_id: b.batchId,
         lot_code: b.lotCode,
         organization_id: b.organizationId,
