@@ -2,7 +2,9 @@
 // wrangler dev proxy), seeds its own data, drives each scenario with autocannon (32 connections,
 // a bounded time, three runs, each in a child process: bench/load.ts; workerd restarted and
 // warmed up before each scenario), then prints a table, the issue 9 targets and
-// bench/results.json.
+// bench/results.json. BENCH_D1_DELAY_MS=<ms> makes the worker wait that long before every D1
+// round trip (a remote D1 from a distant colo); each scenario's row also shows the D1 round trips
+// of one of its requests (Server-Timing).
 // Not part of `npm test`. Everything it starts (Miniflare/workerd, temp dirs) is stopped at the end.
 // The local server (build, Miniflare, migrations, seed) is shared with `npm run soak`:
 // bench/local-server.ts.
@@ -20,6 +22,7 @@ const RUNS = 3;
 /** Unmeasured load after each restart, so JIT compilation is not in the first run. */
 const WARMUP_S = 2;
 const GENUINE_LABELS = 10_000;
+const D1_DELAY_MS = Number(process.env.BENCH_D1_DELAY_MS ?? 0) || 0;
 const LOGIN_ACCOUNTS = 256;
 const started = Date.now();
 
@@ -60,6 +63,7 @@ const server = await startLocalServer({
   // Miniflare's stand-in for the Rate Limiting binding is a persisted Durable Object write per
   // scan, which Cloudflare's in-memory binding is not; BENCH_RATE_LIMITER=1 measures with it.
   rateLimiter: process.env.BENCH_RATE_LIMITER === "1",
+  bindings: D1_DELAY_MS > 0 ? { BENCH_D1_DELAY_MS: String(D1_DELAY_MS) } : {},
   // The raw baseline: a tiny worker on the same D1 database that inserts the rows it is sent
   // as one db.batch of multi-row inserts, so both sides pay the same HTTP hop and the same D1.
   extraWorkers: (compatibilityDate) => [
@@ -81,8 +85,35 @@ type Row = {
   /** The unmeasured warm-up after the restart (its errors count in the row's). */
   warmup: LoadRun;
   runs: LoadRun[];
+  /** D1 round trips and rows read of one request of the scenario, from its Server-Timing. */
+  d1: { roundTrips: number; rowsRead: number } | null;
 } & Omit<LoadRun, "statusCodes">;
 type Timed = { scenario: string; ms: number[]; median_ms: number; status: number[] };
+
+/** One request of `scenario`, as bench/load.ts sends them, and the D1 usage it reports. */
+async function d1UsageOf(scenario: LoadScenario, n: number) {
+  const res =
+    scenario.kind === "get"
+      ? await api(scenario.path, { headers: scenario.headers })
+      : scenario.kind === "scan"
+        ? await api("/v1/scans", {
+            body: {
+              code: scenario.codes[n % scenario.codes.length],
+              client_id: `bench-probe-${n}`,
+            },
+          })
+        : await api("/v1/auth/login", {
+            body: {
+              email: `admin-${n % scenario.accounts}@bench.local`,
+              password: scenario.password,
+            },
+          });
+  await res.arrayBuffer();
+  const timing = res.headers.get("Server-Timing") ?? "";
+  const value = (name: string) => Number(new RegExp(`${name};desc="(\\d+)"`).exec(timing)?.[1]);
+  const usage = { roundTrips: value("d1-round-trips"), rowsRead: value("d1-rows-read") };
+  return Number.isFinite(usage.roundTrips) ? usage : null;
+}
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -255,6 +286,7 @@ try {
       scenario: name,
       warmup,
       runs,
+      d1: await d1UsageOf(scenario, counter + 1),
       rps: median(runs.map((r) => r.rps)),
       p50: median(runs.map((r) => r.p50)),
       p99: median(runs.map((r) => r.p99)),
@@ -271,7 +303,7 @@ try {
   // Storage per scan row, for the scale section of the README.
   const scanStats = await server.d1
     .prepare(
-      "SELECT count(*) AS n, sum(coalesce(length(id), 0) + coalesce(length(label_code), 0) + coalesce(length(batch_id), 0) + coalesce(length(organization_id), 0) + coalesce(length(raw_input), 0) + coalesce(length(client_key), 0) + coalesce(length(user_id), 0) + coalesce(length(location_source), 0) + coalesce(length(region_code), 0) + coalesce(length(user_agent_class), 0) + coalesce(length(verdict), 0) + coalesce(length(reasons), 0) + coalesce(length(request_id), 0) + coalesce(length(scanned_at), 0) + 16) AS bytes FROM scans",
+      "SELECT count(*) AS n, sum(coalesce(length(id), 0) + coalesce(length(label_code), 0) + coalesce(length(batch_id), 0) + coalesce(length(organization_id), 0) + coalesce(length(producer_region_code), 0) + coalesce(length(source_key), 0) + coalesce(length(raw_input), 0) + coalesce(length(client_key), 0) + coalesce(length(user_id), 0) + coalesce(length(location_source), 0) + coalesce(length(region_code), 0) + coalesce(length(user_agent_class), 0) + coalesce(length(verdict), 0) + coalesce(length(reasons), 0) + coalesce(length(request_id), 0) + coalesce(length(scanned_at), 0) + 16) AS bytes FROM scans",
     )
     .first<{ n: number; bytes: number }>()
     .catch(() => null);
@@ -326,11 +358,11 @@ try {
   });
 
   const table = [
-    "| scenario | req/s (median of 3) | p50 ms | p99 ms | errors | non-2xx |",
-    "|---|---:|---:|---:|---:|---:|",
+    "| scenario | D1 round trips | req/s (median of 3) | p50 ms | p99 ms | errors | non-2xx |",
+    "|---|---:|---:|---:|---:|---:|---:|",
     ...rows.map(
       (r) =>
-        `| ${r.scenario} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.non2xx} |`,
+        `| ${r.scenario} | ${r.d1?.roundTrips ?? "?"} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.non2xx} |`,
     ),
     "",
     "| timed single request | run 1 ms | run 2 ms | run 3 ms | median ms |",
@@ -361,6 +393,7 @@ try {
   };
   console.log(`storage: ${JSON.stringify(storage)}`);
   console.log(`pdf: ${(pdfBytes / 1024).toFixed(0)} KiB for 1,000 labels (default template)`);
+  console.log(`d1 delay: ${D1_DELAY_MS} ms before each D1 round trip (BENCH_D1_DELAY_MS)`);
   console.log(
     `rate limiter: ${process.env.BENCH_RATE_LIMITER === "1" ? "Miniflare's Durable Object emulation" : "not bound (BENCH_RATE_LIMITER=1 binds it)"}`,
   );
@@ -374,6 +407,7 @@ try {
         duration_s: DURATION_S,
         runs: RUNS,
         rate_limiter_emulation: process.env.BENCH_RATE_LIMITER === "1",
+        d1_delay_ms: D1_DELAY_MS,
         scenarios: rows,
         timed,
         targets,

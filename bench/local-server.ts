@@ -88,6 +88,8 @@ export type LocalServerOptions = {
   rateLimiter?: boolean;
   /** A port for workerd's V8 inspector (Chrome DevTools Protocol), e.g. to sample the heap. */
   inspectorPort?: number;
+  /** Extra plain bindings of the worker, e.g. BENCH_D1_DELAY_MS. */
+  bindings?: Record<string, string>;
 };
 
 /** The simple keys of wrangler.toml the local server needs. */
@@ -186,7 +188,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
                   },
                 },
               }),
-          bindings: { ...vars, ...(await generateSecrets()) },
+          bindings: { ...vars, ...(await generateSecrets()), ...options.bindings },
         },
         ...(options.extraWorkers?.(compatibilityDate) ?? []),
       ],

@@ -9,6 +9,7 @@ import { openApiDocument } from "./lib/openapi-document";
 import { maxBodySize } from "./middleware/body-limit";
 import { configCheck } from "./middleware/config-check";
 import { corsPolicy, type OperationSpec } from "./middleware/cors";
+import { d1Session } from "./middleware/d1-session";
 import { jsonDepthLimit } from "./middleware/json-depth";
 import { requestIdentity } from "./middleware/request-id";
 import { alertsRouter } from "./routes/alerts";
@@ -71,6 +72,7 @@ export function createApp() {
   app.use(corsPolicy(() => documentedOperations(app)));
   app.use(maxBodySize());
   app.use(jsonDepthLimit());
+  app.use(d1Session());
 
   app.route("/", healthRouter);
   app.route("/", authRouter);
@@ -98,6 +100,18 @@ export function createApp() {
     type: "http",
     scheme: "bearer",
     bearerFormat: "JWT",
+  });
+  app.openAPIRegistry.registerComponent("parameters", "D1Bookmark", {
+    name: "X-D1-Bookmark",
+    in: "header",
+    required: false,
+    description:
+      "The X-D1-Bookmark of a previous answer: this request then sees at least what that one did (D1 Sessions API). Any operation accepts it; a malformed value is ignored.",
+    schema: { type: "string", maxLength: 200, example: "00000001-00000002-00004e6e-0123abcd" },
+  });
+  app.openAPIRegistry.registerComponent("headers", "X-D1-Bookmark", {
+    description: "The D1 session bookmark after this request, for the next request to send back.",
+    schema: { type: "string" },
   });
   app.get("/docs", (c) => {
     c.header("Content-Security-Policy", DOCS_CSP);

@@ -16,6 +16,8 @@ export type Bindings = {
   WECHAT_APP_ID?: string;
   CORS_ORIGINS: string;
   MAX_BODY_BYTES: string;
+  /** Milliseconds awaited before each D1 round trip, outside production only (npm run bench). */
+  BENCH_D1_DELAY_MS?: string;
   /** Days raw scans are kept before the nightly roll-up into daily aggregates (default 400). */
   SCAN_RETENTION_DAYS?: string;
   /** Shorter access-token lifetime in seconds, outside production only (browser tests). */

@@ -43,11 +43,21 @@ const LOST_AFTER_MS = 30_000;
 
 const queues = new WeakMap<D1Database, Queue>();
 
-function queueOf(d1: D1Database): Queue {
-  let queue = queues.get(d1);
+/**
+ * A request's own D1 session over a shared binding (src/db/request-d1.ts): requests queue per
+ * binding, and a request whose batch rode on another's round trip is told so for its counts.
+ */
+type SessionD1 = D1Database & {
+  binding?: D1Database;
+  sharedRoundTrip?: (results: D1Result[]) => void;
+};
+
+function queueOf(d1: SessionD1): Queue {
+  const key = d1.binding ?? d1;
+  let queue = queues.get(key);
   if (!queue) {
     queue = { waiting: [], sending: null };
-    queues.set(d1, queue);
+    queues.set(key, queue);
   }
   return queue;
 }
@@ -110,6 +120,7 @@ export async function groupBatch(
   const queue = queueOf(d1);
   const entry: Entry = { statements, outcome: null };
   queue.waiting.push(entry);
+  let sent = false;
   while (entry.outcome === null) {
     if (queue.sending !== null && Date.now() - queue.sending < LOST_AFTER_MS) {
       await pause();
@@ -120,6 +131,7 @@ export async function groupBatch(
       throw new Error("A shared D1 round trip was lost; the outcome of this batch is unknown.");
     }
     queue.sending = Date.now();
+    sent = true;
     const flight = sendGroup(d1, takeGroup(queue, entry)).finally(() => {
       queue.sending = null;
     });
@@ -127,5 +139,6 @@ export async function groupBatch(
     await flight;
   }
   if ("error" in entry.outcome) throw entry.outcome.error;
+  if (!sent) (d1 as SessionD1).sharedRoundTrip?.(entry.outcome.results);
   return entry.outcome.results;
 }

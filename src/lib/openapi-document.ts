@@ -9,7 +9,7 @@ export const openApiDocument: DocumentConfig = {
     title: "gi-trace API",
     version: "1.0.0",
     description:
-      "Registry and traceability of geographical-indication (地理标志) products: GI registry, producers, batches, QR labels, scans and counterfeit alerts.",
+      "Registry and traceability of geographical-indication (地理标志) products: GI registry, producers, batches, QR labels, scans and counterfeit alerts. Every answer carries the D1 session bookmark in `X-D1-Bookmark`; sending it back on the next request reads your own writes on any read replica.",
   },
   servers: [{ url: "/" }],
   tags: [

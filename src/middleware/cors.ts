@@ -64,8 +64,14 @@ export function corsPolicy(operations: () => readonly OperationSpec[]): Middlewa
       return origin && allowed.includes(origin) ? origin : null;
     },
     allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-    allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id"],
-    exposeHeaders: ["X-Request-Id", "Retry-After", "Location"],
+    allowHeaders: [
+      "Authorization",
+      "Content-Type",
+      "Idempotency-Key",
+      "X-Request-Id",
+      "X-D1-Bookmark",
+    ],
+    exposeHeaders: ["X-Request-Id", "Retry-After", "Location", "X-D1-Bookmark"],
     maxAge: 600,
   });
   return (c, next) => (RESOLVER_PATH.test(c.req.path) ? next() : handler(c, next));

@@ -1890,9 +1890,15 @@ export interface components {
         };
     };
     responses: never;
-    parameters: never;
+    parameters: {
+        /** @description The X-D1-Bookmark of a previous answer: this request then sees at least what that one did (D1 Sessions API). Any operation accepts it; a malformed value is ignored. */
+        D1Bookmark: string;
+    };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description The D1 session bookmark after this request, for the next request to send back. */
+        "X-D1-Bookmark": string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
