@@ -240,6 +240,7 @@ describe("OpenAPI fuzz", () => {
     expect(tables.length).toBeGreaterThan(5);
   });
 
+  // Some 1,500 requests: on a busy two-core machine, beside another file, it has taken 90 s.
   it("no 5xx, problem+json errors, rejected writes change no row", async () => {
     const failures: string[] = [];
     const isWrite = (m: string) => ["POST", "PUT", "PATCH", "DELETE"].includes(m);
@@ -308,5 +309,5 @@ describe("OpenAPI fuzz", () => {
       );
     }
     expect(failures.slice(0, 30)).toEqual([]);
-  }, 90_000);
+  }, 180_000);
 });
