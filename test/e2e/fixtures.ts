@@ -1,6 +1,7 @@
 // Registry and producer data on a local worker (wrangler dev), made through the API as an
 // administrator and a producer would. Every call registers its own organization, products and
 // accounts (a fresh USCC, registration number and e-mail), so test files can share one server.
+import { existsSync, readFileSync } from "node:fs";
 import { inject } from "vitest";
 import { makeUscc } from "../helpers/uscc.ts";
 
@@ -8,12 +9,24 @@ export type Credentials = { email: string; password: string };
 
 declare module "vitest" {
   export interface ProvidedContext {
-    localServer: { base: string; admin: Credentials };
+    localServer: { file: string; admin: Credentials };
   }
 }
 
-/** The `wrangler dev` that test/e2e/global-setup.ts started for this run. */
-export const sharedServer = () => inject("localServer");
+export type SharedServer = { base: string; admin: Credentials };
+
+/** The `wrangler dev` that test/e2e/global-setup.ts starts for this run, once it answers. */
+export async function sharedServer(timeoutMs = 170_000): Promise<SharedServer> {
+  const { file, admin } = inject("localServer");
+  const deadline = Date.now() + timeoutMs;
+  while (!existsSync(file)) {
+    if (Date.now() > deadline) throw new Error("the shared wrangler dev did not start in time");
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const started = JSON.parse(readFileSync(file, "utf8")) as { base?: string; error?: string };
+  if (!started.base) throw new Error(`the shared wrangler dev did not start: ${started.error}`);
+  return { base: started.base, admin };
+}
 
 // biome-ignore lint/suspicious/noExplicitAny: set-up reads a few fields of answers of many shapes
 export type Caller = (method: string, path: string, body?: unknown, token?: string) => Promise<any>;

@@ -13,12 +13,13 @@ import {
   registerProducer,
   releasedBatch,
   SHENGSI_MUSSEL,
+  type SharedServer,
   sharedServer,
 } from "./fixtures.ts";
 
 const ARTIFACTS = "test-artifacts";
 
-const server = sharedServer();
+let server: SharedServer;
 let browser: Browser;
 let code: string;
 const contexts: BrowserContext[] = [];
@@ -68,6 +69,7 @@ async function consumerScan(name: string, geo?: { latitude: number; longitude: n
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
+  server = await sharedServer();
   browser = await playwright.launch({
     executablePath: await chromium.executablePath(),
     // Without --single-process each context keeps its own permissions (a geolocation grant to
@@ -98,7 +100,7 @@ beforeAll(async () => {
     labels: 5,
   });
   code = batch.labels[0]?.code as string;
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   for (const context of contexts) await context.close().catch(() => {});

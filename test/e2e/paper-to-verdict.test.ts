@@ -7,10 +7,17 @@ import { type Browser, chromium as playwright } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labelGeometry } from "../../src/lib/label-templates";
 import { readBack, readQrImage } from "../helpers/read-printed";
-import { type Caller, caller, registerProducer, releasedBatch, sharedServer } from "./fixtures.ts";
+import {
+  type Caller,
+  caller,
+  registerProducer,
+  releasedBatch,
+  type SharedServer,
+  sharedServer,
+} from "./fixtures.ts";
 
-const server = sharedServer();
-const api: Caller = caller(server.base);
+let server: SharedServer;
+let api: Caller;
 let browser: Browser;
 let producer: string;
 let shortBatch: string;
@@ -57,6 +64,8 @@ async function renderSvg(svg: Uint8Array): Promise<Uint8Array> {
 }
 
 beforeAll(async () => {
+  server = await sharedServer();
+  api = caller(server.base);
   browser = await playwright.launch({
     executablePath: await chromium.executablePath(),
     args: chromium.args.filter((arg) => arg !== "--single-process"),
@@ -107,7 +116,7 @@ beforeAll(async () => {
       labels: 3,
     })
   ).batchId;
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   await browser?.close().catch(() => {});

@@ -1,16 +1,17 @@
 // The verdict page's data flow against the real worker (wrangler dev, local D1): the mocked
 // wx.request goes to it through fetch, so every request and answer is the API's own.
 import { beforeAll, describe, expect, it } from "vitest";
-import { sharedServer } from "../e2e/fixtures";
+import { type SharedServer, sharedServer } from "../e2e/fixtures";
 import { caller, releasedBatch } from "./helpers/local-data";
 import { methods, renderPage, setConfig, text } from "./helpers/pages";
 import { createWx, flush, installWx, viaFetch } from "./helpers/wx-mock";
 
-const server = sharedServer();
+let server: SharedServer;
 let data: Awaited<ReturnType<typeof releasedBatch>>;
 let mock: ReturnType<typeof createWx>;
 
 beforeAll(async () => {
+  server = await sharedServer();
   data = await releasedBatch(caller(server.base), server.admin);
   mock = createWx(viaFetch(), { loginCode: "wx-user-local-api" });
   installWx(mock.wx);
@@ -19,7 +20,7 @@ beforeAll(async () => {
     labelHosts: [new URL(server.base).host],
     recallTemplateId: "",
   });
-}, 60_000);
+}, 240_000);
 
 async function openVerdict(query: Record<string, string>) {
   const page = renderPage("pages/verdict/index");
