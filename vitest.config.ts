@@ -31,6 +31,8 @@ export default defineConfig(async () => ({
         test: {
           name: "worker",
           maxWorkers,
+          // Beside another file on a loaded two-core machine, route tests took over the 5 s default.
+          testTimeout: 30_000,
           include: ["test/**/*.test.ts"],
           exclude: ["test/node/**", "test/e2e/**", "test/miniprogram/**", "test/console/**"],
           setupFiles: ["./test/apply-migrations.ts"],
