@@ -8,6 +8,11 @@ import { testBindings } from "./test/test-bindings.ts";
 // pages in a headless Chromium; "miniprogram" renders the mini-program's pages with
 // miniprogram-simulate under jsdom (and, for the verdict data flow, against the worker under
 // wrangler dev).
+// Two files at a time in every project (Vitest's default on two cores is one, and a project
+// left at one runs its files after all others): a worker-project file waits on its workerd and
+// an e2e file on its browser and server most of the time. Projects must agree on it.
+const maxWorkers = 2;
+
 export default defineConfig(async () => ({
   test: {
     projects: [
@@ -25,6 +30,9 @@ export default defineConfig(async () => ({
         ],
         test: {
           name: "worker",
+          maxWorkers,
+          // Beside another file on a loaded two-core machine, route tests took over the 5 s default.
+          testTimeout: 30_000,
           include: ["test/**/*.test.ts"],
           exclude: ["test/node/**", "test/e2e/**", "test/miniprogram/**", "test/console/**"],
           setupFiles: ["./test/apply-migrations.ts"],
@@ -33,6 +41,7 @@ export default defineConfig(async () => ({
       {
         test: {
           name: "node",
+          maxWorkers,
           environment: "node",
           include: ["test/node/**/*.test.ts"],
           testTimeout: 60_000,
@@ -41,6 +50,7 @@ export default defineConfig(async () => ({
       {
         test: {
           name: "console",
+          maxWorkers,
           environment: "node",
           include: ["test/console/**/*.test.ts"],
         },
@@ -48,8 +58,10 @@ export default defineConfig(async () => ({
       {
         test: {
           name: "e2e",
+          maxWorkers,
           environment: "node",
           include: ["test/e2e/**/*.test.ts"],
+          globalSetup: ["./test/e2e/global-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
@@ -57,8 +69,10 @@ export default defineConfig(async () => ({
       {
         test: {
           name: "miniprogram",
+          maxWorkers,
           environment: "jsdom",
           include: ["test/miniprogram/**/*.test.ts"],
+          globalSetup: ["./test/e2e/global-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

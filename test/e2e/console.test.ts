@@ -10,39 +10,33 @@ import {
   chromium as playwright,
 } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type LocalServer, startServer } from "./server.ts";
+import {
+  type Caller,
+  type Credentials,
+  caller,
+  registerProducer,
+  releasedBatch,
+  SHENGSI_MUSSEL,
+  tokenOf,
+} from "./fixtures.ts";
+import { ADMIN, type LocalServer, startServer } from "./server.ts";
 
-const ADMIN = { email: "admin@console.local", password: "admin-password-1" };
-const PRODUCER = { email: "coop@console.local", password: "producer-password-1" };
-const REGULATOR = { email: "reg@console.local", password: "regulator-password-1" };
 const ARTIFACTS = "test-artifacts";
 const TTL_SECONDS = 5;
 /** jose accepts a token this long past its expiry (src/lib/access-tokens.ts). */
 const CLOCK_TOLERANCE_SECONDS = 30;
 
+// This file's own server: its access tokens live TTL_SECONDS, the shared server's the default.
 let server: LocalServer;
+let call: Caller;
+let producer: Credentials;
+let regulator: Credentials;
 /** One browser per journey: the contexts of a single-process Chromium share localStorage. */
 let browser: Browser | null = null;
 let code: string;
 let alertId: string;
 let orgId: string;
 let giId: string;
-
-async function call(method: string, path: string, body?: unknown, token?: string) {
-  const headers: Record<string, string> = { "content-type": "application/json" };
-  if (token) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(`${server.base}${path}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
-  return text ? JSON.parse(text) : null;
-}
-
-const tokenOf = async (user: { email: string; password: string }): Promise<string> =>
-  (await call("POST", "/v1/auth/login", user)).access_token;
 
 async function newPage(width = 1200): Promise<Page> {
   browser ??= await playwright.launch({
@@ -88,89 +82,27 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   server = await startServer(ADMIN, { ACCESS_TOKEN_TTL_SECONDS: String(TTL_SECONDS) });
 
-  const admin = await tokenOf(ADMIN);
-  const org = await call(
-    "POST",
-    "/v1/organizations",
-    {
-      name: "嵊泗县贻贝专业合作社",
-      uscc: "91350100M000100Y43",
-      kind: "cooperative",
-      region_code: "330922",
-    },
-    admin,
-  );
-  orgId = org.id;
-  const gi = await call(
-    "POST",
-    "/v1/gi-products",
-    {
-      name_zh: "嵊泗贻贝",
-      name_en: "Shengsi mussel",
-      category: "seafood",
-      protection_type: "agri_product_gi",
-      registration_no: "AGI01234",
-      holder_name: "嵊泗县贻贝协会",
-      protected_region_codes: ["330922"],
-    },
-    admin,
-  );
-  giId = gi.id;
-  const auth = await call(
-    "POST",
-    "/v1/authorizations",
-    {
-      organization_id: org.id,
-      gi_product_id: gi.id,
-      valid_from: "2026-01-01",
-      valid_until: "2030-12-31",
-      annual_label_quota: 100000,
-    },
-    admin,
-  );
-  const site = await call(
-    "POST",
-    `/v1/organizations/${org.id}/sites`,
-    { name: "嵊泗养殖基地", kind: "farm", lat: 30.72, lng: 122.45, region_code: "330922" },
-    admin,
-  );
-  // A warehouse in Jinan, far outside the GI's protected area: batches made there are refused.
-  await call(
-    "POST",
-    `/v1/organizations/${org.id}/sites`,
-    { name: "济南中转仓", kind: "warehouse", lat: 36.67, lng: 117.0, region_code: "370102" },
-    admin,
-  );
-  await call(
-    "POST",
-    "/v1/users",
-    { ...PRODUCER, role: "producer", display_name: "合作社", organization_id: org.id },
-    admin,
-  );
-  await call(
-    "POST",
-    "/v1/users",
-    { ...REGULATOR, role: "regulator", display_name: "嵊泗监管", region_codes: ["330922"] },
-    admin,
-  );
-
-  const producer = await tokenOf(PRODUCER);
-  const batch = await call(
-    "POST",
-    "/v1/batches",
-    {
-      authorization_id: auth.id,
-      site_id: site.id,
-      lot_code: "SSYB-CONSOLE-1",
-      quantity: 500,
-      unit: "kg",
-      produced_at: "2026-11-01T04:00:00Z",
-    },
-    producer,
-  );
-  await call("POST", `/v1/batches/${batch.id}/release`, undefined, producer);
-  code = (await call("POST", `/v1/batches/${batch.id}/labels`, { count: 5 }, producer)).labels[0]
-    .code;
+  call = caller(server.base);
+  const shengsi = await registerProducer(call, ADMIN, {
+    ...SHENGSI_MUSSEL,
+    sites: [
+      ...SHENGSI_MUSSEL.sites,
+      // A warehouse in Jinan, far outside the GI's protected area: batches made there are refused.
+      { name: "济南中转仓", kind: "warehouse", lat: 36.67, lng: 117.0, region_code: "370102" },
+    ],
+    regulatorRegions: ["330922"],
+  });
+  orgId = shengsi.organizationId;
+  giId = shengsi.productIds[0] as string;
+  producer = shengsi.producer;
+  regulator = shengsi.regulator as Credentials;
+  const batch = await releasedBatch(call, shengsi.producerToken, {
+    authorizationId: shengsi.authorizationIds[0] as string,
+    siteId: shengsi.siteIds[0] as string,
+    lotCode: "SSYB-CONSOLE-1",
+    labels: 5,
+  });
+  code = batch.labels[0]?.code as string;
 
   // A copied code: scanned in Shengsi, then minutes later by other phones in Zhengzhou and
   // Jinan. Several rules fire on the one label: one case.
@@ -183,7 +115,7 @@ beforeAll(async () => {
   for (const [i, place] of places.entries()) {
     await call("POST", "/v1/scans", { code, client_id: `console-e2e-${i}-abcdef`, ...place });
   }
-  const alerts = await call("GET", `/v1/alerts?subject_id=${code}`, undefined, admin);
+  const alerts = await call("GET", `/v1/alerts?subject_id=${code}`, undefined, shengsi.adminToken);
   expect(alerts.items.length).toBeGreaterThan(0);
   alertId = alerts.items[0].id;
 }, 180_000);
@@ -201,7 +133,7 @@ afterAll(async () => {
 describe("the console in a real browser", () => {
   it("a regulator goes from the dashboard to a confirmed case that voids the label; the verify page then says counterfeit", async () => {
     const page = await newPage();
-    await signIn(page, REGULATOR);
+    await signIn(page, regulator);
     await page.locator("#dashboard").waitFor({ timeout: 20_000 });
     await expect
       .poll(() => page.locator("#kpi-scans").innerText(), { timeout: 15_000 })
@@ -248,8 +180,8 @@ describe("the console in a real browser", () => {
 
     await page.goto("about:blank"); // the case page's map is heavy for this software-rendered Chromium
     const consumer = await newPage(360);
+    // The verify page scans on load and shows the verdict with no tap.
     await consumer.goto(`${server.base}/v/${code}`);
-    await consumer.click("#no-location");
     await expect
       .poll(() => consumer.locator("#verdict").getAttribute("data-verdict"), { timeout: 15_000 })
       .toBe("counterfeit");
@@ -262,7 +194,7 @@ describe("the console in a real browser", () => {
     expect(res.headers.get("content-type")).toContain("text/html");
     expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
     const page = await newPage();
-    await signIn(page, REGULATOR, `/console/cases/${alertId}`);
+    await signIn(page, regulator, `/console/cases/${alertId}`);
     await page.locator(`#case-detail[data-subject="${code}"]`).waitFor({ timeout: 20_000 });
     expect(new URL(page.url()).pathname).toBe(`/console/cases/${alertId}`);
 
@@ -275,7 +207,7 @@ describe("the console in a real browser", () => {
 
   it("a producer on a 390 px phone creates a batch, records a catch, releases it, issues labels and prints them", async () => {
     const page = await newPage(390);
-    await signIn(page, PRODUCER);
+    await signIn(page, producer);
     await page.locator("#batches").waitFor({ timeout: 20_000 });
     await page.click("#new-batch");
     await page.locator("#batch-form").waitFor();
@@ -341,7 +273,7 @@ describe("the console in a real browser", () => {
       .waitFor({ timeout: 15_000 });
     expect(await row.locator(".org-status").innerText()).toBe("已暂停");
     await shot(page, "console-07-admin-organization-suspended");
-    const admin = await tokenOf(ADMIN);
+    const admin = await tokenOf(call, ADMIN);
     expect((await call("GET", `/v1/organizations/${orgId}`, undefined, admin)).status).toBe(
       "suspended",
     );
@@ -367,7 +299,7 @@ describe("the console in a real browser", () => {
     page.on("response", (r) => {
       if (r.url().endsWith("/v1/auth/refresh") && r.status() === 200) refreshes += 1;
     });
-    await signIn(page, REGULATOR);
+    await signIn(page, regulator);
     await page.locator("#dashboard").waitFor({ timeout: 20_000 });
     const stored = () =>
       page.evaluate(() => JSON.parse(localStorage.getItem("gi-console-session") ?? "null"));
@@ -395,7 +327,7 @@ describe("the console in a real browser", () => {
 
   it("signs out by revoking the refresh token", async () => {
     const page = await newPage();
-    await signIn(page, PRODUCER);
+    await signIn(page, producer);
     await page.locator("#batches").waitFor({ timeout: 20_000 });
     const refresh = await page.evaluate(
       () => JSON.parse(localStorage.getItem("gi-console-session") ?? "null").refresh,

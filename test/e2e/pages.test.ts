@@ -8,34 +8,21 @@ import {
   chromium as playwright,
 } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LocalServer, startServer } from "./server.ts";
+import {
+  caller,
+  registerProducer,
+  releasedBatch,
+  SHENGSI_MUSSEL,
+  type SharedServer,
+  sharedServer,
+} from "./fixtures.ts";
 
-const ADMIN = { email: "admin@e2e.local", password: "admin-password-1" };
-const PRODUCER = { email: "coop@e2e.local", password: "producer-password-1" };
-const REGULATOR = { email: "reg@e2e.local", password: "regulator-password-1" };
 const ARTIFACTS = "test-artifacts";
 
-let server: LocalServer;
+let server: SharedServer;
 let browser: Browser;
 let code: string;
 const contexts: BrowserContext[] = [];
-
-async function call(method: string, path: string, body?: unknown, token?: string) {
-  const headers: Record<string, string> = { "content-type": "application/json" };
-  if (token) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(`${server.base}${path}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
-  return text ? JSON.parse(text) : null;
-}
-
-async function tokenOf(user: { email: string; password: string }): Promise<string> {
-  return (await call("POST", "/v1/auth/login", user)).access_token;
-}
 
 let phones = 0;
 
@@ -82,7 +69,7 @@ async function consumerScan(name: string, geo?: { latitude: number; longitude: n
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  server = await startServer(ADMIN);
+  server = await sharedServer();
   browser = await playwright.launch({
     executablePath: await chromium.executablePath(),
     // Without --single-process each context keeps its own permissions (a geolocation grant to
@@ -92,101 +79,32 @@ beforeAll(async () => {
   });
 
   // Registry and producer data through the API, as an administrator and the producer would.
-  const admin = await tokenOf(ADMIN);
-  const org = await call(
-    "POST",
-    "/v1/organizations",
-    {
-      name: "嵊泗县贻贝专业合作社",
-      uscc: "91350100M000100Y43",
-      kind: "cooperative",
-      region_code: "330922",
-    },
-    admin,
-  );
-  const gi = await call(
-    "POST",
-    "/v1/gi-products",
-    {
-      name_zh: "嵊泗贻贝",
-      name_en: "Shengsi mussel",
-      category: "seafood",
-      protection_type: "agri_product_gi",
-      registration_no: "AGI01234",
-      holder_name: "嵊泗县贻贝协会",
-      protected_region_codes: ["330922"],
-    },
-    admin,
-  );
-  await call(
-    "POST",
-    "/v1/authorizations",
-    {
-      organization_id: org.id,
-      gi_product_id: gi.id,
-      valid_from: "2026-01-01",
-      valid_until: "2030-12-31",
-      annual_label_quota: 100000,
-    },
-    admin,
-  );
-  await call(
-    "POST",
-    `/v1/organizations/${org.id}/sites`,
-    { name: "嵊泗养殖基地", kind: "farm", lat: 30.72, lng: 122.45, region_code: "330922" },
-    admin,
-  );
-  await call(
-    "POST",
-    "/v1/users",
-    { ...PRODUCER, role: "producer", display_name: "合作社", organization_id: org.id },
-    admin,
-  );
-  await call(
-    "POST",
-    "/v1/users",
-    { ...REGULATOR, role: "regulator", display_name: "舟山监管", region_codes: ["330922"] },
-    admin,
-  );
-
-  const producer = await tokenOf(PRODUCER);
+  const call = caller(server.base);
+  const shengsi = await registerProducer(call, server.admin, SHENGSI_MUSSEL);
+  const producer = shengsi.producerToken;
   const [auth] = (await call("GET", "/v1/authorizations", undefined, producer)).items;
-  const [site] = (await call("GET", `/v1/organizations/${org.id}/sites`, undefined, producer))
-    .items;
-  const batch = await call(
-    "POST",
-    "/v1/batches",
-    {
-      authorization_id: auth.id,
-      site_id: site.id,
-      lot_code: "SSYB-E2E-1",
-      quantity: 500,
-      unit: "kg",
-      produced_at: "2026-11-01T04:00:00Z",
-    },
-    producer,
-  );
-  await call(
-    "POST",
-    `/v1/batches/${batch.id}/events`,
-    {
+  const [site] = (
+    await call("GET", `/v1/organizations/${shengsi.organizationId}/sites`, undefined, producer)
+  ).items;
+  const batch = await releasedBatch(call, producer, {
+    authorizationId: auth.id,
+    siteId: site.id,
+    lotCode: "SSYB-E2E-1",
+    event: {
       type: "harvest",
       occurred_at: "2026-11-01T02:00:00Z",
       place_name: "嵊泗列岛养殖区",
       lat: 30.72,
       lng: 122.45,
     },
-    producer,
-  );
-  await call("POST", `/v1/batches/${batch.id}/release`, undefined, producer);
-  code = (await call("POST", `/v1/batches/${batch.id}/labels`, { count: 5 }, producer)).labels[0]
-    .code;
-}, 120_000);
+    labels: 5,
+  });
+  code = batch.labels[0]?.code as string;
+}, 240_000);
 
 afterAll(async () => {
   for (const context of contexts) await context.close().catch(() => {});
   await browser?.close().catch(() => {});
-  await server?.stop();
 }, 30_000);
 
 describe("pages served by the worker", () => {

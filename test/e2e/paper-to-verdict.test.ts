@@ -7,29 +7,21 @@ import { type Browser, chromium as playwright } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labelGeometry } from "../../src/lib/label-templates";
 import { readBack, readQrImage } from "../helpers/read-printed";
-import { type LocalServer, startServer } from "./server.ts";
+import {
+  type Caller,
+  caller,
+  registerProducer,
+  releasedBatch,
+  type SharedServer,
+  sharedServer,
+} from "./fixtures.ts";
 
-const ADMIN = { email: "admin@paper.local", password: "admin-password-1" };
-const PRODUCER = { email: "coop@paper.local", password: "producer-password-1" };
-
-let server: LocalServer;
+let server: SharedServer;
+let api: Caller;
 let browser: Browser;
 let producer: string;
 let shortBatch: string;
 let gtinBatch: string;
-
-async function api(method: string, path: string, body?: unknown, token?: string) {
-  const headers: Record<string, string> = { "content-type": "application/json" };
-  if (token) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(`${server.base}${path}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
-  return text ? JSON.parse(text) : null;
-}
 
 async function bytes(path: string): Promise<Uint8Array> {
   const res = await fetch(`${server.base}${path}`, {
@@ -72,109 +64,62 @@ async function renderSvg(svg: Uint8Array): Promise<Uint8Array> {
 }
 
 beforeAll(async () => {
-  server = await startServer(ADMIN);
+  server = await sharedServer();
+  api = caller(server.base);
   browser = await playwright.launch({
     executablePath: await chromium.executablePath(),
     args: chromium.args.filter((arg) => arg !== "--single-process"),
     headless: true,
   });
-  const admin = (await api("POST", "/v1/auth/login", ADMIN)).access_token;
-  const org = await api(
-    "POST",
-    "/v1/organizations",
-    {
-      name: "岱山县衢山岛大黄鱼养殖专业合作社",
-      uscc: "91350100M000100Y43",
-      kind: "cooperative",
-      region_code: "330921",
-    },
-    admin,
-  );
   // One product with only a Chinese name (it must still print), one with both.
-  const yellowCroaker = await api(
-    "POST",
-    "/v1/gi-products",
-    {
-      name_zh: "岱衢族大黄鱼",
-      category: "seafood",
-      protection_type: "agri_product_gi",
-      registration_no: "AGI02468",
-      holder_name: "岱山县渔业协会",
-      protected_region_codes: ["330921"],
-    },
-    admin,
-  );
-  const hairtail = await api(
-    "POST",
-    "/v1/gi-products",
-    {
-      name_zh: "舟山带鱼",
-      name_en: "Zhoushan Hairtail",
-      category: "seafood",
-      protection_type: "certification_mark",
-      registration_no: "6461455",
-      holder_name: "舟山市水产流通与加工行业协会",
-      protected_region_codes: ["330900"],
-    },
-    admin,
-  );
-  const authorizations = [];
-  for (const gi of [yellowCroaker, hairtail]) {
-    authorizations.push(
-      await api(
-        "POST",
-        "/v1/authorizations",
-        {
-          organization_id: org.id,
-          gi_product_id: gi.id,
-          valid_from: "2026-01-01",
-          valid_until: "2030-12-31",
-          annual_label_quota: 1000,
-        },
-        admin,
-      ),
-    );
-  }
-  const site = await api(
-    "POST",
-    `/v1/organizations/${org.id}/sites`,
-    { name: "衢山岛养殖基地", kind: "farm", lat: 30.44, lng: 122.35, region_code: "330921" },
-    admin,
-  );
-  await api(
-    "POST",
-    "/v1/users",
-    { ...PRODUCER, role: "producer", display_name: "合作社", organization_id: org.id },
-    admin,
-  );
-  producer = (await api("POST", "/v1/auth/login", PRODUCER)).access_token;
-  const batch = async (authorization: string, lot: string, gtin?: string) => {
-    const created = await api(
-      "POST",
-      "/v1/batches",
+  const daishan = await registerProducer(api, server.admin, {
+    organization: { name: "岱山县衢山岛大黄鱼养殖专业合作社", region_code: "330921" },
+    products: [
       {
-        authorization_id: authorization,
-        site_id: site.id,
-        lot_code: lot,
-        quantity: 300,
-        unit: "kg",
-        produced_at: "2026-11-28T04:00:00Z",
-        ...(gtin ? { gtin } : {}),
+        name_zh: "岱衢族大黄鱼",
+        category: "seafood",
+        protection_type: "agri_product_gi",
+        holder_name: "岱山县渔业协会",
+        protected_region_codes: ["330921"],
       },
-      producer,
-    );
-    await api("POST", `/v1/batches/${created.id}/release`, undefined, producer);
-    return created.id as string;
-  };
-  shortBatch = await batch(authorizations[0].id, "DQ-2026-1128");
-  gtinBatch = await batch(authorizations[1].id, "ZSDY-2026-1128", "06901234567892");
-  await api("POST", `/v1/batches/${shortBatch}/labels`, { count: 30 }, producer);
-  await api("POST", `/v1/batches/${gtinBatch}/labels`, { count: 3 }, producer);
-}, 180_000);
+      {
+        name_zh: "舟山带鱼",
+        name_en: "Zhoushan Hairtail",
+        category: "seafood",
+        protection_type: "certification_mark",
+        holder_name: "舟山市水产流通与加工行业协会",
+        protected_region_codes: ["330900"],
+      },
+    ],
+    sites: [
+      { name: "衢山岛养殖基地", kind: "farm", lat: 30.44, lng: 122.35, region_code: "330921" },
+    ],
+  });
+  producer = daishan.producerToken;
+  const [yellowCroaker, hairtail] = daishan.authorizationIds as [string, string];
+  const siteId = daishan.siteIds[0] as string;
+  const lot = { siteId, quantity: 300, producedAt: "2026-11-28T04:00:00Z" };
+  shortBatch = (
+    await releasedBatch(api, producer, {
+      ...lot,
+      authorizationId: yellowCroaker,
+      lotCode: "DQ-2026-1128",
+      labels: 30,
+    })
+  ).batchId;
+  gtinBatch = (
+    await releasedBatch(api, producer, {
+      ...lot,
+      authorizationId: hairtail,
+      lotCode: "ZSDY-2026-1128",
+      gtin: "06901234567892",
+      labels: 3,
+    })
+  ).batchId;
+}, 300_000);
 
 afterAll(async () => {
   await browser?.close().catch(() => {});
-  await server?.stop();
 }, 30_000);
 
 describe("a printed label, scanned by a phone", () => {

@@ -1,10 +1,11 @@
 // Starts the worker with `wrangler dev` on a free port against a fresh local D1, for browser tests.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { parse } from "smol-toml";
 import { insertOrIgnore } from "../../scripts/lib/sql.ts";
 import { generateSecrets } from "../../scripts/secrets.ts";
 import { newId } from "../../src/lib/ids.ts";
@@ -20,7 +21,28 @@ const QUIET = {
   CI: "1",
 };
 
+/**
+ * wrangler.toml without its `[build]` (npm test builds the assets once, before vitest: see
+ * build-once.ts) and with absolute paths, written into the server's own directory.
+ */
+function configWithoutBuild(dir: string): string {
+  const config = parse(readFileSync("wrangler.toml", "utf8")) as Record<string, unknown> & {
+    assets: { directory: string };
+    d1_databases: { migrations_dir: string }[];
+  };
+  delete config.build;
+  config.main = resolve(String(config.main));
+  config.assets.directory = resolve(config.assets.directory);
+  for (const db of config.d1_databases) db.migrations_dir = resolve(db.migrations_dir);
+  const path = join(dir, "wrangler.json");
+  writeFileSync(path, JSON.stringify(config));
+  return path;
+}
+
 export type LocalServer = { base: string; stop: () => Promise<void>; persistDir: string };
+
+/** The administrator of the server that test/e2e/global-setup.ts starts for a run. */
+export const ADMIN = { email: "admin@e2e.local", password: "admin-password-1" };
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -41,9 +63,12 @@ export async function startServer(
   vars: Record<string, string> = {},
 ): Promise<LocalServer> {
   const persistDir = mkdtempSync(join(tmpdir(), "gi-e2e-"));
-  await run(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir], {
-    env: QUIET,
-  });
+  const config = configWithoutBuild(persistDir);
+  await run(
+    WRANGLER,
+    ["d1", "migrations", "apply", "DB", "--local", "--config", config, "--persist-to", persistDir],
+    { env: QUIET },
+  );
   const sqlFile = join(persistDir, "admin.sql");
   writeFileSync(
     sqlFile,
@@ -58,7 +83,19 @@ export async function startServer(
   );
   await run(
     WRANGLER,
-    ["d1", "execute", "DB", "--local", "--persist-to", persistDir, "--file", sqlFile, "--yes"],
+    [
+      "d1",
+      "execute",
+      "DB",
+      "--local",
+      "--config",
+      config,
+      "--persist-to",
+      persistDir,
+      "--file",
+      sqlFile,
+      "--yes",
+    ],
     {
       env: QUIET,
     },
@@ -77,6 +114,8 @@ export async function startServer(
     WRANGLER,
     [
       "dev",
+      "--config",
+      config,
       "--port",
       String(port),
       "--ip",

@@ -11,22 +11,15 @@ import {
 } from "../../src/db/schema";
 import { newId } from "../../src/lib/ids";
 import { hashPassword } from "../../src/lib/password";
-import { usccCheckCharacter } from "../../src/lib/uscc";
 import { callJson } from "./http";
+import { makeUscc } from "./uscc";
 
 export const TEST_PASSWORD = "test-password-123";
 let passwordHash: Promise<string> | undefined;
 
 export const db = () => getDb(env.DB);
 
-/** A valid USCC for an organization in `region` (check character computed). */
-export function makeUscc(region = "330903"): string {
-  const alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-  let body = "";
-  for (let i = 0; i < 9; i++) body += alphabet[Math.floor(Math.random() * alphabet.length)];
-  const first17 = `93${region}${body}`;
-  return `${first17}${usccCheckCharacter(first17)}`;
-}
+export { makeUscc };
 
 export async function createOrganization(
   overrides: Partial<typeof organizations.$inferInsert> = {},

@@ -30,7 +30,12 @@ export type ScanAnswer = {
   scanned_at?: string;
   location_token?: string;
   scan_count?: number;
-  first_scan?: { at: string; region_code: string | null; region_name: string | null };
+  first_scan?: { at: string; region_code: string | null; region_name: string | null } | null;
+  product?: { name_zh: string };
+  producer?: { name: string };
+  authorization?: { status: string };
+  batch?: { lot_code: string };
+  trace?: { type: string; cbv_business_step: string }[];
 };
 
 /** POST /v1/scans as a consumer's phone would. */
@@ -52,7 +57,7 @@ export async function releasedLabels(count: number, setup?: ProducerSetup) {
   const producer = setup ?? (await createProducerSetup());
   const batch = await createBatch(producer, {}, true);
   const labels = await issue(producer, batch, count);
-  return { setup: producer, batch, codes: labels.map((l) => l.code) };
+  return { setup: producer, batch, labels, codes: labels.map((l) => l.code) };
 }
 
 /** A code that looks like a label code but whose tag is wrong: a forgery. */

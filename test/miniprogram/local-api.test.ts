@@ -1,19 +1,18 @@
 // The verdict page's data flow against the real worker (wrangler dev, local D1): the mocked
 // wx.request goes to it through fetch, so every request and answer is the API's own.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LocalServer, startServer } from "../e2e/server";
+import { beforeAll, describe, expect, it } from "vitest";
+import { type SharedServer, sharedServer } from "../e2e/fixtures";
 import { caller, releasedBatch } from "./helpers/local-data";
 import { methods, renderPage, setConfig, text } from "./helpers/pages";
 import { createWx, flush, installWx, viaFetch } from "./helpers/wx-mock";
 
-const ADMIN = { email: "admin@mp.local", password: "admin-password-1" };
-let server: LocalServer;
+let server: SharedServer;
 let data: Awaited<ReturnType<typeof releasedBatch>>;
 let mock: ReturnType<typeof createWx>;
 
 beforeAll(async () => {
-  server = await startServer(ADMIN);
-  data = await releasedBatch(caller(server.base), ADMIN);
+  server = await sharedServer();
+  data = await releasedBatch(caller(server.base), server.admin);
   mock = createWx(viaFetch(), { loginCode: "wx-user-local-api" });
   installWx(mock.wx);
   setConfig({
@@ -21,11 +20,7 @@ beforeAll(async () => {
     labelHosts: [new URL(server.base).host],
     recallTemplateId: "",
   });
-}, 180_000);
-
-afterAll(async () => {
-  await server?.stop();
-}, 30_000);
+}, 240_000);
 
 async function openVerdict(query: Record<string, string>) {
   const page = renderPage("pages/verdict/index");

@@ -251,5 +251,5 @@ describe("counterfeit simulation", () => {
         verdictsOf(pattern).some((v) => v !== "genuine") || subjectsOf[pattern].length > 0;
       expect(flagged, pattern).toBe(true);
     }
-  }, 30_000);
+  }, 90_000);
 });

@@ -1,10 +1,11 @@
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
-import { decodeJwt, decodeProtectedHeader, importJWK, type JWK, SignJWT } from "jose";
+import { decodeJwt, decodeProtectedHeader, type JWK } from "jose";
 import { describe, expect, it } from "vitest";
 import { users } from "../../../src/db/schema";
 import { createOrganization, createUser, db, TEST_PASSWORD } from "../../helpers/fixtures";
 import { call, callJson, expectProblem } from "../../helpers/http";
+import { signWith } from "../../helpers/tokens";
 
 type TokenPair = {
   access_token: string;
@@ -16,24 +17,6 @@ type TokenPair = {
 
 const login = (email: string, password: string) =>
   call("/v1/auth/login", { body: { email, password } });
-
-/** A token signed with the real key; `claims` override the valid defaults. */
-async function signWith(claims: Record<string, unknown>, header: Record<string, unknown> = {}) {
-  const [jwk] = JSON.parse(env.TOKEN_SIGNING_KEYS) as JWK[];
-  const key = await importJWK(jwk as JWK, "ES256");
-  const now = Math.floor(Date.now() / 1000);
-  const payload = {
-    role: "admin",
-    iat: now,
-    exp: now + 600,
-    iss: env.TOKEN_ISSUER,
-    aud: env.TOKEN_AUDIENCE,
-    ...claims,
-  };
-  return new SignJWT(payload)
-    .setProtectedHeader({ alg: "ES256", kid: jwk?.kid, typ: "at+jwt", ...header })
-    .sign(key);
-}
 
 describe("POST /v1/auth/login", () => {
   it("answers a token pair with a short-lived ES256 access token", async () => {

@@ -3,42 +3,20 @@ import { describe, expect, it } from "vitest";
 import { mintLabelCodes, parseLabelKeys } from "../../../src/lib/label-code";
 import { createBatch, createProducerSetup, createUser, issue } from "../../helpers/fixtures";
 import { call, callJson } from "../../helpers/http";
-
-type ScanResult = {
-  verdict: string;
-  reasons: string[];
-  message: string;
-  scan_count?: number;
-  first_scan?: { at: string; region_code: string | null; region_name: string | null } | null;
-  product?: { name_zh: string };
-  producer?: { name: string };
-  authorization?: { status: string };
-  batch?: { lot_code: string };
-  trace?: { type: string; cbv_business_step: string }[];
-};
+import { releasedLabels, type ScanAnswer, scan } from "../../helpers/scans";
 
 const ZHOUSHAN = { lat: 29.9861, lng: 122.2072 };
 const ZHENGZHOU = { lat: 34.7466, lng: 113.6254 };
 
-const scanOf = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
-  callJson<ScanResult>("/v1/scans", { body, headers });
-
-async function releasedLabels(count: number) {
-  const setup = await createProducerSetup();
-  const batch = await createBatch(setup, {}, true);
-  await callJson(`/v1/batches/${batch}/events`, {
-    token: setup.producer.token,
-    body: { type: "catch", occurred_at: "2026-11-19T22:00:00Z", place_name: "东海舟山渔场" },
-  });
-  return { setup, batch, labels: await issue(setup, batch, count) };
-}
-
 describe("POST /v1/scans of a genuine label", () => {
   it("answers genuine with product, producer, authorization, batch and trace, and stores the scan", async () => {
-    const { labels, setup } = await releasedLabels(1);
+    const { labels, setup, batch } = await releasedLabels(1);
+    await callJson(`/v1/batches/${batch}/events`, {
+      token: setup.producer.token,
+      body: { type: "catch", occurred_at: "2026-11-19T22:00:00Z", place_name: "东海舟山渔场" },
+    });
     const code = labels[0]?.code as string;
-    const { status, body } = await scanOf({ code, client_id: "device-aaaa-0001", ...ZHOUSHAN });
-    expect(status).toBe(200);
+    const body = await scan({ code, client_id: "device-aaaa-0001", ...ZHOUSHAN });
     expect(body).toMatchObject({
       verdict: "genuine",
       reasons: [],
@@ -73,42 +51,36 @@ describe("POST /v1/scans of a genuine label", () => {
   it("accepts the short URL in any case, the WeChat q wrapping and answers in English on request", async () => {
     const { labels } = await releasedLabels(1);
     const label = labels[0] as { code: string; url: string };
-    const lower = await scanOf({ url: label.url.toLowerCase(), client_id: "device-bbbb-0001" });
-    expect(lower.body.verdict).toBe("genuine");
+    const lower = await scan({ url: label.url.toLowerCase(), client_id: "device-bbbb-0001" });
+    expect(lower.verdict).toBe("genuine");
     const wrapped = `pages/verify/index?q=${encodeURIComponent(label.url)}&scancode_time=1763900000`;
-    const wechat = await scanOf(
+    const wechat = await scan(
       { url: wrapped, client_id: "device-bbbb-0001" },
       { "Accept-Language": "en-US,en;q=0.9" },
     );
-    expect(wechat.body.verdict).toBe("genuine");
-    expect(wechat.body.scan_count).toBe(2);
-    expect(wechat.body.message).toMatch(/scanned 2 times/);
+    expect(wechat.verdict).toBe("genuine");
+    expect(wechat.scan_count).toBe(2);
+    expect(wechat.message).toMatch(/scanned 2 times/);
   });
 
   it("resolves a GS1 Digital Link and refuses a serial copied under another GTIN or lot", async () => {
     const setup = await createProducerSetup();
     const batch = await createBatch(setup, { gtin: "4006381333931", lot_code: "DL-LOT" }, true);
     const [label] = await issue(setup, batch, 1);
-    expect((await scanOf({ url: label?.url, client_id: "device-dl-00001" })).body.verdict).toBe(
-      "genuine",
-    );
+    expect((await scan({ url: label?.url, client_id: "device-dl-00001" })).verdict).toBe("genuine");
     const copied = label?.url.replace("04006381333931", "00036000291452");
-    expect((await scanOf({ url: copied, client_id: "device-dl-00001" })).body.verdict).toBe(
-      "invalid",
-    );
+    expect((await scan({ url: copied, client_id: "device-dl-00001" })).verdict).toBe("invalid");
     const otherLot = label?.url.replace("/10/DL-LOT/", "/10/DL-LOT-2/");
-    expect((await scanOf({ url: otherLot, client_id: "device-dl-00001" })).body.verdict).toBe(
-      "invalid",
-    );
+    expect((await scan({ url: otherLot, client_id: "device-dl-00001" })).verdict).toBe("invalid");
   });
 
   it("tells a later client how often and where the code was first scanned", async () => {
     const { labels } = await releasedLabels(1);
     const code = labels[0]?.code as string;
-    await scanOf({ code, client_id: "first-client-01", ...ZHOUSHAN });
-    const second = await scanOf({ code, client_id: "other-client-02", ...ZHOUSHAN });
-    expect(second.body.scan_count).toBe(2);
-    expect(second.body.message).toMatch(/该码已被查询 2 次，首次查询时间 .+地点 舟山市/);
+    await scan({ code, client_id: "first-client-01", ...ZHOUSHAN });
+    const second = await scan({ code, client_id: "other-client-02", ...ZHOUSHAN });
+    expect(second.scan_count).toBe(2);
+    expect(second.message).toMatch(/该码已被查询 2 次，首次查询时间 .+地点 舟山市/);
   });
 });
 
@@ -119,19 +91,19 @@ describe("POST /v1/scans of forged and unknown codes", () => {
     const { labels } = await releasedLabels(1);
     const real = labels[0]?.code as string;
     const forged = `${real.slice(0, -1)}${real.endsWith("0") ? "1" : "0"}`;
-    const a = await scanOf({ code: forged, client_id: "prober-000001" });
-    const b = await scanOf({ code: unknown as string, client_id: "prober-000001" });
-    const c = await scanOf({
+    const a = await scan({ code: forged, client_id: "prober-000001" });
+    const b = await scan({ code: unknown as string, client_id: "prober-000001" });
+    const c = await scan({
       url: "https://evil.example/v/NOT-A-CODE",
       client_id: "prober-000001",
     });
-    expect(a.body).toEqual({
+    expect(a).toEqual({
       verdict: "invalid",
       reasons: ["forged_code"],
       message: expect.stringContaining("查无此码"),
     });
-    expect(b.body).toEqual(a.body);
-    expect(c.body).toEqual(a.body);
+    expect(b).toEqual(a);
+    expect(c).toEqual(a);
     const stored = await env.DB.prepare(
       "SELECT raw_input, label_code, verdict FROM scans WHERE verdict = 'invalid' AND raw_input IN (?, ?)",
     )
@@ -141,7 +113,7 @@ describe("POST /v1/scans of forged and unknown codes", () => {
   });
 
   it("truncates the raw input it stores", async () => {
-    await scanOf({ code: `X${"Y".repeat(1500)}`, client_id: "prober-000002" });
+    await scan({ code: `X${"Y".repeat(1500)}`, client_id: "prober-000002" });
     const row = await env.DB.prepare(
       "SELECT length(raw_input) AS n FROM scans WHERE client_key != '' ORDER BY scanned_at DESC LIMIT 1",
     ).first<{ n: number }>();
@@ -156,21 +128,24 @@ describe("verdicts from the label's state", () => {
       token: setup.producer.token,
       body: { codes: [labels[0]?.code], reason: "损毁" },
     });
-    expect((await scanOf({ code: labels[0]?.code, client_id: "c-voided-001" })).body).toMatchObject(
-      { verdict: "counterfeit", reasons: ["voided_label"] },
-    );
+    expect(await scan({ code: labels[0]?.code, client_id: "c-voided-001" })).toMatchObject({
+      verdict: "counterfeit",
+      reasons: ["voided_label"],
+    });
     await callJson(`/v1/batches/${batch}/recall`, {
       token: setup.producer.token,
       body: { reason: "召回" },
     });
-    expect((await scanOf({ code: labels[1]?.code, client_id: "c-recall-001" })).body).toMatchObject(
-      { verdict: "recalled", reasons: ["recalled_batch"] },
-    );
+    expect(await scan({ code: labels[1]?.code, client_id: "c-recall-001" })).toMatchObject({
+      verdict: "recalled",
+      reasons: ["recalled_batch"],
+    });
     const draft = await createBatch(setup);
     const [draftLabel] = await issue(setup, draft, 1);
-    expect(
-      (await scanOf({ code: draftLabel?.code, client_id: "c-draft-0001" })).body,
-    ).toMatchObject({ verdict: "suspicious", reasons: ["unreleased_batch"] });
+    expect(await scan({ code: draftLabel?.code, client_id: "c-draft-0001" })).toMatchObject({
+      verdict: "suspicious",
+      reasons: ["unreleased_batch"],
+    });
   });
 
   it("flags a code scanned by many clients, raising one alert that counts repeats", async () => {
@@ -178,9 +153,7 @@ describe("verdicts from the label's state", () => {
     const code = labels[0]?.code as string;
     const verdicts = [];
     for (let i = 0; i < 6; i++)
-      verdicts.push(
-        (await scanOf({ code, client_id: `copy-client-${i}`, ...ZHOUSHAN })).body.verdict,
-      );
+      verdicts.push((await scan({ code, client_id: `copy-client-${i}`, ...ZHOUSHAN })).verdict);
     expect(verdicts).toEqual([
       "genuine",
       "genuine",
@@ -202,18 +175,18 @@ describe("verdicts from the label's state", () => {
   it("answers counterfeit for impossible travel between two cities", async () => {
     const { labels } = await releasedLabels(1);
     const code = labels[0]?.code as string;
-    await scanOf({ code, client_id: "traveller-0001", ...ZHOUSHAN });
-    const far = await scanOf({ code, client_id: "traveller-0001", ...ZHENGZHOU });
-    expect(far.body.verdict).toBe("counterfeit");
-    expect(far.body.reasons).toContain("impossible_travel");
+    await scan({ code, client_id: "traveller-0001", ...ZHOUSHAN });
+    const far = await scan({ code, client_id: "traveller-0001", ...ZHENGZHOU });
+    expect(far.verdict).toBe("counterfeit");
+    expect(far.reasons).toContain("impossible_travel");
   });
 });
 
 describe("privacy and counting", () => {
   it("stores no raw IP and no raw client id", async () => {
     const { labels } = await releasedLabels(1);
-    await scanOf({ code: labels[0]?.code }, { "CF-Connecting-IP": "203.0.113.77" });
-    await scanOf({ code: labels[0]?.code, client_id: "my-secret-device-id" });
+    await scan({ code: labels[0]?.code }, { "CF-Connecting-IP": "203.0.113.77" });
+    await scan({ code: labels[0]?.code, client_id: "my-secret-device-id" });
     const rows = await env.DB.prepare("SELECT * FROM scans WHERE label_code = ?")
       .bind(labels[0]?.code)
       .all();
@@ -226,10 +199,10 @@ describe("privacy and counting", () => {
   it("counts every one of many concurrent scans of one label", async () => {
     const { labels } = await releasedLabels(1);
     const code = labels[0]?.code as string;
-    const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => scanOf({ code, client_id: `parallel-client-${i % 2}` })),
+    // scan() throws unless the answer is 200.
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => scan({ code, client_id: `parallel-client-${i % 2}` })),
     );
-    expect(results.every((r) => r.status === 200)).toBe(true);
     const label = await env.DB.prepare(
       "SELECT scan_count, json_array_length(client_keys) AS clients FROM labels WHERE code = ?",
     )
@@ -273,10 +246,10 @@ describe("risk settings", () => {
     expect(put.body.many_clients.max_clients).toBe(1);
     expect(put.body.wide_spread.min_regions).toBe(3);
     const { labels } = await releasedLabels(1);
-    await scanOf({ code: labels[0]?.code, client_id: "settings-client-1" });
-    expect(
-      (await scanOf({ code: labels[0]?.code, client_id: "settings-client-2" })).body.verdict,
-    ).toBe("suspicious");
+    await scan({ code: labels[0]?.code, client_id: "settings-client-1" });
+    expect((await scan({ code: labels[0]?.code, client_id: "settings-client-2" })).verdict).toBe(
+      "suspicious",
+    );
     const regulator = await createUser("regulator", { regionCodes: ["330900"] });
     expect((await call("/v1/risk-settings", { token: regulator.token })).status).toBe(403);
   });
@@ -285,7 +258,7 @@ describe("risk settings", () => {
 describe("GET /v1/scans", () => {
   it("lists a producer's own scans as JSON, GeoJSON and CSV", async () => {
     const { labels, setup } = await releasedLabels(1);
-    await scanOf({ code: labels[0]?.code, client_id: "listing-client-1", ...ZHOUSHAN });
+    await scan({ code: labels[0]?.code, client_id: "listing-client-1", ...ZHOUSHAN });
     const json = await callJson<{ items: { label_code: string }[] }>("/v1/scans", {
       token: setup.producer.token,
     });
@@ -308,7 +281,7 @@ describe("IP geolocation", () => {
   it("locates a scan without GPS by the platform's IP location but never feeds it to travel rules", async () => {
     const { labels } = await releasedLabels(1);
     const code = labels[0]?.code as string;
-    await scanOf({ code, client_id: "gps-client-0001", ...ZHOUSHAN });
+    await scan({ code, client_id: "gps-client-0001", ...ZHOUSHAN });
     const app = (await import("../../../src/app")).createApp();
     // As Cloudflare fills request.cf from the client IP: Zhengzhou, minutes after a Zhoushan scan.
     const request = new Request("http://gi-trace.test/v1/scans", {
@@ -318,7 +291,7 @@ describe("IP geolocation", () => {
       cf: { latitude: "34.7466", longitude: "113.6254" },
     } as RequestInit);
     const response = await app.fetch(request, env);
-    const body = (await response.json()) as ScanResult;
+    const body = (await response.json()) as ScanAnswer;
     expect(body.reasons).toEqual([]);
     expect(body.verdict).toBe("genuine");
     const stored = await env.DB.prepare(
@@ -342,7 +315,7 @@ describe("a consumer's scan history", () => {
     });
     await callJson("/v1/scans", { token: me.body.access_token, body: { code } });
     await callJson("/v1/scans", { token: other.body.access_token, body: { code } });
-    await scanOf({ code, client_id: "anonymous-device-1" });
+    await scan({ code, client_id: "anonymous-device-1" });
     const mine = await callJson<{ items: { label_code: string }[] }>("/v1/scans", {
       token: me.body.access_token,
     });
