@@ -23,7 +23,7 @@ import { newId } from "../../lib/ids";
 import { afterCursor, toPage } from "../../lib/pagination";
 import { toReportDto } from "../../lib/schemas/report";
 import { toScanDto } from "../../lib/schemas/scan";
-import type { AppEnv, AppRouteHandler } from "../../types";
+import type { AppRouteHandler } from "../../types";
 import { readableAlert } from "./alert-access";
 import type * as routes from "./alerts.routes";
 import {

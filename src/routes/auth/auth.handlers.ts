@@ -13,7 +13,7 @@ import { toUserDto } from "../../lib/schemas/user";
 import { exchangeWechatCode } from "../../lib/wechat";
 import { tokenConfig } from "../../middleware/auth";
 import { enforceRateLimit } from "../../middleware/rate-limit";
-import type { AppEnv, AppRouteHandler } from "../../types";
+import type { AppRouteHandler } from "../../types";
 import type * as routes from "./auth.routes";
 import { issueTokenPair, rotateRefreshToken, spendRefreshToken } from "./sessions";
 

@@ -9,7 +9,7 @@ import { languageOf } from "../../lib/language";
 import { copiedCodeRules, evaluateLabelScan } from "../../lib/risk";
 import { cooldownStart, raiseFor } from "../../lib/risk/alert-raise";
 import { checkLocationToken } from "../../lib/scan-location-token";
-import type { AppEnv, AppRouteHandler } from "../../types";
+import type { AppRouteHandler } from "../../types";
 import { labelScanAnswer } from "./scan-answer";
 import type * as routes from "./scans.routes";
 
