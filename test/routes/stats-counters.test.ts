@@ -3,7 +3,7 @@
 // added to a scan and after old scans are rolled up and deleted.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import backfillSql from "../../migrations/0006_backfill_scan_counters.sql?raw";
+import backfillSql from "../../migrations/0007_backfill_scan_counters.sql?raw";
 import { getDb } from "../../src/db/client";
 import { scanCountQueries } from "../../src/db/queries/scan-counters";
 import { regionsCover } from "../../src/lib/regions";
