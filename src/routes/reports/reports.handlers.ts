@@ -16,6 +16,7 @@ import { parseScanInput } from "../../lib/label-url";
 import { afterCursor, toPage } from "../../lib/pagination";
 import type { RuleHit, RuleId } from "../../lib/risk";
 import { cooldownStart } from "../../lib/risk/alert-raise";
+import { type IpGeolocation, ipPosition } from "../../lib/scan-locate";
 import { toReportDto } from "../../lib/schemas/report";
 import { optionalClaims } from "../../middleware/auth";
 import { runFenced } from "../../middleware/idempotency";
@@ -68,16 +69,6 @@ async function reportedLabel(c: Context<AppEnv>, raw: string): Promise<ReportedL
 }
 
 /** The prefecture of the platform's IP geolocation, when the device gave no coordinates. */
-function ipPrefecture(c: Context<AppEnv>): string | null {
-  const cf = (c.req.raw as Request & { cf?: { latitude?: string; longitude?: string } }).cf;
-  const lat = Number(cf?.latitude);
-  const lng = Number(cf?.longitude);
-  if (!cf?.latitude || !cf?.longitude || !Number.isFinite(lat) || !Number.isFinite(lng))
-    return null;
-  const rounded = roundToKilometre(lat, lng);
-  return prefectureAt(rounded.lat, rounded.lng);
-}
-
 export const create: AppRouteHandler<typeof routes.create> = async (c) => {
   const body = c.req.valid("json");
   const claims = await optionalClaims(c);
@@ -98,7 +89,9 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
   const point =
     body.lat !== undefined && body.lng !== undefined ? roundToKilometre(body.lat, body.lng) : null;
   // The IP's place routes the alert to a bureau but is not stored as the report's coordinates.
-  const prefecture = point ? prefectureAt(point.lat, point.lng) : ipPrefecture(c);
+  const ip = point ? null : ipPosition((c.req.raw as Request & { cf?: IpGeolocation }).cf);
+  const place = point ?? ip;
+  const prefecture = place ? prefectureAt(place.lat, place.lng) : null;
   const [settings, label] = await Promise.all([
     loadRiskSettings(c.env.DB),
     body.code ? reportedLabel(c, body.code) : Promise.resolve(null),
