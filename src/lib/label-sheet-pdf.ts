@@ -20,7 +20,7 @@ import fontkit from "@pdf-lib/fontkit";
 import { PDFDocument, type PDFFont, PDFName, type PDFPage, StandardFonts } from "pdf-lib";
 import { groupLabelCode } from "./label-code";
 import { assertPrintable, type LabelFonts } from "./label-fonts";
-import { type Box, type LabelGeometry, labelOrigin } from "./label-templates";
+import { type Box, type LabelGeometry, labelCorner } from "./label-templates";
 import { QR_MARGIN, qrModules } from "./qr";
 
 export type LabelText = {
@@ -403,7 +403,7 @@ export async function buildLabelSheetPdf(input: LabelSheetInput): Promise<Uint8A
     const onPage = input.labels.slice(first, first + perPage);
     const pdfPage = addPage();
     const ops = onPage.map((label, slot) => {
-      const origin = labelOrigin(geometry, slot);
+      const origin = labelCorner(geometry, slot);
       const left = origin.x * MM;
       const top = page.height - origin.y * MM;
       const qr = qrOperators(

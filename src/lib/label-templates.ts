@@ -178,7 +178,7 @@ export function labelGeometry(id: string): LabelGeometry | undefined {
 }
 
 /** Top-left corner of the label in `slot` (0-based, row by row) on its page, in mm. */
-export function labelOrigin(geometry: LabelGeometry, slot: number): { x: number; y: number } {
+export function labelCorner(geometry: LabelGeometry, slot: number): { x: number; y: number } {
   const column = slot % geometry.columns;
   const row = Math.floor(slot / geometry.columns);
   return {

@@ -3,7 +3,7 @@
 // browser test.
 import jsQR from "jsqr";
 import * as mupdf from "mupdf";
-import { type LabelGeometry, labelOrigin } from "../../src/lib/label-templates";
+import { type LabelGeometry, labelCorner } from "../../src/lib/label-templates";
 
 const DPI = 200;
 const PX_PER_MM = DPI / 25.4;
@@ -30,7 +30,7 @@ function rgbaOf(pixmap: mupdf.Pixmap, x0: number, y0: number, width: number, hei
 
 /** The QR square (with its quiet zone and 1 mm more) of the label in `slot`, as RGBA. */
 function qrCell(pixmap: mupdf.Pixmap, geometry: LabelGeometry, slot: number): Rgba {
-  const origin = labelOrigin(geometry, slot);
+  const origin = labelCorner(geometry, slot);
   const pad = 1;
   const x0 = Math.max(0, Math.floor((origin.x + geometry.qr.x - pad) * PX_PER_MM));
   const y0 = Math.max(0, Math.floor((origin.y + geometry.qr.y - pad) * PX_PER_MM));

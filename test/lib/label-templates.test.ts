@@ -3,8 +3,8 @@ import {
   type Box,
   DEFAULT_LABEL_TEMPLATE,
   LONGEST_LABEL_URL,
+  labelCorner,
   labelGeometry,
-  labelOrigin,
   labelTemplateIds,
   listLabelTemplates,
   MIN_QR_MODULE_MM,
@@ -93,7 +93,7 @@ describe("label templates", () => {
       if (!g) throw new Error(id);
       const page = { x: 0, y: 0, ...g.template.page_mm };
       const boxes = Array.from({ length: g.template.per_page }, (_, slot) => ({
-        ...labelOrigin(g, slot),
+        ...labelCorner(g, slot),
         ...g.template.label_mm,
       }));
       for (const [i, box] of boxes.entries()) {
