@@ -303,7 +303,7 @@ try {
   // Storage per scan row, for the scale section of the README.
   const scanStats = await server.d1
     .prepare(
-      "SELECT count(*) AS n, sum(coalesce(length(id), 0) + coalesce(length(label_code), 0) + coalesce(length(batch_id), 0) + coalesce(length(organization_id), 0) + coalesce(length(producer_region_code), 0) + coalesce(length(source_key), 0) + coalesce(length(raw_input), 0) + coalesce(length(client_key), 0) + coalesce(length(user_id), 0) + coalesce(length(location_source), 0) + coalesce(length(region_code), 0) + coalesce(length(user_agent_class), 0) + coalesce(length(verdict), 0) + coalesce(length(reasons), 0) + coalesce(length(request_id), 0) + coalesce(length(scanned_at), 0) + 16) AS bytes FROM scans",
+      "SELECT count(*) AS n, sum(coalesce(length(id), 0) + coalesce(length(label_code), 0) + coalesce(length(batch_id), 0) + coalesce(length(organization_id), 0) + coalesce(length(source_key), 0) + coalesce(length(raw_input), 0) + coalesce(length(client_key), 0) + coalesce(length(user_id), 0) + coalesce(length(location_source), 0) + coalesce(length(region_code), 0) + coalesce(length(user_agent_class), 0) + coalesce(length(verdict), 0) + coalesce(length(reasons), 0) + coalesce(length(request_id), 0) + coalesce(length(scanned_at), 0) + 16) AS bytes FROM scans",
     )
     .first<{ n: number; bytes: number }>()
     .catch(() => null);
