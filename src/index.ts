@@ -4,6 +4,7 @@ import type { NoticeJob } from "./db/queries/recall-notices";
 import { cachedConfigProblems, configProblemsMessage } from "./lib/runtime-config";
 import { reportConfigProblems } from "./middleware/config-check";
 import { handleNoticeBatch } from "./queues/notices";
+import { handleScanBatch, SCAN_QUEUE_NAME } from "./queues/scans";
 import { handleScheduled } from "./scheduled/retention";
 import type { Bindings } from "./types";
 
@@ -27,6 +28,7 @@ export default {
   queue: async (batch, bindings) => {
     const problems = cachedConfigProblems(bindings);
     if (problems.length > 0) throw new Error(reportConfigProblems(problems));
+    if (batch.queue.startsWith(SCAN_QUEUE_NAME)) return handleScanBatch(batch, bindings);
     return handleNoticeBatch(batch as MessageBatch<NoticeJob>, bindings);
   },
 } satisfies ExportedHandler<Bindings>;

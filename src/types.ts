@@ -1,6 +1,7 @@
 import type { RouteConfig, RouteHandler } from "@hono/zod-openapi";
 import type { RequestIdVariables } from "hono/request-id";
 import type { NoticeJob } from "./db/queries/recall-notices";
+import type { ScanJob } from "./db/queries/scan-ingest";
 import type { Role } from "./db/schema";
 
 /** Worker bindings: D1, static assets, plain vars from wrangler.toml and secrets. */
@@ -30,6 +31,10 @@ export type Bindings = {
   /** Pepper for keyed hashes of client ids, openids and IPs. */
   CLIENT_ID_PEPPER: string;
   WECHAT_APP_SECRET?: string;
+  /** How scans are written: `direct` (default) or `queue` (src/lib/scan-ingest-mode.ts). */
+  SCAN_INGEST?: string;
+  /** Scans written by the queue consumer in queue mode (src/queues/scans.ts). */
+  SCAN_QUEUE?: Queue<ScanJob>;
   /** Recall-notice jobs (wrangler.toml [[queues.producers]]); consumed by src/queues/notices.ts. */
   NOTICE_QUEUE?: Queue<NoticeJob>;
   /** Subscribe-message template of recall notices; without it notices are recorded in-app only. */

@@ -3,7 +3,7 @@
 import { config } from "../config";
 import type { ScanRequest, ScanResult } from "../shared/api";
 import type { LabelTarget } from "./launch";
-import { apiRequest, newIdempotencyKey } from "./request";
+import { ApiRequestError, apiRequest, newIdempotencyKey } from "./request";
 import { currentToken } from "./session";
 import type { Lang } from "./ui-words";
 
@@ -50,14 +50,23 @@ export async function sendScan(body: ScanRequest, lang: Lang, key = newIdempoten
   throw lastError;
 }
 
-/** Adds the consented location to the scan just made (the token proves it is this client's). */
-export function sendLocation(
+/** Times a location is sent again while its scan is still queued (409 scan_pending). */
+const PENDING_RETRIES = 5;
+
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Adds the consented location to the scan just made (the token proves it is this client's).
+ * Where scans are written through a queue, a location may arrive before its scan is stored:
+ * the server answers 409 scan_pending with Retry-After, and it is sent again.
+ */
+export async function sendLocation(
   result: ScanResult,
   location: { latitude: number; longitude: number; accuracy?: number },
 ) {
-  if (!result.scan_id || !result.location_token) return Promise.resolve(null);
-  return apiRequest<unknown>({
-    method: "POST",
+  if (!result.scan_id || !result.location_token) return null;
+  const request = {
+    method: "POST" as const,
     path: `/v1/scans/${encodeURIComponent(result.scan_id)}/location`,
     token: currentToken(),
     body: {
@@ -68,7 +77,16 @@ export function sendLocation(
         : {}),
       token: result.location_token,
     },
-  });
+  };
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await apiRequest<unknown>(request);
+    } catch (e) {
+      const pending = e instanceof ApiRequestError && e.problem.code === "scan_pending";
+      if (!pending || attempt >= PENDING_RETRIES) throw e;
+      await wait(1_000);
+    }
+  }
 }
 
 export function recentScans(): RecentScan[] {

@@ -13,6 +13,8 @@ export type ConfigEnv = {
   LABEL_HMAC_KEYS?: string;
   LABEL_HMAC_CURRENT_KID?: string;
   CLIENT_ID_PEPPER?: string;
+  SCAN_INGEST?: string;
+  SCAN_QUEUE?: unknown;
 };
 
 export const REQUIRED_SECRETS = [
@@ -146,7 +148,8 @@ const isLocalHost = (host: string) =>
 export function configProblems(env: ConfigEnv): string[] {
   if (env.ENVIRONMENT !== "production") return [];
   const problems: string[] = [];
-  const present = (name: keyof ConfigEnv) => (env[name] ?? "").trim().length > 0;
+  const present = (name: Exclude<keyof ConfigEnv, "SCAN_QUEUE">) =>
+    (env[name] ?? "").trim().length > 0;
 
   for (const name of REQUIRED_SECRETS) {
     if (!present(name)) {
@@ -176,6 +179,18 @@ export function configProblems(env: ConfigEnv): string[] {
     if (!present("WECHAT_APP_ID")) {
       problems.push("WECHAT_APP_ID is missing (needed when WECHAT_MODE is not mock).");
     }
+  }
+
+  if (
+    env.SCAN_INGEST !== undefined &&
+    env.SCAN_INGEST !== "direct" &&
+    env.SCAN_INGEST !== "queue"
+  ) {
+    problems.push('SCAN_INGEST must be "direct" or "queue".');
+  } else if (env.SCAN_INGEST === "queue" && !env.SCAN_QUEUE) {
+    problems.push(
+      "SCAN_INGEST is queue but the SCAN_QUEUE binding is missing (wrangler.toml [[queues.producers]]).",
+    );
   }
 
   if (!present("PUBLIC_HOST")) {

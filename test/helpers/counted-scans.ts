@@ -38,3 +38,19 @@ export async function storePastScans(rows: PastScan[]) {
     ),
   );
 }
+
+/**
+ * Counter rows that differ from a recount of the stored scans (none when every counter is
+ * exact). Only meaningful while no scan has been rolled up by retention.
+ */
+export async function counterMismatches(): Promise<unknown[]> {
+  const recount = `SELECT date(scanned_at, '+8 hours') AS day, coalesce(organization_id, '') AS organization_id,
+      coalesce(batch_id, '') AS batch_id, coalesce(region_code, '') AS region_code, verdict, count(*) AS scans
+    FROM scans GROUP BY 1, 2, 3, 4, 5`;
+  const counted = `SELECT day, organization_id, batch_id, region_code, verdict, scans FROM scan_counters WHERE scans != 0`;
+  const { results } = await env.DB.prepare(
+    `SELECT 'counter' AS side, * FROM (${counted} EXCEPT ${recount})
+     UNION ALL SELECT 'scans' AS side, * FROM (${recount} EXCEPT ${counted})`,
+  ).all();
+  return results;
+}

@@ -130,6 +130,13 @@ describe("configProblems", () => {
     expectOne(problemsWith({ WECHAT_APP_ID: undefined }), /^WECHAT_APP_ID is missing/);
   });
 
+  it("refuses an unknown SCAN_INGEST, and queue mode without its queue binding", () => {
+    expectOne(problemsWith({ SCAN_INGEST: "kafka" }), /^SCAN_INGEST must be/);
+    expectOne(problemsWith({ SCAN_INGEST: "queue" }), /^SCAN_INGEST is queue but/);
+    expect(configProblems({ ...good, SCAN_INGEST: "queue", SCAN_QUEUE: {} })).toEqual([]);
+    expect(configProblems({ ...good, SCAN_INGEST: "direct" })).toEqual([]);
+  });
+
   it("does not ask for WECHAT_APP_SECRET in mock mode (the mock itself is refused)", () => {
     const problems = problemsWith({ WECHAT_MODE: "mock", WECHAT_APP_SECRET: undefined });
     expect(problems.some((p) => p.startsWith("WECHAT_APP_SECRET"))).toBe(false);

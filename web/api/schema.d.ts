@@ -632,7 +632,7 @@ export interface paths {
         put?: never;
         /**
          * Add the device's approximate location to a scan, after its verdict (the scanning client)
-         * @description With the consumer's consent, after the verdict: the location (rounded to about 1 km like every stored location) is added to the same scan and the location rules run again; the answer is the scan's result with them. Accepted only with the scan's location_token (403 otherwise), within minutes of the scan (409 location_window_closed after), once per scan (409 conflict).
+         * @description With the consumer's consent, after the verdict: the location (rounded to about 1 km like every stored location) is added to the same scan and the location rules run again; the answer is the scan's result with them. Accepted only with the scan's location_token (403 otherwise), within minutes of the scan (409 location_window_closed after), once per scan (409 conflict). Where scans are written by the queue consumer (SCAN_INGEST=queue), a location that arrives before its scan is stored answers 409 scan_pending with Retry-After: send it again then.
          */
         post: operations["addScanLocation"];
         delete?: never;
@@ -981,7 +981,7 @@ export interface components {
              * @example not_found
              * @enum {string}
              */
-            code: "validation_failed" | "malformed_json" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "location_window_closed" | "payload_too_large" | "unsupported_media_type" | "outside_protected_area" | "quota_exceeded" | "unprocessable" | "unprintable_text" | "rate_limited" | "internal_error" | "bad_gateway" | "service_unavailable" | "misconfigured";
+            code: "validation_failed" | "malformed_json" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "location_window_closed" | "scan_pending" | "payload_too_large" | "unsupported_media_type" | "outside_protected_area" | "quota_exceeded" | "unprocessable" | "unprintable_text" | "rate_limited" | "internal_error" | "bad_gateway" | "service_unavailable" | "misconfigured";
             /** @description One entry per invalid field (validation_failed only). */
             errors?: {
                 path: string;
@@ -2547,7 +2547,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed) */
+            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed, scan_pending) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2889,7 +2889,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed) */
+            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed, scan_pending) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3054,7 +3054,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed) */
+            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed, scan_pending) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3327,7 +3327,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed) */
+            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed, scan_pending) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3856,7 +3856,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed) */
+            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed, scan_pending) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4048,7 +4048,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed) */
+            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed, scan_pending) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4282,7 +4282,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed) */
+            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed, scan_pending) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4470,7 +4470,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed) */
+            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed, scan_pending) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4559,7 +4559,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed) */
+            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed, scan_pending) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4744,7 +4744,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed) */
+            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed, scan_pending) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5271,7 +5271,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed) */
+            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed, scan_pending) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5612,7 +5612,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed) */
+            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed, scan_pending) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5719,7 +5719,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed) */
+            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed, scan_pending) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6134,7 +6134,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed) */
+            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed, scan_pending) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6399,7 +6399,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed) */
+            /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed, scan_pending) */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -442,6 +442,27 @@ async function scan(): Promise<void> {
   }
 }
 
+/** Times a location is sent again while its scan is still queued (409 scan_pending). */
+const PENDING_RETRIES = 5;
+
+/**
+ * Posts the location; where scans are written through a queue it may arrive before its scan is
+ * stored, and the server answers 409 scan_pending with Retry-After: it is sent again then.
+ */
+async function postLocation(scanId: string, body: unknown): Promise<Response> {
+  for (let attempt = 0; ; attempt++) {
+    const res = await post(`/v1/scans/${encodeURIComponent(scanId)}/location`, body);
+    if (res.status !== 409 || attempt >= PENDING_RETRIES) return res;
+    const problem = (await res
+      .clone()
+      .json()
+      .catch(() => null)) as { code?: string } | null;
+    if (problem?.code !== "scan_pending") return res;
+    const seconds = Number(res.headers.get("retry-after")) || 1;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(seconds, 5) * 1000));
+  }
+}
+
 function shareLocation(): void {
   const r = lastResult;
   if (!r?.scan_id || !navigator.geolocation) {
@@ -453,7 +474,7 @@ function shareLocation(): void {
   render();
   navigator.geolocation.getCurrentPosition(
     async (position) => {
-      const res = await post(`/v1/scans/${encodeURIComponent(r.scan_id as string)}/location`, {
+      const res = await postLocation(r.scan_id as string, {
         lat: position.coords.latitude,
         lng: position.coords.longitude,
         accuracy_m: Math.min(position.coords.accuracy || 0, 1_000_000),

@@ -52,7 +52,9 @@ export function alertUpsertStatements(
   const sameParams = [raise.subjectType, raise.subjectId, raise.hit.rule, cooldownStart];
   return [
     statement(
-      `UPDATE alerts SET count = count + 1, last_seen_at = ?, details = ?, updated_at = ? WHERE ${same}`,
+      // min()/max(): queued scans may be written out of order; an alert's first and last
+      // sight stay its earliest and latest.
+      `UPDATE alerts SET count = count + 1, first_seen_at = min(first_seen_at, ?1), last_seen_at = max(last_seen_at, ?1), details = ?2, updated_at = ?3 WHERE ${same}`,
       at,
       JSON.stringify(raise.hit.detail),
       at,

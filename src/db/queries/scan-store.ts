@@ -1,8 +1,8 @@
-// The scan path's storage, in one module so that it can move to Queues (write-behind) or a
-// Durable Object (exact per-label counters) without touching the handler. A scan of a real
-// label costs two D1 round trips: one batched read of everything the rules need, one batched
-// write of the scan, the label's counters and any alert. A forged code never reaches the labels
-// table: one read of recent invalid scans (the burst rule) and one write.
+// The scan path's storage. A scan of a real label costs two D1 round trips: one batched read of
+// everything the rules need, one batched write of the scan, the label's counters and any alert
+// (in queue mode the write is the queue consumer's: src/db/queries/scan-ingest.ts). A forged
+// code never reaches the labels table: one read of recent invalid scans (the burst rule) and
+// one write, both the consumer's in queue mode.
 
 import { groupBatch, type Statement, statement } from "../../lib/d1-group-batch";
 import type {
@@ -14,6 +14,7 @@ import type {
   scans,
   traceEvents,
 } from "../schema";
+import { type AlertRaise, alertUpsertStatements } from "./alert-store";
 import { countScanStatement } from "./scan-counters";
 
 type WaitUntil = (promise: Promise<unknown>) => void;
@@ -215,21 +216,56 @@ function insertScanStatement(scan: ScanRecord): Statement {
   );
 }
 
-/** Stores the scan of an unknown or forged code, with any forgery-probe alerts, in one round trip. */
+/** What storing the scan of an unknown or forged code writes, with any forgery-probe alerts. */
+export function invalidScanStatements(
+  scan: ScanRecord,
+  alerts: AlertRaise[],
+  cooldownStart: string,
+): Statement[] {
+  return [
+    insertScanStatement(scan),
+    countScanStatement(scan),
+    ...alerts.flatMap((raise) => alertUpsertStatements(raise, scan.at, cooldownStart)),
+  ];
+}
+
+/** Stores the scan of an unknown or forged code in one round trip. */
 export async function storeInvalidScan(
   d1: D1Database,
   scan: ScanRecord,
-  alerts: Statement[],
+  alerts: AlertRaise[],
+  cooldownStart: string,
   waitUntil?: WaitUntil,
 ): Promise<void> {
-  await groupBatch(d1, [insertScanStatement(scan), countScanStatement(scan), ...alerts], waitUntil);
+  await groupBatch(d1, invalidScanStatements(scan, alerts, cooldownStart), waitUntil);
 }
 
 /**
- * Counts of invalid scans within the window from this source and from this region, each
- * counted up to `cap` only: the rule needs to know whether a threshold is reached, and a probe
- * of thousands of codes must not make every further scan count thousands of rows.
+ * The count of invalid scans since `since` from one source (`source_key`) or in one region
+ * (`region_code`), counted up to `cap` only: the rule needs to know whether a threshold is
+ * reached, and a probe of thousands of codes must not make every further scan count thousands
+ * of rows.
  */
+export function invalidScanCountStatement(
+  subject: "client" | "region",
+  key: string | null,
+  since: string,
+  cap: number,
+): Statement {
+  const [column, index] =
+    subject === "client"
+      ? ["source_key", "scans_invalid_source_time_idx"]
+      : ["region_code", "scans_invalid_region_time_idx"];
+  return statement(
+    `SELECT count(*) AS n FROM (SELECT 1 FROM scans INDEXED BY ${index}
+       WHERE ${column} = ?1 AND scanned_at >= ?2 AND verdict = 'invalid' LIMIT ?3)`,
+    key,
+    since,
+    cap,
+  );
+}
+
+/** Counts of invalid scans within the window from this source and from this region. */
 export async function recentInvalidScans(
   d1: D1Database,
   sourceKey: string,
@@ -238,35 +274,46 @@ export async function recentInvalidScans(
   cap: number,
   waitUntil?: WaitUntil,
 ) {
-  const count = (column: "source_key" | "region_code", index: string) =>
-    `SELECT count(*) AS n FROM (SELECT 1 FROM scans INDEXED BY ${index}
-       WHERE ${column} = ?1 AND scanned_at >= ?2 AND verdict = 'invalid' LIMIT ?3)`;
   const [byClient, byRegion] = (await groupBatch(
     d1,
     [
-      statement(count("source_key", "scans_invalid_source_time_idx"), sourceKey, since, cap),
-      statement(count("region_code", "scans_invalid_region_time_idx"), regionCode, since, cap),
+      invalidScanCountStatement("client", sourceKey, since, cap),
+      invalidScanCountStatement("region", regionCode, since, cap),
     ],
     waitUntil,
   )) as D1Result<{ n: number }>[];
   return { client: byClient?.results[0]?.n ?? 0, region: byRegion?.results[0]?.n ?? 0 };
 }
 
+/**
+ * A scan of a real label as plain data (it travels as a queue message in queue mode): the scan
+ * with its verdict, what it changes on the label and batch, and the alerts it raises.
+ */
 export type LabelScanWrite = {
   scan: ScanRecord;
   /** Whether a copy rule (many_clients, impossible_travel, wide_spread) fired on this scan. */
   copyFlagged: boolean;
   /** Whether the batch counters may change (first scan of the label, or a copy flag). */
   touchBatch: boolean;
-  alerts: Statement[];
+  alerts: AlertRaise[];
+  /** From when an open alert absorbs these hits (cooldownStart). */
+  cooldownStart: string;
+};
+
+export type LabelCounters = {
+  scan_count: number;
+  first_scan_at: string;
+  first_scan_region: string | null;
 };
 
 /**
- * Stores a scan of a real label in one round trip and answers the label's counters after it.
- * Counters and distinct lists are updated in SQL, not from the values read before, so that
- * concurrent scans of one label are all counted.
+ * What storing a scan of a real label writes, the scan's own row first (a second delivery of
+ * the same scan then fails the whole transaction on its primary key). Counters and distinct
+ * lists are updated in SQL, not from the values read before, so that concurrent scans of one
+ * label are all counted, and the first and last scan are taken by time, not by arrival, so that
+ * queued scans written out of order leave the same label.
  */
-export async function storeLabelScan(d1: D1Database, write: LabelScanWrite, waitUntil?: WaitUntil) {
+export function labelScanStatements(write: LabelScanWrite): Statement[] {
   const { scan } = write;
   const code = scan.labelCode as string;
   // Only device GPS feeds the location rules: IP geolocation of mobile networks in China often
@@ -275,11 +322,11 @@ export async function storeLabelScan(d1: D1Database, write: LabelScanWrite, wait
   const updateLabel = statement(
     `UPDATE labels SET
          scan_count = scan_count + 1,
-         first_scan_at = COALESCE(first_scan_at, ?1),
-         first_scan_region = CASE WHEN first_scan_at IS NULL THEN ?2 ELSE first_scan_region END,
-         last_scan_at = CASE WHEN ?3 THEN ?1 ELSE last_scan_at END,
-         last_scan_lat = CASE WHEN ?3 THEN ?4 ELSE last_scan_lat END,
-         last_scan_lng = CASE WHEN ?3 THEN ?5 ELSE last_scan_lng END,
+         first_scan_region = CASE WHEN first_scan_at IS NULL OR ?1 < first_scan_at THEN ?2 ELSE first_scan_region END,
+         first_scan_at = CASE WHEN first_scan_at IS NULL OR ?1 < first_scan_at THEN ?1 ELSE first_scan_at END,
+         last_scan_lat = CASE WHEN ?3 AND (last_scan_at IS NULL OR ?1 >= last_scan_at) THEN ?4 ELSE last_scan_lat END,
+         last_scan_lng = CASE WHEN ?3 AND (last_scan_at IS NULL OR ?1 >= last_scan_at) THEN ?5 ELSE last_scan_lng END,
+         last_scan_at = CASE WHEN ?3 AND (last_scan_at IS NULL OR ?1 >= last_scan_at) THEN ?1 ELSE last_scan_at END,
          client_keys = CASE WHEN ?6 = '' OR json_array_length(client_keys) >= ?7 OR EXISTS (SELECT 1 FROM json_each(labels.client_keys) WHERE value = ?6)
            THEN client_keys ELSE json_insert(client_keys, '$[#]', ?6) END,
          scan_regions = CASE WHEN NOT ?3 OR ?2 IS NULL OR json_array_length(scan_regions) >= ?8 OR EXISTS (SELECT 1 FROM json_each(labels.scan_regions) WHERE value = ?2)
@@ -314,9 +361,41 @@ export async function storeLabelScan(d1: D1Database, write: LabelScanWrite, wait
       ),
     );
   }
-  const results = await groupBatch(d1, [...statements, ...write.alerts], waitUntil);
-  const counters = results[1]?.results[0] as
-    | { scan_count: number; first_scan_at: string; first_scan_region: string | null }
-    | undefined;
-  return counters ?? { scan_count: 1, first_scan_at: scan.at, first_scan_region: scan.regionCode };
+  return [
+    ...statements,
+    ...write.alerts.flatMap((raise) => alertUpsertStatements(raise, scan.at, write.cooldownStart)),
+  ];
+}
+
+/** Stores a scan of a real label in one round trip and answers the label's counters after it. */
+export async function storeLabelScan(
+  d1: D1Database,
+  write: LabelScanWrite,
+  waitUntil?: WaitUntil,
+): Promise<LabelCounters> {
+  const results = await groupBatch(d1, labelScanStatements(write), waitUntil);
+  const counters = results[1]?.results[0] as LabelCounters | undefined;
+  return counters ?? countersAfter(write.scan, null);
+}
+
+/**
+ * The label's counters after `scan` as they follow from the label read before it: what a queued
+ * scan answers, before its write lands (concurrent scans of the label may not be in it yet).
+ */
+export function countersAfter(
+  scan: ScanRecord,
+  label: Pick<LabelContextRow["label"], "scanCount" | "firstScanAt" | "firstScanRegion"> | null,
+): LabelCounters {
+  if (!label?.firstScanAt || scan.at < label.firstScanAt) {
+    return {
+      scan_count: (label?.scanCount ?? 0) + 1,
+      first_scan_at: scan.at,
+      first_scan_region: scan.regionCode,
+    };
+  }
+  return {
+    scan_count: label.scanCount + 1,
+    first_scan_at: label.firstScanAt,
+    first_scan_region: label.firstScanRegion,
+  };
 }

@@ -1,4 +1,3 @@
-import { alertUpsertStatements } from "../../db/queries/alert-store";
 import {
   type LabelContextRow,
   type LabelScanWrite,
@@ -49,12 +48,9 @@ export function evaluateScanOf(
     },
     settings.batch_anomaly,
   );
-  const cooldown = cooldownStart(base.at, settings);
   const alerts = [...evaluation.hits, ...(anomaly && (firstFlag || firstScan) ? [anomaly] : [])]
     .filter((hit) => hit.alert)
-    .flatMap((hit) =>
-      alertUpsertStatements(raiseFor(hit, row, base.regionCode), base.at, cooldown),
-    );
+    .map((hit) => raiseFor(hit, row, base.regionCode));
   return {
     evaluation,
     write: {
@@ -69,6 +65,7 @@ export function evaluateScanOf(
       copyFlagged,
       touchBatch: firstScan || firstFlag,
       alerts,
+      cooldownStart: cooldownStart(base.at, settings),
     },
   };
 }

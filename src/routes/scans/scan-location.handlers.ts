@@ -8,6 +8,7 @@ import { prefectureAt, roundToKilometre } from "../../lib/geo";
 import { languageOf } from "../../lib/language";
 import { copiedCodeRules, evaluateLabelScan } from "../../lib/risk";
 import { cooldownStart, raiseFor } from "../../lib/risk/alert-raise";
+import { scanIngestMode } from "../../lib/scan-ingest-mode";
 import { checkLocationToken } from "../../lib/scan-location-token";
 import type { AppRouteHandler } from "../../types";
 import { labelScanAnswer } from "./scan-answer";
@@ -35,6 +36,14 @@ export const addLocation: AppRouteHandler<typeof routes.addLocation> = async (c)
     );
   }
   const found = await readScanToLocate(c.env.DB, id);
+  if (!found && scanIngestMode(c.env.SCAN_INGEST) === "queue") {
+    // The token proves the scan was answered within minutes: it is still in the queue.
+    throw new ApiError(
+      "scan_pending",
+      "The scan is not stored yet; send the location again in a moment.",
+      { headers: { "Retry-After": "1" } },
+    );
+  }
   const labelCode = found?.scan.labelCode;
   if (!found || !labelCode) throw new ApiError("not_found", `No scan ${id} exists.`);
   const { scan, nearestGps } = found;

@@ -3,7 +3,12 @@ import { and, desc, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { getDb } from "../../db/client";
 import { scanFilterCondition } from "../../db/queries/scan-list";
-import { readLabelContext, type ScanRecord, storeLabelScan } from "../../db/queries/scan-store";
+import {
+  countersAfter,
+  readLabelContext,
+  type ScanRecord,
+  storeLabelScan,
+} from "../../db/queries/scan-store";
 import { scanScope } from "../../db/queries/scopes";
 import { organizations, scans } from "../../db/schema";
 import { waitUntilOf } from "../../lib/background";
@@ -23,6 +28,7 @@ import { evaluateScanOf } from "./label-scan";
 import { labelScanAnswer } from "./scan-answer";
 import { type ScanCaller, scanCaller } from "./scan-caller";
 import { exportScans } from "./scan-export";
+import { scanQueue } from "./scan-queue";
 import type * as routes from "./scans.routes";
 import type { ScanRequestSchema } from "./scans.routes";
 
@@ -87,7 +93,11 @@ export const scan: AppRouteHandler<typeof routes.scan> = async (c) => {
     return c.json(await storeForgedScan(c, forged, caller.settings, caller.checkRateLimit), 200);
   }
   const { evaluation, write } = evaluateScanOf(row, base, caller.settings);
-  const counters = await storeLabelScan(c.env.DB, write, waitUntilOf(c));
+  const queue = scanQueue(c.env);
+  if (queue) await queue.send({ kind: "label", write });
+  const counters = queue
+    ? countersAfter(write.scan, row.label)
+    : await storeLabelScan(c.env.DB, write, waitUntilOf(c));
   return c.json(
     await labelScanAnswer(
       c.env.CLIENT_ID_PEPPER,

@@ -230,7 +230,7 @@ export const addLocation = createRoute({
   summary:
     "Add the device's approximate location to a scan, after its verdict (the scanning client)",
   description:
-    "With the consumer's consent, after the verdict: the location (rounded to about 1 km like every stored location) is added to the same scan and the location rules run again; the answer is the scan's result with them. Accepted only with the scan's location_token (403 otherwise), within minutes of the scan (409 location_window_closed after), once per scan (409 conflict).",
+    "With the consumer's consent, after the verdict: the location (rounded to about 1 km like every stored location) is added to the same scan and the location rules run again; the answer is the scan's result with them. Accepted only with the scan's location_token (403 otherwise), within minutes of the scan (409 location_window_closed after), once per scan (409 conflict). Where scans are written by the queue consumer (SCAN_INGEST=queue), a location that arrives before its scan is stored answers 409 scan_pending with Retry-After: send it again then.",
   request: { params: IdParam, body: jsonBody(ScanLocationRequestSchema) },
   responses: {
     200: jsonContent(ScanResultSchema, "The scan's result with its location"),
