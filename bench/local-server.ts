@@ -90,6 +90,24 @@ export type LocalServerOptions = {
   inspectorPort?: number;
   /** Extra plain bindings of the worker, e.g. BENCH_D1_DELAY_MS. */
   bindings?: Record<string, string>;
+  /**
+   * How scans are written (SCAN_INGEST, default direct). With "queue" the worker gets the scan
+   * queue of wrangler.toml, its producer binding and its consumer with the same settings.
+   */
+  scanIngest?: "direct" | "queue";
+};
+
+/** wrangler.toml's scan queue, as Miniflare options (kept equal by hand: four numbers). */
+const scanQueueOptions = {
+  queueProducers: { SCAN_QUEUE: { queueName: "gi-trace-scans" } },
+  queueConsumers: {
+    "gi-trace-scans": {
+      maxBatchSize: 100,
+      maxBatchTimeout: 1,
+      maxRetries: 10,
+      deadLetterQueue: "gi-trace-scans-dlq",
+    },
+  },
 };
 
 /** The simple keys of wrangler.toml the local server needs. */
@@ -188,7 +206,13 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
                   },
                 },
               }),
-          bindings: { ...vars, ...(await generateSecrets()), ...options.bindings },
+          ...(options.scanIngest === "queue" ? scanQueueOptions : {}),
+          bindings: {
+            ...vars,
+            ...(await generateSecrets()),
+            SCAN_INGEST: options.scanIngest ?? "direct",
+            ...options.bindings,
+          },
         },
         ...(options.extraWorkers?.(compatibilityDate) ?? []),
       ],

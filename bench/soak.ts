@@ -15,6 +15,8 @@ import { hashPassword } from "../src/lib/password.ts";
 import { type LocalServer, PASSWORD, startLocalServer } from "./local-server.ts";
 
 const DURATION_S = Number(process.env.SOAK_DURATION ?? 60);
+/** How the worker writes scans (SCAN_INGEST): direct (default) or queue. */
+const INGEST = process.env.SOAK_INGEST === "queue" ? "queue" : "direct";
 const CONNECTIONS = Number(process.env.SOAK_CONNECTIONS ?? 32);
 const GENUINE_LABELS = 3000;
 const LINK_LABELS = 1000;
@@ -24,7 +26,9 @@ const ISSUE_BATCHES = 4;
 const ISSUE_QUOTA = 3000;
 const PROBER_CLIENTS = 2;
 const REQUEST_TIMEOUT_MS = 15_000;
-const QUIET_MAX_S = 15;
+const QUIET_MAX_S = 30;
+/** Equal signatures one second apart that make the database quiet (a queue batch waits 1 s). */
+const QUIET_SAMPLES = INGEST === "queue" ? 3 : 1;
 const started = Date.now();
 
 // Weights of the request kinds (percent of requests).
@@ -114,7 +118,10 @@ process.once("SIGINT", async () => {
 });
 
 try {
-  server = await startLocalServer({ name: "soak" });
+  server = await startLocalServer({ name: "soak", scanIngest: INGEST });
+  console.log(
+    `soak: scans written ${INGEST === "queue" ? "by the queue consumer" : "in the request"}`,
+  );
   const { d1, login, releasedBatch, issueLabels, origin, seed } = server;
 
   // ---- extra seed: a regulator for Zhoushan, an authorization with an annual quota --------
@@ -190,9 +197,17 @@ try {
     token?: string;
     body?: unknown;
     code?: string | null;
+    /** The connecting address (CF-Connecting-IP): the scan rate limit counts per address. */
+    address?: string;
   };
+  // Shoppers' phones behind many addresses; each prober behind its own, so probers run into
+  // the rate limit and shoppers do not.
+  const phoneAddress = () =>
+    `100.64.${Math.floor(Math.random() * 64)}.${1 + Math.floor(Math.random() * 250)}`;
+  const proberAddress = (prober: string) => `203.0.113.${1 + probers.indexOf(prober)}`;
   const plan = (kind: Kind): Planned => {
     const client_id = `soak-${randomUUID()}`;
+    const address = phoneAddress();
     switch (kind) {
       case "scan_genuine": {
         const label = pick(genuine);
@@ -202,6 +217,7 @@ try {
           path: "/v1/scans",
           body: { code: label.code, client_id, ...where },
           code: label.code,
+          address,
         };
       }
       case "scan_hot": {
@@ -212,6 +228,7 @@ try {
           path: "/v1/scans",
           body: { code: label.code, client_id, ...where },
           code: label.code,
+          address,
         };
       }
       case "scan_forged": {
@@ -224,8 +241,13 @@ try {
               : `https://gi-trace.dev/v/${forge(pick(genuine).code)}`;
         const body = code.startsWith("https://") ? { url: code } : { code };
         // A few probing clients send many forged codes (forged_code bursts, rate limiter).
-        const client = Math.random() < 0.3 ? pick(probers) : client_id;
-        return { path: "/v1/scans", body: { ...body, client_id: client, ...near() }, code: null };
+        const prober = Math.random() < 0.3 ? pick(probers) : null;
+        return {
+          path: "/v1/scans",
+          body: { ...body, client_id: prober ?? client_id, ...near() },
+          code: null,
+          address: prober ? proberAddress(prober) : address,
+        };
       }
       case "scan_v_url": {
         const label = pick(genuine);
@@ -233,6 +255,7 @@ try {
           path: "/v1/scans",
           body: { url: label.url, client_id, ...near() },
           code: label.code,
+          address,
         };
       }
       case "scan_digital_link": {
@@ -241,6 +264,7 @@ try {
           path: "/v1/scans",
           body: { url: label.url, client_id, ...near() },
           code: label.code,
+          address,
         };
       }
       case "report": {
@@ -254,6 +278,7 @@ try {
             client_id,
             ...near(),
           },
+          address,
         };
       }
       case "gi_products":
@@ -306,6 +331,7 @@ try {
           "content-type": "application/json",
           "x-request-id": requestId,
           ...(p.token ? { authorization: `Bearer ${p.token}` } : {}),
+          ...(p.address ? { "cf-connecting-ip": p.address } : {}),
         },
         body: p.body === undefined ? undefined : JSON.stringify(p.body),
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
@@ -378,10 +404,12 @@ try {
   const quietStart = performance.now();
   let previous = await signature();
   let quiet = false;
+  let same = 0;
   while (performance.now() - quietStart < QUIET_MAX_S * 1000) {
     await new Promise((r) => setTimeout(r, 1000));
     const current = await signature();
-    if (current === previous) {
+    same = current === previous ? same + 1 : 0;
+    if (same >= QUIET_SAMPLES) {
       quiet = true;
       break;
     }
@@ -521,6 +549,58 @@ try {
       .join("; ")}`,
   );
 
+  // Scan counters (statistics are read from them): equal to a recount of the rows.
+  const recount = `SELECT date(scanned_at, '+8 hours') AS day, coalesce(organization_id, '') AS organization_id,
+      coalesce(batch_id, '') AS batch_id, coalesce(region_code, '') AS region_code, verdict, count(*) AS scans
+    FROM scans GROUP BY 1, 2, 3, 4, 5`;
+  const counted =
+    "SELECT day, organization_id, batch_id, region_code, verdict, scans FROM scan_counters WHERE scans != 0";
+  const counterDiff = await count(
+    `SELECT count(*) AS n FROM (SELECT * FROM (${counted} EXCEPT ${recount})
+       UNION ALL SELECT * FROM (${recount} EXCEPT ${counted}))`,
+  );
+  check(
+    "3c. scan_counters == a recount of the scans rows (day, producer, batch, region, verdict)",
+    counterDiff === 0,
+    `${await count("SELECT count(*) AS n FROM scan_counters")} counter rows, ${counterDiff} differing`,
+  );
+
+  // Statistics: the admin's and the regulator's overview of today == the rows of today.
+  const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const overviewMismatch: string[] = [];
+  for (const [role, token, scope] of [
+    ["admin", tokens.admin, "1"],
+    [
+      "regulator",
+      tokens.regulator,
+      "(region_code LIKE '3309%' OR organization_id IN (SELECT id FROM organizations WHERE region_code LIKE '3309%'))",
+    ],
+  ] as const) {
+    const res = await fetch(`${origin}/v1/stats/overview?from=${today}&to=${today}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const body = (await res.json()) as {
+      totals: { scans: number; flagged_scans: number };
+      verdict_mix: Record<string, number>;
+    };
+    const rowsToday = await all<{ verdict: string; n: number }>(
+      `SELECT verdict, count(*) AS n FROM scans WHERE date(scanned_at, '+8 hours') = ? AND ${scope} GROUP BY verdict`,
+      today,
+    );
+    const total = rowsToday.reduce((sum, r) => sum + r.n, 0);
+    const mixDiffers = rowsToday.some((r) => (body.verdict_mix?.[r.verdict] ?? 0) !== r.n);
+    if (res.status !== 200 || body.totals.scans !== total || mixDiffers) {
+      overviewMismatch.push(
+        `${role}: ${res.status}, ${body.totals?.scans} scans answered, ${total} rows`,
+      );
+    }
+  }
+  check(
+    "3d. GET /v1/stats/overview (admin, regulator) == the rows of the day",
+    overviewMismatch.length === 0,
+    overviewMismatch.join("; ") || "admin and regulator equal",
+  );
+
   // 4. the stored verdict is the answered one
   const wrongVerdict = scanAnswers.filter((a) => {
     const row = rowsByRequest.get(a.requestId)?.[0];
@@ -603,7 +683,8 @@ try {
     `${alertRules.map((r) => `${r.rule}: ${r.n} alerts, ${r.hits} hits`).join("; ") || "no alerts"}; ${duplicates.length} duplicated${duplicates[0] ? ` (e.g. ${duplicates[0].subject_type} ${duplicates[0].subject_id} ${duplicates[0].rule} x${duplicates[0].n})` : ""}`,
   );
 
-  // Information: with the write in the request, the scan_count answered for a label runs 1..n.
+  // Information: with the write in the request, the scan_count answered for a label runs 1..n;
+  // through the queue, scans answered before the consumer wrote the previous ones repeat a count.
   const countsPerLabel = new Map<string, number[]>();
   for (const a of scanAnswers) {
     if (a.code && a.scanCount !== null) {
@@ -689,6 +770,7 @@ try {
     `${JSON.stringify(
       {
         at: new Date().toISOString(),
+        ingest: INGEST,
         connections: CONNECTIONS,
         duration_s: DURATION_S,
         run_s: runSeconds,
