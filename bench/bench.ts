@@ -4,7 +4,9 @@
 // warmed up before each scenario), then prints a table, the issue 9 targets and
 // bench/results.json. BENCH_D1_DELAY_MS=<ms> makes the worker wait that long before every D1
 // round trip (a remote D1 from a distant colo); each scenario's row also shows the D1 round trips
-// of one of its requests (Server-Timing).
+// of one of its requests (Server-Timing). BENCH_SCAN_INGEST=queue serves the worker with scans
+// written through the scan queue and its consumer (SCAN_INGEST=queue) and adds the targets of
+// that mode: one D1 round trip for a genuine scan, none for a forged one.
 // Not part of `npm test`. Everything it starts (Miniflare/workerd, temp dirs) is stopped at the end.
 // The local server (build, Miniflare, migrations, seed) is shared with `npm run soak`:
 // bench/local-server.ts.
@@ -23,6 +25,7 @@ const RUNS = 3;
 const WARMUP_S = 2;
 const GENUINE_LABELS = 10_000;
 const D1_DELAY_MS = Number(process.env.BENCH_D1_DELAY_MS ?? 0) || 0;
+const SCAN_INGEST = process.env.BENCH_SCAN_INGEST === "queue" ? "queue" : "direct";
 const LOGIN_ACCOUNTS = 256;
 const started = Date.now();
 
@@ -64,6 +67,7 @@ const server = await startLocalServer({
   // scan, which Cloudflare's in-memory binding is not; BENCH_RATE_LIMITER=1 measures with it.
   rateLimiter: process.env.BENCH_RATE_LIMITER === "1",
   bindings: D1_DELAY_MS > 0 ? { BENCH_D1_DELAY_MS: String(D1_DELAY_MS) } : {},
+  scanIngest: SCAN_INGEST,
   // The raw baseline: a tiny worker on the same D1 database that inserts the rows it is sent
   // as one db.batch of multi-row inserts, so both sides pay the same HTTP hop and the same D1.
   extraWorkers: (compatibilityDate) => [
@@ -347,6 +351,21 @@ try {
   // the scan path adds on top of them.
   const oneReadRow = by("GET /v1/gi-products");
   const tailVsCeiling = genuine.p99 / genuine.p50 / (oneReadRow.p99 / oneReadRow.p50);
+  if (SCAN_INGEST === "queue") {
+    for (const [row, limit] of [
+      [genuine, 1],
+      [forged, 0],
+    ] as const) {
+      const trips = row.d1?.roundTrips ?? Number.NaN;
+      targets.push({
+        target: `queue mode: ${row.scenario.replace("POST /v1/scans ", "")} scan D1 round trips <= ${limit}`,
+        ratio: trips,
+        limit,
+        max: true,
+        pass: trips <= limit,
+      });
+    }
+  }
   const failures = rows.filter((r) => r.errors > 0 || r.s5xx > 0);
   const unexpectedNon2xx = rows.filter((r) => r.non2xx > 0);
   targets.push({
@@ -394,6 +413,7 @@ try {
   console.log(`storage: ${JSON.stringify(storage)}`);
   console.log(`pdf: ${(pdfBytes / 1024).toFixed(0)} KiB for 1,000 labels (default template)`);
   console.log(`d1 delay: ${D1_DELAY_MS} ms before each D1 round trip (BENCH_D1_DELAY_MS)`);
+  console.log(`scan ingest: ${SCAN_INGEST} (BENCH_SCAN_INGEST)`);
   console.log(
     `rate limiter: ${process.env.BENCH_RATE_LIMITER === "1" ? "Miniflare's Durable Object emulation" : "not bound (BENCH_RATE_LIMITER=1 binds it)"}`,
   );
@@ -408,6 +428,7 @@ try {
         runs: RUNS,
         rate_limiter_emulation: process.env.BENCH_RATE_LIMITER === "1",
         d1_delay_ms: D1_DELAY_MS,
+        scan_ingest: SCAN_INGEST,
         scenarios: rows,
         timed,
         targets,
