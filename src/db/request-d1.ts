@@ -64,21 +64,27 @@ const innerOf = (statement: D1PreparedStatement) =>
   statement instanceof RequestStatement ? statement.inner : statement;
 
 export class RequestD1 implements D1Database {
-  readonly #session: D1DatabaseSession | D1Database;
+  #opened: D1DatabaseSession | D1Database | null = null;
 
   constructor(
     /** The binding underneath: what concurrent requests share (see groupBatch). */
     readonly binding: D1Database,
     private readonly options: RequestD1Options,
-  ) {
-    this.#session =
-      typeof binding.withSession === "function" ? binding.withSession(options.start) : binding;
+  ) {}
+
+  /** The session, opened by the first statement: a request that never queries opens none. */
+  get #session(): D1DatabaseSession | D1Database {
+    this.#opened ??=
+      typeof this.binding.withSession === "function"
+        ? this.binding.withSession(this.options.start)
+        : this.binding;
+    return this.#opened;
   }
 
-  /** The session's bookmark after what this request did, for the client to send back. */
+  /** The session's bookmark after what this request did (null if it did nothing in D1). */
   bookmark(): string | null {
-    const session = this.#session as Partial<D1DatabaseSession>;
-    return session.getBookmark?.() ?? null;
+    const session = this.#opened as Partial<D1DatabaseSession> | null;
+    return session?.getBookmark?.() ?? null;
   }
 
   async roundTrip<R>(send: () => Promise<R>): Promise<R> {

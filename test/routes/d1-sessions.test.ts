@@ -1,4 +1,6 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { RequestD1 } from "../../src/db/request-d1";
 import { createUser } from "../helpers/fixtures";
 import { call, callJson } from "../helpers/http";
 import { forge, releasedLabels, scan } from "../helpers/scans";
@@ -40,6 +42,30 @@ describe("D1 sessions", () => {
     });
     expect(read.body.many_clients.max_clients).toBe(6);
     expect((read.headers.get("X-D1-Bookmark") as string) >= written).toBe(true);
+  });
+
+  it("opens a request's session at its first statement, and none for a request without one", async () => {
+    let opened = 0;
+    const binding = new Proxy(env.DB, {
+      get(target, prop) {
+        if (prop === "withSession") {
+          return (start: string) => {
+            opened += 1;
+            return target.withSession(start);
+          };
+        }
+        const value = Reflect.get(target, prop);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const usage = { roundTrips: 0, rowsRead: 0 };
+    const d1 = new RequestD1(binding, { start: "first-unconstrained", usage, delayMs: 0 });
+    expect(d1.bookmark()).toBeNull();
+    expect(opened).toBe(0);
+    await d1.prepare("SELECT 1").first();
+    await d1.prepare("SELECT 2").first();
+    expect(opened).toBe(1);
+    expect(usage.roundTrips).toBe(2);
   });
 
   it("ignores a malformed bookmark", async () => {
