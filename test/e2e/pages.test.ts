@@ -22,6 +22,8 @@ const ARTIFACTS = "test-artifacts";
 let server: SharedServer;
 let browser: Browser;
 let code: string;
+/** Another label of the batch, for tests that must not add scans to `code`. */
+let otherCode: string;
 const contexts: BrowserContext[] = [];
 
 let phones = 0;
@@ -100,6 +102,7 @@ beforeAll(async () => {
     labels: 5,
   });
   code = batch.labels[0]?.code as string;
+  otherCode = batch.labels[1]?.code as string;
 }, 240_000);
 
 afterAll(async () => {
@@ -172,5 +175,27 @@ describe("the verify page in a real browser", () => {
       }
     }
     throw new Error(`no warning after ${verdicts.length} other clients: ${verdicts.join(", ")}`);
+  });
+
+  it("sends the location again when the server answers that its scan is still queued", async () => {
+    const page = await newPage({ latitude: 29.99, longitude: 122.2 });
+    const posted: number[] = [];
+    // The first answer is what a worker writing scans through the queue answers a location that
+    // overtook its scan; the page's second try reaches the worker.
+    await page.route("**/v1/scans/*/location", async (route) => {
+      posted.push(Date.now());
+      if (posted.length > 1) return route.continue();
+      return route.fulfill({
+        status: 409,
+        headers: { "content-type": "application/problem+json", "retry-after": "1" },
+        body: JSON.stringify({ status: 409, code: "scan_pending", detail: "not stored yet" }),
+      });
+    });
+    await page.goto(`${server.base}/v/${otherCode}`);
+    await page.locator("#verdict").getAttribute("data-verdict", { timeout: 15_000 });
+    await page.click("#share-location");
+    await page.locator("#location-status", { hasText: "已添加" }).waitFor({ timeout: 15_000 });
+    expect(posted).toHaveLength(2);
+    expect((posted[1] as number) - (posted[0] as number)).toBeGreaterThanOrEqual(900);
   });
 });

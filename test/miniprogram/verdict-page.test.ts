@@ -207,6 +207,22 @@ describe("verdict page", () => {
     expect(text(page, "#location-done")).toBe("已添加位置，谢谢。");
   });
 
+  it("sends the location again while its scan is still queued (409 scan_pending)", async () => {
+    let sent = 0;
+    Object.defineProperty(answers, "POST /v1/scans/scn_1/location", {
+      get: () =>
+        sent++ === 0
+          ? { statusCode: 409, data: { code: "scan_pending", detail: "not stored yet" } }
+          : { statusCode: 200, data: { ok: true } },
+    });
+    const page = await openVerdict({ code: CODE });
+    await methods(page).shareLocation();
+    await flush();
+    const located = mock.requests.filter((r) => r.url === `${API}/v1/scans/scn_1/location`);
+    expect(located).toHaveLength(2);
+    expect(text(page, "#location-done")).toBe("已添加位置，谢谢。");
+  });
+
   it("keeps the verdict when the location is refused", async () => {
     mock.answers.getLocation = null;
     const page = await openVerdict({ code: CODE });
