@@ -301,7 +301,8 @@ describe("queue ingest (SCAN_INGEST=queue)", () => {
       kind: "label",
       write: {
         ...good.write,
-        scan: { ...good.write.scan, id: "scn_poison", labelCode: "GI-NO-SUCH-LABEL" },
+        // scans.client_key is NOT NULL: SQLite refuses this one message.
+        scan: { ...good.write.scan, id: "scn_poison", clientKey: null as unknown as string },
       },
     };
     const result = await deliver([good, poison, other, { hello: "world" } as unknown as ScanJob]);
