@@ -2,13 +2,14 @@
 import { and, eq, gte, inArray, lte, type SQL, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import type { ActionTarget, AlertAction } from "../../lib/alert-lifecycle";
-import { type Statement, statement } from "../../lib/d1-group-batch";
+import type { Statement } from "../../lib/d1-group-batch";
 import { newId } from "../../lib/ids";
 import type { RuleHit } from "../../lib/risk";
 import { minutesBefore } from "../../lib/risk/time";
 import type { AppEnv } from "../../types";
 import { type Db, getDb } from "../client";
-import { type alerts, authorizations, batches, labels, scans } from "../schema";
+import { alertEvents, alerts, authorizations, batches, labels, scans } from "../schema";
+import { bare, toStatement } from "../sql";
 import { auditStatementPerRow, auditStatementWhen } from "./audit";
 
 type AlertRow = typeof alerts.$inferSelect;
@@ -47,48 +48,69 @@ export function alertUpsertStatements(
   cooldownStart: string,
 ): Statement[] {
   const id = newId("alr");
-  const same =
-    "subject_type = ? AND subject_id = ? AND rule = ? AND last_seen_at >= ? AND status NOT IN ('confirmed', 'dismissed')";
-  const sameParams = [raise.subjectType, raise.subjectId, raise.hit.rule, cooldownStart];
+  const a = alerts;
+  const detail = JSON.stringify(raise.hit.detail);
+  const same = sql`${a.subjectType} = ${raise.subjectType} AND ${a.subjectId} = ${raise.subjectId} AND ${a.rule} = ${raise.hit.rule} AND ${a.lastSeenAt} >= ${cooldownStart} AND ${a.status} NOT IN ('confirmed', 'dismissed')`;
+  const columns = [
+    a.id,
+    a.rule,
+    a.subjectType,
+    a.subjectId,
+    a.labelCode,
+    a.batchId,
+    a.authorizationId,
+    a.organizationId,
+    a.regionCode,
+    a.scanRegionCode,
+    a.severity,
+    a.status,
+    a.count,
+    a.firstSeenAt,
+    a.lastSeenAt,
+    a.details,
+    a.createdAt,
+    a.updatedAt,
+  ];
+  const values = [
+    id,
+    raise.hit.rule,
+    raise.subjectType,
+    raise.subjectId,
+    raise.labelCode,
+    raise.batchId,
+    raise.authorizationId,
+    raise.organizationId,
+    raise.regionCode,
+    raise.scanRegionCode,
+    raise.hit.severity,
+    "new",
+    1,
+    at,
+    at,
+    detail,
+    at,
+    at,
+  ];
+  const e = alertEvents;
   return [
-    statement(
-      // min()/max(): queued scans may be written out of order; an alert's first and last
-      // sight stay its earliest and latest.
-      `UPDATE alerts SET count = count + 1, first_seen_at = min(first_seen_at, ?1), last_seen_at = max(last_seen_at, ?1), details = ?2, updated_at = ?3 WHERE ${same}`,
-      at,
-      JSON.stringify(raise.hit.detail),
-      at,
-      ...sameParams,
+    // min()/max(): queued scans may be written out of order; an alert's first and last sight
+    // stay its earliest and latest.
+    toStatement(
+      sql`UPDATE ${a} SET ${bare(a.count)} = ${a.count} + 1, ${bare(a.firstSeenAt)} = min(${a.firstSeenAt}, ${at}),
+         ${bare(a.lastSeenAt)} = max(${a.lastSeenAt}, ${at}), ${bare(a.details)} = ${detail}, ${bare(a.updatedAt)} = ${at}
+         WHERE ${same}`,
     ),
-    statement(
-      `INSERT INTO alerts (id, rule, subject_type, subject_id, label_code, batch_id, authorization_id, organization_id, region_code, scan_region_code, severity, status, count, first_seen_at, last_seen_at, details, created_at, updated_at)
-         SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', 1, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM alerts WHERE ${same})`,
-      id,
-      raise.hit.rule,
-      raise.subjectType,
-      raise.subjectId,
-      raise.labelCode,
-      raise.batchId,
-      raise.authorizationId,
-      raise.organizationId,
-      raise.regionCode,
-      raise.scanRegionCode,
-      raise.hit.severity,
-      at,
-      at,
-      JSON.stringify(raise.hit.detail),
-      at,
-      at,
-      ...sameParams,
+    toStatement(
+      sql`INSERT INTO ${a} (${sql.join(columns.map(bare), sql`, `)})
+         SELECT ${sql.join(
+           values.map((value) => sql`${value}`),
+           sql`, `,
+         )} WHERE NOT EXISTS (SELECT 1 FROM ${a} WHERE ${same})`,
     ),
-    statement(
-      `INSERT INTO alert_events (id, alert_id, from_status, to_status, note, actions, actor_user_id, at)
-         SELECT ?, ?, NULL, 'new', ?, '[]', NULL, ? WHERE EXISTS (SELECT 1 FROM alerts WHERE id = ?)`,
-      newId("ale"),
-      id,
-      `raised by rule ${raise.hit.rule}`,
-      at,
-      id,
+    toStatement(
+      sql`INSERT INTO ${e} (${bare(e.id)}, ${bare(e.alertId)}, ${bare(e.fromStatus)}, ${bare(e.toStatus)}, ${bare(e.note)}, ${bare(e.actions)}, ${bare(e.actorUserId)}, ${bare(e.at)})
+         SELECT ${newId("ale")}, ${id}, NULL, 'new', ${`raised by rule ${raise.hit.rule}`}, '[]', NULL, ${at}
+         WHERE EXISTS (SELECT 1 FROM ${a} WHERE ${a.id} = ${id})`,
     ),
   ];
 }

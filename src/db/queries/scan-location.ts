@@ -1,6 +1,9 @@
 // Reads and writes of a location added to a scan after its verdict (POST /v1/scans/{id}/location).
-import { prepareAll, type Statement, statement } from "../../lib/d1-group-batch";
+import { sql } from "drizzle-orm";
+import { prepareAll, type Statement } from "../../lib/d1-group-batch";
 import { MAX_TRACKED_SCAN_REGIONS } from "../../lib/risk";
+import { batches, labels, scans } from "../schema";
+import { bare, toStatement } from "../sql";
 import { recountLocatedScanStatements } from "./scan-counters";
 
 export type ScanToLocate = {
@@ -85,52 +88,40 @@ export type ScanLocationWrite = {
  */
 export async function storeScanLocation(d1: D1Database, write: ScanLocationWrite) {
   const { scan } = write;
-  const located = `(SELECT location_source = 'gps' AND lat IS ?2 AND lng IS ?3 FROM scans WHERE id = ?1)`;
-  const recount = recountLocatedScanStatements(scan.id, write.regionCode, write.verdict);
+  const sc = scans;
+  const l = labels;
+  const { lat, lng, regionCode } = write;
+  const at = scan.scannedAt;
+  // Whether this request's location is the one stored (another request may have located it).
+  const located = sql`(SELECT ${sc.locationSource} = 'gps' AND ${sc.lat} IS ${lat} AND ${sc.lng} IS ${lng} FROM ${sc} WHERE ${sc.id} = ${scan.id})`;
+  const latest = sql`(${l.lastScanAt} IS NULL OR ${l.lastScanAt} <= ${at})`;
+  const recount = recountLocatedScanStatements(scan.id, regionCode, write.verdict);
   const statements = [
     ...recount,
-    statement(
-      `UPDATE scans SET lat = ?2, lng = ?3, location_source = 'gps', region_code = ?4, verdict = ?5, reasons = ?6
-         WHERE id = ?1 AND location_source != 'gps'`,
-      scan.id,
-      write.lat,
-      write.lng,
-      write.regionCode,
-      write.verdict,
-      JSON.stringify(write.reasons),
+    toStatement(
+      sql`UPDATE ${sc} SET ${bare(sc.lat)} = ${lat}, ${bare(sc.lng)} = ${lng}, ${bare(sc.locationSource)} = 'gps',
+           ${bare(sc.regionCode)} = ${regionCode}, ${bare(sc.verdict)} = ${write.verdict}, ${bare(sc.reasons)} = ${JSON.stringify(write.reasons)}
+         WHERE ${sc.id} = ${scan.id} AND ${sc.locationSource} != 'gps'`,
     ),
     // last_scan_* hold the latest device-located scan: the one the travel rule compares with.
-    statement(
-      `UPDATE labels SET
-           last_scan_lat = CASE WHEN last_scan_at IS NULL OR last_scan_at <= ?4 THEN ?2 ELSE last_scan_lat END,
-           last_scan_lng = CASE WHEN last_scan_at IS NULL OR last_scan_at <= ?4 THEN ?3 ELSE last_scan_lng END,
-           last_scan_at = CASE WHEN last_scan_at IS NULL OR last_scan_at <= ?4 THEN ?4 ELSE last_scan_at END,
-           first_scan_region = CASE WHEN first_scan_at = ?4 AND ?5 IS NOT NULL THEN ?5 ELSE first_scan_region END,
-           scan_regions = CASE WHEN ?5 IS NULL OR json_array_length(scan_regions) >= ?6 OR EXISTS (SELECT 1 FROM json_each(labels.scan_regions) WHERE value = ?5)
-             THEN scan_regions ELSE json_insert(scan_regions, '$[#]', ?5) END,
-           flagged_by_scan = CASE WHEN ?7 THEN COALESCE(flagged_by_scan, ?1) ELSE flagged_by_scan END
-         WHERE code = ?8 AND ${located}
-         RETURNING scan_count, first_scan_at, first_scan_region`,
-      scan.id,
-      write.lat,
-      write.lng,
-      scan.scannedAt,
-      write.regionCode,
-      MAX_TRACKED_SCAN_REGIONS,
-      write.firstFlag ? 1 : 0,
-      scan.labelCode,
+    toStatement(
+      sql`UPDATE ${l} SET
+           ${bare(l.lastScanLat)} = CASE WHEN ${latest} THEN ${lat} ELSE ${l.lastScanLat} END,
+           ${bare(l.lastScanLng)} = CASE WHEN ${latest} THEN ${lng} ELSE ${l.lastScanLng} END,
+           ${bare(l.lastScanAt)} = CASE WHEN ${latest} THEN ${at} ELSE ${l.lastScanAt} END,
+           ${bare(l.firstScanRegion)} = CASE WHEN ${l.firstScanAt} = ${at} AND ${regionCode} IS NOT NULL THEN ${regionCode} ELSE ${l.firstScanRegion} END,
+           ${bare(l.scanRegions)} = CASE WHEN ${regionCode} IS NULL OR json_array_length(${l.scanRegions}) >= ${MAX_TRACKED_SCAN_REGIONS} OR EXISTS (SELECT 1 FROM json_each(${l.scanRegions}) WHERE value = ${regionCode})
+             THEN ${l.scanRegions} ELSE json_insert(${l.scanRegions}, '$[#]', ${regionCode}) END,
+           ${bare(l.flaggedByScan)} = CASE WHEN ${write.firstFlag ? 1 : 0} THEN COALESCE(${l.flaggedByScan}, ${scan.id}) ELSE ${l.flaggedByScan} END
+         WHERE ${l.code} = ${scan.labelCode} AND ${located}
+         RETURNING ${bare(l.scanCount)}, ${bare(l.firstScanAt)}, ${bare(l.firstScanRegion)}`,
     ),
   ];
   if (write.firstFlag) {
     statements.push(
-      statement(
-        `UPDATE batches SET labels_flagged = labels_flagged + 1
-           WHERE id = ?4 AND (SELECT flagged_by_scan FROM labels WHERE code = ?5) = ?1 AND ${located}`,
-        scan.id,
-        write.lat,
-        write.lng,
-        scan.batchId,
-        scan.labelCode,
+      toStatement(
+        sql`UPDATE ${batches} SET ${bare(batches.labelsFlagged)} = ${batches.labelsFlagged} + 1
+           WHERE ${batches.id} = ${scan.batchId} AND (SELECT ${l.flaggedByScan} FROM ${l} WHERE ${l.code} = ${scan.labelCode}) = ${scan.id} AND ${located}`,
       ),
     );
   }

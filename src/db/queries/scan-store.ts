@@ -4,16 +4,18 @@
 // code never reaches the labels table: one read of recent invalid scans (the burst rule) and
 // one write, both the consumer's in queue mode.
 
+import { sql } from "drizzle-orm";
 import { groupBatch, type Statement, statement } from "../../lib/d1-group-batch";
-import type {
-  authorizations,
+import {
+  type authorizations,
   batches,
-  giProducts,
+  type giProducts,
   labels,
-  organizations,
+  type organizations,
   scans,
-  traceEvents,
+  type traceEvents,
 } from "../schema";
+import { bare, toStatement } from "../sql";
 import { type AlertRaise, alertUpsertStatements } from "./alert-store";
 import { countScanStatement } from "./scan-counters";
 
@@ -193,26 +195,31 @@ export function labelContextOf(row: LabelContextRow): LabelContext {
 }
 
 function insertScanStatement(scan: ScanRecord): Statement {
-  return statement(
-    `INSERT INTO scans (id, label_code, batch_id, organization_id, raw_input, client_key, source_key, user_id, lat, lng, location_source, region_code, user_agent_class, verdict, reasons, request_id, scanned_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    scan.id,
-    scan.labelCode,
-    scan.batchId,
-    scan.organizationId,
-    scan.rawInput,
-    scan.clientKey,
-    scan.sourceKey,
-    scan.userId,
-    scan.lat,
-    scan.lng,
-    scan.locationSource,
-    scan.regionCode,
-    scan.userAgentClass,
-    scan.verdict,
-    JSON.stringify(scan.reasons),
-    scan.requestId,
-    scan.at,
+  const row = {
+    id: scan.id,
+    labelCode: scan.labelCode,
+    batchId: scan.batchId,
+    organizationId: scan.organizationId,
+    rawInput: scan.rawInput,
+    clientKey: scan.clientKey,
+    sourceKey: scan.sourceKey,
+    userId: scan.userId,
+    lat: scan.lat,
+    lng: scan.lng,
+    locationSource: scan.locationSource,
+    regionCode: scan.regionCode,
+    userAgentClass: scan.userAgentClass,
+    verdict: scan.verdict,
+    reasons: JSON.stringify(scan.reasons),
+    requestId: scan.requestId,
+    scannedAt: scan.at,
+  } satisfies Partial<Record<keyof typeof scans.$inferInsert, unknown>>;
+  const columns = Object.keys(row).map((key) => bare(scans[key as keyof typeof row]));
+  return toStatement(
+    sql`INSERT INTO ${scans} (${sql.join(columns, sql`, `)}) VALUES (${sql.join(
+      Object.values(row).map((value) => sql`${value}`),
+      sql`, `,
+    )})`,
   );
 }
 
@@ -254,14 +261,11 @@ export function invalidScanCountStatement(
 ): Statement {
   const [column, index] =
     subject === "client"
-      ? ["source_key", "scans_invalid_source_time_idx"]
-      : ["region_code", "scans_invalid_region_time_idx"];
-  return statement(
-    `SELECT count(*) AS n FROM (SELECT 1 FROM scans INDEXED BY ${index}
-       WHERE ${column} = ?1 AND scanned_at >= ?2 AND verdict = 'invalid' LIMIT ?3)`,
-    key,
-    since,
-    cap,
+      ? [scans.sourceKey, "scans_invalid_source_time_idx"]
+      : [scans.regionCode, "scans_invalid_region_time_idx"];
+  return toStatement(
+    sql`SELECT count(*) AS n FROM (SELECT 1 FROM ${scans} INDEXED BY ${sql.identifier(index)}
+       WHERE ${column} = ${key} AND ${scans.scannedAt} >= ${since} AND ${scans.verdict} = 'invalid' LIMIT ${cap})`,
   );
 }
 
@@ -319,45 +323,40 @@ export function labelScanStatements(write: LabelScanWrite): Statement[] {
   // Only device GPS feeds the location rules: IP geolocation of mobile networks in China often
   // points at the carrier's gateway city, which would make genuine scans look like travel.
   const gps = scan.locationSource === "gps" && scan.lat !== null && scan.lng !== null;
-  const updateLabel = statement(
-    `UPDATE labels SET
-         scan_count = scan_count + 1,
-         first_scan_region = CASE WHEN first_scan_at IS NULL OR ?1 < first_scan_at THEN ?2 ELSE first_scan_region END,
-         first_scan_at = CASE WHEN first_scan_at IS NULL OR ?1 < first_scan_at THEN ?1 ELSE first_scan_at END,
-         last_scan_lat = CASE WHEN ?3 AND (last_scan_at IS NULL OR ?1 >= last_scan_at) THEN ?4 ELSE last_scan_lat END,
-         last_scan_lng = CASE WHEN ?3 AND (last_scan_at IS NULL OR ?1 >= last_scan_at) THEN ?5 ELSE last_scan_lng END,
-         last_scan_at = CASE WHEN ?3 AND (last_scan_at IS NULL OR ?1 >= last_scan_at) THEN ?1 ELSE last_scan_at END,
-         client_keys = CASE WHEN ?6 = '' OR json_array_length(client_keys) >= ?7 OR EXISTS (SELECT 1 FROM json_each(labels.client_keys) WHERE value = ?6)
-           THEN client_keys ELSE json_insert(client_keys, '$[#]', ?6) END,
-         scan_regions = CASE WHEN NOT ?3 OR ?2 IS NULL OR json_array_length(scan_regions) >= ?8 OR EXISTS (SELECT 1 FROM json_each(labels.scan_regions) WHERE value = ?2)
-           THEN scan_regions ELSE json_insert(scan_regions, '$[#]', ?2) END,
-         flagged_by_scan = CASE WHEN ?9 THEN COALESCE(flagged_by_scan, ?10) ELSE flagged_by_scan END
-       WHERE code = ?11
-       RETURNING scan_count, first_scan_at, first_scan_region`,
-    scan.at,
-    scan.regionCode,
-    gps ? 1 : 0,
-    scan.lat,
-    scan.lng,
-    // Distinct clients are distinct sources: client ids are the caller's to invent.
-    scan.sourceKey,
-    MAX_TRACKED_CLIENT_KEYS,
-    MAX_TRACKED_SCAN_REGIONS,
-    write.copyFlagged ? 1 : 0,
-    scan.id,
-    code,
+  const l = labels;
+  const at = scan.at;
+  const region = scan.regionCode;
+  const located = gps ? 1 : 0;
+  const earlier = sql`(${l.firstScanAt} IS NULL OR ${at} < ${l.firstScanAt})`;
+  const later = sql`(${located} AND (${l.lastScanAt} IS NULL OR ${at} >= ${l.lastScanAt}))`;
+  // Distinct clients are distinct sources: client ids are the caller's to invent.
+  const source = scan.sourceKey;
+  const updateLabel = toStatement(
+    sql`UPDATE ${l} SET
+         ${bare(l.scanCount)} = ${l.scanCount} + 1,
+         ${bare(l.firstScanRegion)} = CASE WHEN ${earlier} THEN ${region} ELSE ${l.firstScanRegion} END,
+         ${bare(l.firstScanAt)} = CASE WHEN ${earlier} THEN ${at} ELSE ${l.firstScanAt} END,
+         ${bare(l.lastScanLat)} = CASE WHEN ${later} THEN ${scan.lat} ELSE ${l.lastScanLat} END,
+         ${bare(l.lastScanLng)} = CASE WHEN ${later} THEN ${scan.lng} ELSE ${l.lastScanLng} END,
+         ${bare(l.lastScanAt)} = CASE WHEN ${later} THEN ${at} ELSE ${l.lastScanAt} END,
+         ${bare(l.clientKeys)} = CASE WHEN ${source} = '' OR json_array_length(${l.clientKeys}) >= ${MAX_TRACKED_CLIENT_KEYS} OR EXISTS (SELECT 1 FROM json_each(${l.clientKeys}) WHERE value = ${source})
+           THEN ${l.clientKeys} ELSE json_insert(${l.clientKeys}, '$[#]', ${source}) END,
+         ${bare(l.scanRegions)} = CASE WHEN NOT ${located} OR ${region} IS NULL OR json_array_length(${l.scanRegions}) >= ${MAX_TRACKED_SCAN_REGIONS} OR EXISTS (SELECT 1 FROM json_each(${l.scanRegions}) WHERE value = ${region})
+           THEN ${l.scanRegions} ELSE json_insert(${l.scanRegions}, '$[#]', ${region}) END,
+         ${bare(l.flaggedByScan)} = CASE WHEN ${write.copyFlagged ? 1 : 0} THEN COALESCE(${l.flaggedByScan}, ${scan.id}) ELSE ${l.flaggedByScan} END
+       WHERE ${l.code} = ${code}
+       RETURNING ${bare(l.scanCount)}, ${bare(l.firstScanAt)}, ${bare(l.firstScanRegion)}`,
   );
   const statements = [insertScanStatement(scan), updateLabel, countScanStatement(scan)];
   if (write.touchBatch) {
+    const scanCountOf = sql`(SELECT ${l.scanCount} FROM ${l} WHERE ${l.code} = ${code})`;
+    const flaggedByOf = sql`(SELECT ${l.flaggedByScan} FROM ${l} WHERE ${l.code} = ${code})`;
     statements.push(
-      statement(
-        `UPDATE batches SET
-             labels_scanned = labels_scanned + (CASE WHEN (SELECT scan_count FROM labels WHERE code = ?1) = 1 THEN 1 ELSE 0 END),
-             labels_flagged = labels_flagged + (CASE WHEN (SELECT flagged_by_scan FROM labels WHERE code = ?1) = ?2 THEN 1 ELSE 0 END)
-           WHERE id = ?3`,
-        code,
-        scan.id,
-        scan.batchId,
+      toStatement(
+        sql`UPDATE ${batches} SET
+             ${bare(batches.labelsScanned)} = ${batches.labelsScanned} + (CASE WHEN ${scanCountOf} = 1 THEN 1 ELSE 0 END),
+             ${bare(batches.labelsFlagged)} = ${batches.labelsFlagged} + (CASE WHEN ${flaggedByOf} = ${scan.id} THEN 1 ELSE 0 END)
+           WHERE ${batches.id} = ${scan.batchId}`,
       ),
     );
   }
