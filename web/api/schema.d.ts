@@ -1431,7 +1431,7 @@ export interface components {
             /** @description Lets this client add its location to this scan (POST /v1/scans/{id}/location) until location_token_expires_at */
             location_token?: string;
             location_token_expires_at?: string;
-            /** @description Scans of the code, this one included (the N of the message's notice) */
+            /** @description Scans of the code, this one included (the N of the message's notice). Where scans are written through the queue (SCAN_INGEST=queue), scans of the last moment may not be counted yet. */
             scan_count?: number;
             first_scan?: {
                 at: string;

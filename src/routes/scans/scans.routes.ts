@@ -59,7 +59,8 @@ export const ScanResultSchema = z
     }),
     location_token_expires_at: z.string().optional(),
     scan_count: z.number().int().optional().openapi({
-      description: "Scans of the code, this one included (the N of the message's notice)",
+      description:
+        "Scans of the code, this one included (the N of the message's notice). Where scans are written through the queue (SCAN_INGEST=queue), scans of the last moment may not be counted yet.",
     }),
     first_scan: FirstScanSchema.nullable().optional(),
     product: z
