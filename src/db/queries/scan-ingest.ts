@@ -4,9 +4,12 @@
 // exact. Idempotent by scan id: a scan already stored is skipped, and every job's statements
 // start with the INSERT of its scan row, inside the transaction, so a second delivery that
 // races the first fails on the primary key instead of counting twice.
-import { prepareAll, type Statement, statement } from "../../lib/d1-group-batch";
+import { sql } from "drizzle-orm";
+import { prepareAll, type Statement } from "../../lib/d1-group-batch";
 import { forgedCodeWindowStart, type RiskSettings } from "../../lib/risk";
 import { forgedCodeRaises, type InvalidScanCounts } from "../../lib/risk/alert-raise";
+import { scans } from "../schema";
+import { toStatement } from "../sql";
 import {
   invalidScanCountStatement,
   invalidScanStatements,
@@ -39,16 +42,20 @@ const MAX_TRANSACTION_STATEMENTS = 400;
 type Forged = Extract<ScanJob, { kind: "forged" }>;
 type CountKey = `${"client" | "region"}:${string}`;
 
+type CountQuery = { subject: "client" | "region"; value: string; since: string; cap: number };
+
 /** For each forged job's subjects: the earliest window start and the cap over the batch. */
 function countQueries(forged: Forged[]) {
-  const queries = new Map<CountKey, { since: string; cap: number }>();
+  const queries = new Map<CountKey, CountQuery>();
   for (const job of forged) {
     if (!job.forgedCode.enabled) continue;
     const since = forgedCodeWindowStart(job.scan.at, job.forgedCode) ?? job.scan.at;
     const cap = job.forgedCode.burst_count * 10;
-    for (const key of subjectKeys(job.scan)) {
+    for (const { key, subject, value } of subjectsOf(job.scan)) {
       const known = queries.get(key);
       queries.set(key, {
+        subject,
+        value,
         since: known && known.since < since ? known.since : since,
         cap: Math.max(known?.cap ?? 0, cap),
       });
@@ -57,10 +64,23 @@ function countQueries(forged: Forged[]) {
   return queries;
 }
 
-function subjectKeys(scan: ScanRecord): CountKey[] {
+/** The subjects a forged scan counts for: its source, and its region when it has one. */
+function subjectsOf(scan: ScanRecord) {
   return [
-    `client:${scan.sourceKey}` as const,
-    ...(scan.regionCode ? [`region:${scan.regionCode}` as const] : []),
+    {
+      key: `client:${scan.sourceKey}` as CountKey,
+      subject: "client" as const,
+      value: scan.sourceKey,
+    },
+    ...(scan.regionCode
+      ? [
+          {
+            key: `region:${scan.regionCode}` as CountKey,
+            subject: "region" as const,
+            value: scan.regionCode,
+          },
+        ]
+      : []),
   ];
 }
 
@@ -68,14 +88,12 @@ function subjectKeys(scan: ScanRecord): CountKey[] {
 async function readBefore(d1: D1Database, ids: string[], forged: Forged[]) {
   const queries = [...countQueries(forged)];
   const statements: Statement[] = [
-    statement(
-      "SELECT id FROM scans WHERE id IN (SELECT value FROM json_each(?))",
-      JSON.stringify(ids),
+    toStatement(
+      sql`SELECT ${scans.id} AS id FROM ${scans} WHERE ${scans.id} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`,
     ),
-    ...queries.map(([key, { since, cap }]) => {
-      const [subject, value] = [key.slice(0, 6), key.slice(7)] as ["client" | "region", string];
-      return invalidScanCountStatement(subject, value, since, cap);
-    }),
+    ...queries.map(([, query]) =>
+      invalidScanCountStatement(query.subject, query.value, query.since, query.cap),
+    ),
   ];
   const [stored, ...counts] = (await d1.batch(prepareAll(d1, statements))) as D1Result[];
   return {
@@ -91,12 +109,11 @@ function jobStatements(jobs: ScanJob[], counted: Map<CountKey, number>): Stateme
   const seen = new Map(counted);
   return jobs.map((job) => {
     if (job.kind === "label") return labelScanStatements(job.write);
-    const keys = subjectKeys(job.scan);
-    const counts: InvalidScanCounts = {
-      client: seen.get(keys[0] as CountKey) ?? 0,
-      region: job.scan.regionCode ? (seen.get(`region:${job.scan.regionCode}`) ?? 0) : 0,
-    };
-    for (const key of keys) seen.set(key, (seen.get(key) ?? 0) + 1);
+    const counts: InvalidScanCounts = { client: 0, region: 0 };
+    for (const { key, subject } of subjectsOf(job.scan)) {
+      counts[subject] = seen.get(key) ?? 0;
+      seen.set(key, counts[subject] + 1);
+    }
     const raises = forgedCodeRaises(job.scan, counts, job.forgedCode);
     return invalidScanStatements(job.scan, raises, job.cooldownStart);
   });
