@@ -25,6 +25,8 @@ const ISSUE_BATCHES = 4;
 /** Annual quota of the authorization that issuance under load draws on (reached in a default run). */
 const ISSUE_QUOTA = 3000;
 const PROBER_CLIENTS = 2;
+/** The probers' addresses: 203.0.113.1, .2, … (TEST-NET-3). */
+const PROBER_NET = "203.0.113.";
 const REQUEST_TIMEOUT_MS = 15_000;
 const QUIET_MAX_S = 30;
 /** Equal signatures one second apart that make the database quiet (a queue batch waits 1 s). */
@@ -175,6 +177,7 @@ try {
   const scanFailures: ScanFailure[] = [];
   const networkErrors: { kind: Kind; error: string }[] = [];
   const unexpected: { kind: Kind; status: number; body: string }[] = [];
+  let shoppersRefused = 0;
   let issuedUnderLoad = 0;
   let reportsCreated = 0;
   let seq = 0;
@@ -204,7 +207,7 @@ try {
   // the rate limit and shoppers do not.
   const phoneAddress = () =>
     `100.64.${Math.floor(Math.random() * 64)}.${1 + Math.floor(Math.random() * 250)}`;
-  const proberAddress = (prober: string) => `203.0.113.${1 + probers.indexOf(prober)}`;
+  const proberAddress = (prober: string) => `${PROBER_NET}${1 + probers.indexOf(prober)}`;
   const plan = (kind: Kind): Planned => {
     const client_id = `soak-${randomUUID()}`;
     const address = phoneAddress();
@@ -353,6 +356,10 @@ try {
       unexpected.push({ kind, status: res.status, body: text.slice(0, 300) });
       return;
     }
+    // The scan limit counts per connecting address: a shopper's phone is never refused.
+    if (SCAN_KINDS.includes(kind) && res.status === 429 && !p.address?.startsWith(PROBER_NET)) {
+      shoppersRefused += 1;
+    }
     if (res.status === 422 && !text.includes("quota_exceeded")) {
       unexpected.push({ kind, status: res.status, body: text.slice(0, 300) });
     }
@@ -454,6 +461,14 @@ try {
     `${unexpected4xx.length}${unexpected4xx.length ? ` (first: ${unexpected4xx[0]?.kind} ${unexpected4xx[0]?.status} ${unexpected4xx[0]?.body})` : ""}`,
   );
   check("1c. database quiet before the checks", quiet, `${quietSeconds.toFixed(1)} s`);
+  const proberRefused = samples.filter(
+    (x) => SCAN_KINDS.includes(x.kind) && x.status === 429,
+  ).length;
+  check(
+    "1d. the scan rate limit refuses probers only, never a shopper's phone",
+    shoppersRefused === 0,
+    `${shoppersRefused} shoppers' scans refused; ${proberRefused - shoppersRefused} probers' scans refused`,
+  );
 
   // 2. every accepted scan is stored
   const scanRows = await all<{
