@@ -7,7 +7,7 @@
 // else "n/a"). Method and figures: bench/README.md, docs/scale.md.
 import { writeFileSync } from "node:fs";
 import { drizzle } from "drizzle-orm/d1";
-import { countScanStatement, scanCountQueries } from "../src/db/queries/scan-counters.ts";
+import { countScanStatements, scanCountQueries } from "../src/db/queries/scan-counters.ts";
 import * as schema from "../src/db/schema.ts";
 import { type Statement, statement } from "../src/lib/d1-group-batch.ts";
 import { newId } from "../src/lib/ids.ts";
@@ -241,7 +241,7 @@ try {
           label ? null : "FORGED",
           at,
         ]);
-        counters.push(countScanStatement(scan));
+        counters.push(...countScanStatements(scan));
       }
       await inChunks([...insertRows("scans", columns, rows), ...counters], 4_000);
       scansWritten += n;
@@ -302,7 +302,8 @@ try {
   const counterRowsRead = (user: Partial<AuthUser>, days: number) => async () => {
     const to = chinaDate(new Date(today));
     const from = chinaDate(new Date(today - (days - 1) * DAY_MS));
-    const statements = scanCountQueries(sqlOnly, user as AuthUser, from, to).map((q) => {
+    const { byDay, topBatches } = scanCountQueries(sqlOnly, user as AuthUser, from, to);
+    const statements = [byDay, ...topBatches].map((q) => {
       const { sql, params } = q.toSQL();
       return statement(sql, ...params);
     });

@@ -458,26 +458,64 @@ export const scanDailyAggregates = sqliteTable(
   (t) => [primaryKey({ columns: [t.day, t.labelCode, t.regionCode, t.verdict] })],
 );
 
-/**
- * Scans per Beijing calendar day (the overview's days), producer organization, batch, scan
- * region and verdict, kept exact on write in the scan's own transaction and never rolled up or
- * deleted: statistics read these, not the scans. '' stands for none (an invalid code has no
- * organization or batch; a scan may have no region).
- */
-export const scanCounters = sqliteTable(
-  "scan_counters",
+// Scan counters: scans per Beijing calendar day (the overview's days) and key, one column per
+// verdict, kept exact on write in the scan's own transaction and never rolled up or deleted:
+// statistics read these, not the scans. '' stands for none (an invalid code has no
+// organization or batch; a scan may have no region). A verdict is a column, not a key, so that
+// a day holds one row per key whatever mix of verdicts it saw.
+const verdictCounts = () => ({
+  genuine: integer("genuine").notNull().default(0),
+  warning: integer("warning").notNull().default(0),
+  suspicious: integer("suspicious").notNull().default(0),
+  counterfeit: integer("counterfeit").notNull().default(0),
+  recalled: integer("recalled").notNull().default(0),
+  invalid: integer("invalid").notNull().default(0),
+});
+
+/** Every scan per day, producer organization and scan region: scans per day, verdict mix. */
+export const scanDayCounters = sqliteTable(
+  "scan_day_counters",
   {
     day: text("day").notNull(),
     organizationId: text("organization_id").notNull().default(""),
-    batchId: text("batch_id").notNull().default(""),
     regionCode: text("region_code").notNull().default(""),
-    verdict: text("verdict", { enum: verdicts }).notNull(),
-    scans: integer("scans").notNull(),
+    ...verdictCounts(),
   },
   (t) => [
-    primaryKey({ columns: [t.day, t.organizationId, t.batchId, t.regionCode, t.verdict] }),
-    index("scan_counters_org_day_idx").on(t.organizationId, t.day),
-    index("scan_counters_region_day_idx").on(t.regionCode, t.day),
+    primaryKey({ columns: [t.day, t.organizationId, t.regionCode] }),
+    index("scan_day_counters_org_day_idx").on(t.organizationId, t.day),
+    index("scan_day_counters_region_day_idx").on(t.regionCode, t.day),
+  ],
+);
+
+/** Scans of a batch per day (its organization beside it): the top batches of a producer scope. */
+export const scanBatchCounters = sqliteTable(
+  "scan_batch_counters",
+  {
+    day: text("day").notNull(),
+    batchId: text("batch_id").notNull(),
+    organizationId: text("organization_id").notNull(),
+    ...verdictCounts(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.day, t.batchId] }),
+    index("scan_batch_counters_org_day_idx").on(t.organizationId, t.day),
+  ],
+);
+
+/** Scans of a batch per day and scan region: the top batches of scans in a regulator's regions. */
+export const scanBatchRegionCounters = sqliteTable(
+  "scan_batch_region_counters",
+  {
+    day: text("day").notNull(),
+    batchId: text("batch_id").notNull(),
+    regionCode: text("region_code").notNull().default(""),
+    organizationId: text("organization_id").notNull(),
+    ...verdictCounts(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.day, t.batchId, t.regionCode] }),
+    index("scan_batch_region_counters_region_day_idx").on(t.regionCode, t.day),
   ],
 );
 

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { countScanStatement } from "../../src/db/queries/scan-counters";
+import { countScanStatements } from "../../src/db/queries/scan-counters";
 import { prepareAll, statement } from "../../src/lib/d1-group-batch";
 import { newId } from "../../src/lib/ids";
 
@@ -33,7 +33,7 @@ export async function storePastScans(rows: PastScan[]) {
           row.labelCode ? null : "FORGED",
           row.at,
         ),
-        countScanStatement(row),
+        ...countScanStatements(row),
       ]),
     ),
   );

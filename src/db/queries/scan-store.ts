@@ -14,7 +14,7 @@ import type {
   scans,
   traceEvents,
 } from "../schema";
-import { countScanStatement } from "./scan-counters";
+import { countScanStatements } from "./scan-counters";
 
 type WaitUntil = (promise: Promise<unknown>) => void;
 
@@ -222,7 +222,11 @@ export async function storeInvalidScan(
   alerts: Statement[],
   waitUntil?: WaitUntil,
 ): Promise<void> {
-  await groupBatch(d1, [insertScanStatement(scan), countScanStatement(scan), ...alerts], waitUntil);
+  await groupBatch(
+    d1,
+    [insertScanStatement(scan), ...countScanStatements(scan), ...alerts],
+    waitUntil,
+  );
 }
 
 /**
@@ -300,7 +304,7 @@ export async function storeLabelScan(d1: D1Database, write: LabelScanWrite, wait
     scan.id,
     code,
   );
-  const statements = [insertScanStatement(scan), updateLabel, countScanStatement(scan)];
+  const statements = [insertScanStatement(scan), updateLabel, ...countScanStatements(scan)];
   if (write.touchBatch) {
     statements.push(
       statement(
