@@ -484,11 +484,26 @@ export const scanDayCounters = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.day, t.organizationId, t.regionCode] }),
     index("scan_day_counters_org_day_idx").on(t.organizationId, t.day),
-    index("scan_day_counters_region_day_idx").on(t.regionCode, t.day),
   ],
 );
 
-/** Scans of a batch per day (its organization beside it): the top batches of a producer scope. */
+/**
+ * Every scan with a region per day and producer organization under each scope code that covers
+ * its region (province, prefecture, county: scopeCodesOf), so that a regulator's regions are
+ * answered by equality, one code per scope.
+ */
+export const scanAreaCounters = sqliteTable(
+  "scan_area_counters",
+  {
+    areaCode: text("area_code").notNull(),
+    day: text("day").notNull(),
+    organizationId: text("organization_id").notNull().default(""),
+    ...verdictCounts(),
+  },
+  (t) => [primaryKey({ columns: [t.areaCode, t.day, t.organizationId] })],
+);
+
+/** Scans of a batch per day (its organization beside it): top batches by producer. */
 export const scanBatchCounters = sqliteTable(
   "scan_batch_counters",
   {
@@ -503,20 +518,17 @@ export const scanBatchCounters = sqliteTable(
   ],
 );
 
-/** Scans of a batch per day and scan region: the top batches of scans in a regulator's regions. */
-export const scanBatchRegionCounters = sqliteTable(
-  "scan_batch_region_counters",
+/** Scans of a batch per day under each scope code that covers the scan's region. */
+export const scanBatchAreaCounters = sqliteTable(
+  "scan_batch_area_counters",
   {
+    areaCode: text("area_code").notNull(),
     day: text("day").notNull(),
     batchId: text("batch_id").notNull(),
-    regionCode: text("region_code").notNull().default(""),
     organizationId: text("organization_id").notNull(),
     ...verdictCounts(),
   },
-  (t) => [
-    primaryKey({ columns: [t.day, t.batchId, t.regionCode] }),
-    index("scan_batch_region_counters_region_day_idx").on(t.regionCode, t.day),
-  ],
+  (t) => [primaryKey({ columns: [t.areaCode, t.day, t.batchId] })],
 );
 
 export const alertSubjects = ["label", "batch", "authorization", "client", "region"] as const;

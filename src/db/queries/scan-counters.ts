@@ -1,17 +1,20 @@
-// Scan counters (scan_day_counters, scan_batch_counters, scan_batch_region_counters): kept exact
-// by statements that run in the same D1 batch as the scan write they count, so that statistics
-// read counters in proportion to the days and keys they return, never the scans.
-import { and, asc, desc, eq, gte, lte, not, type SQL, sql } from "drizzle-orm";
+// Scan counters (scan_day_counters, scan_area_counters, scan_batch_counters and
+// scan_batch_area_counters): kept exact by statements that run in the same D1 batch as the scan
+// write they count, so that statistics read counters in proportion to the days and keys they
+// return, never the scans.
+import { and, asc, desc, eq, gte, inArray, lte, not, type SQL, sql } from "drizzle-orm";
 import { regionCondition } from "../../lib/access";
 import { type Statement, statement } from "../../lib/d1-group-batch";
+import { scopeCodesFor, scopeCodesOf } from "../../lib/regions";
 import { chinaDate } from "../../lib/risk/time";
 import type { AuthUser } from "../../types";
 import type { Db } from "../client";
 import {
   batches,
   organizations,
+  scanAreaCounters,
+  scanBatchAreaCounters,
   scanBatchCounters,
-  scanBatchRegionCounters,
   scanDayCounters,
   verdicts,
 } from "../schema";
@@ -36,12 +39,20 @@ function verdictColumn(verdict: string): Verdict {
 
 // Each table's key columns and the other columns it is written with, as SQL over a scan row:
 // date(..., '+8 hours') is the scan's Beijing day, the same day chinaDate gives for the stored
-// instant. Batch tables count only scans of a batch.
+// instant. Batch tables count only scans of a batch; area tables count a scan under each scope
+// code that covers its region (LEVELS and AREA are scopeCodesOf in SQL), none without one.
 const DAY = "date(scanned_at, '+8 hours')";
 const ORGANIZATION = "coalesce(organization_id, '')";
 const REGION = "coalesce(region_code, '')";
+const LEVELS = (code: string) =>
+  `JOIN (SELECT 2 AS len UNION ALL SELECT 4 UNION ALL SELECT 6) AS levels
+     ON ${code} GLOB '[0-9][0-9][0-9][0-9][0-9][0-9]' AND (levels.len = 2 OR substr(${code}, levels.len - 1, 2) != '00')`;
+const AREA = (code: string) =>
+  `substr(${code}, 1, levels.len) || substr('0000', 1, 6 - levels.len)`;
+
 type Column = [name: string, ofScan: string];
-const TABLES: { name: string; key: Column[]; extra: Column[]; batchOnly: boolean }[] = [
+type Table = { name: string; key: Column[]; extra: Column[]; batchOnly: boolean; byArea: boolean };
+const TABLES: Table[] = [
   {
     name: "scan_day_counters",
     key: [
@@ -51,6 +62,18 @@ const TABLES: { name: string; key: Column[]; extra: Column[]; batchOnly: boolean
     ],
     extra: [],
     batchOnly: false,
+    byArea: false,
+  },
+  {
+    name: "scan_area_counters",
+    key: [
+      ["area_code", AREA("scans.region_code")],
+      ["day", DAY],
+      ["organization_id", ORGANIZATION],
+    ],
+    extra: [],
+    batchOnly: false,
+    byArea: true,
   },
   {
     name: "scan_batch_counters",
@@ -60,27 +83,31 @@ const TABLES: { name: string; key: Column[]; extra: Column[]; batchOnly: boolean
     ],
     extra: [["organization_id", ORGANIZATION]],
     batchOnly: true,
+    byArea: false,
   },
   {
-    name: "scan_batch_region_counters",
+    name: "scan_batch_area_counters",
     key: [
+      ["area_code", AREA("scans.region_code")],
       ["day", DAY],
       ["batch_id", "batch_id"],
-      ["region_code", REGION],
     ],
     extra: [["organization_id", ORGANIZATION]],
     batchOnly: true,
+    byArea: true,
   },
 ];
 
 const names = (columns: Column[]) => columns.map(([name]) => name).join(", ");
-const scanWhere = (where: string, batchOnly: boolean) =>
-  `(${where})${batchOnly ? " AND batch_id IS NOT NULL" : ""}`;
+const scanWhere = (where: string, t: Table) =>
+  `(${where})${t.batchOnly ? " AND batch_id IS NOT NULL" : ""}`;
+const scansOf = (t: Table, region = "scans.region_code") =>
+  `scans${t.byArea ? ` ${LEVELS(region)}` : ""}`;
 
 /**
- * The counters of the stored scans that `where` (SQL over scans) selects, added to the counters
- * as INSERT … SELECT statements with the keys the write path uses: for bulk loads such as the
- * scale bench.
+ * The counters of the stored scans that `where` (SQL over `scans`) selects, added to the
+ * counters as INSERT … SELECT statements with the keys the write path uses: for bulk loads such
+ * as the scale bench.
  */
 export function countStoredScansStatements(where: string): Statement[] {
   return TABLES.map((t) => {
@@ -88,14 +115,14 @@ export function countStoredScansStatements(where: string): Statement[] {
     return statement(
       `INSERT INTO ${t.name} (${names(columns)}, ${verdicts.join(", ")})
          SELECT ${columns.map(([, expr]) => expr).join(", ")}, ${verdicts.map((v) => `sum(verdict = '${v}')`).join(", ")}
-           FROM scans WHERE ${scanWhere(where, t.batchOnly)}
+           FROM ${scansOf(t)} WHERE ${scanWhere(where, t)}
           GROUP BY ${t.key.map((_, i) => i + 1).join(", ")}
          ON CONFLICT (${names(t.key)}) DO UPDATE SET ${verdicts.map((v) => `${v} = ${v} + excluded.${v}`).join(", ")}`,
     );
   });
 }
 
-/** Counts one new scan: its day counter and, for a scan of a batch, its batch counters. */
+/** Counts one new scan: its day counters and, for a scan of a batch, its batch counters. */
 export function countScanStatements(scan: CountedScan): Statement[] {
   const column = verdictColumn(scan.verdict);
   const values: Record<string, string> = {
@@ -104,14 +131,21 @@ export function countScanStatements(scan: CountedScan): Statement[] {
     region_code: scan.regionCode ?? "",
     batch_id: scan.batchId ?? "",
   };
-  return TABLES.filter((t) => scan.batchId || !t.batchOnly).map((t) => {
-    const columns = [...t.key, ...t.extra];
-    return statement(
-      `INSERT INTO ${t.name} (${names(columns)}, ${column}) VALUES (${columns.map(() => "?").join(", ")}, 1)
-         ON CONFLICT (${names(t.key)}) DO UPDATE SET ${column} = ${column} + 1`,
-      ...columns.map(([name]) => values[name]),
-    );
-  });
+  const areas = scopeCodesOf(scan.regionCode);
+  return TABLES.filter((t) => (scan.batchId || !t.batchOnly) && (areas.length || !t.byArea)).map(
+    (t) => {
+      const columns = [...t.key, ...t.extra];
+      const rows: Record<string, string>[] = t.byArea
+        ? areas.map((area) => ({ ...values, area_code: area }))
+        : [values];
+      return statement(
+        `INSERT INTO ${t.name} (${names(columns)}, ${column})
+           VALUES ${rows.map(() => `(${columns.map(() => "?").join(", ")}, 1)`).join(", ")}
+           ON CONFLICT (${names(t.key)}) DO UPDATE SET ${column} = ${column} + 1`,
+        ...rows.flatMap((row) => columns.map(([name]) => row[name])),
+      );
+    },
+  );
 }
 
 /**
@@ -127,24 +161,26 @@ export function recountLocatedScanStatements(
 ): Statement[] {
   const column = verdictColumn(verdict);
   return TABLES.flatMap((t) => {
-    const where = scanWhere("id = ?1 AND location_source != 'gps'", t.batchOnly);
-    const located = [...t.key, ...t.extra].map(([name, expr]) =>
-      name === "region_code" ? "?2" : expr,
+    const where = scanWhere("id = ?1 AND location_source != 'gps'", t);
+    const columns = [...t.key, ...t.extra];
+    const located = columns.map(([name, expr]) =>
+      name === "region_code" ? "?2" : name === "area_code" ? AREA("?2") : expr,
     );
+    const usesRegion = t.byArea || columns.some(([name]) => name === "region_code");
     return [
       statement(
         `UPDATE ${t.name} SET ${verdicts.map((v) => `${v} = ${v} - (s.verdict = '${v}')`).join(", ")}
            FROM (SELECT ${t.key.map(([name, expr]) => `${expr} AS ${name}`).join(", ")}, verdict
-                   FROM scans WHERE ${where}) AS s
+                   FROM ${scansOf(t)} WHERE ${where}) AS s
           WHERE ${t.key.map(([name]) => `${t.name}.${name} = s.${name}`).join(" AND ")}`,
         id,
       ),
       statement(
-        `INSERT INTO ${t.name} (${names([...t.key, ...t.extra])}, ${column})
-           SELECT ${located.join(", ")}, 1 FROM scans WHERE ${where}
+        `INSERT INTO ${t.name} (${names(columns)}, ${column})
+           SELECT ${located.join(", ")}, 1 FROM ${scansOf(t, "?2")} WHERE ${where}
            ON CONFLICT (${names(t.key)}) DO UPDATE SET ${column} = ${column} + 1`,
-        // D1 wants exactly the parameters a statement uses: ?2 only where the region is a column.
-        ...(located.includes("?2") ? [id, regionCode ?? ""] : [id]),
+        // D1 wants exactly the parameters a statement uses: ?2 only where the region is a key.
+        ...(usesRegion ? [id, regionCode ?? ""] : [id]),
       ),
     ];
   });
@@ -152,8 +188,9 @@ export function recountLocatedScanStatements(
 
 type CounterTable =
   | typeof scanDayCounters
+  | typeof scanAreaCounters
   | typeof scanBatchCounters
-  | typeof scanBatchRegionCounters;
+  | typeof scanBatchAreaCounters;
 
 const sumOf = (t: CounterTable, ...vs: Verdict[]) =>
   sql<number>`coalesce(sum(${sql.join(
@@ -161,24 +198,36 @@ const sumOf = (t: CounterTable, ...vs: Verdict[]) =>
     sql` + `,
   )}), 0)`.mapWith(Number);
 
+/** The producers of a regulator's regions: an index range on organizations_region_idx. */
 const organizationsIn = (regionCodes: readonly string[]) =>
   sql`(SELECT ${organizations.id} FROM ${organizations} WHERE ${regionCondition(regionCodes, organizations.regionCode)})`;
 
-/**
- * Day counters `user` may read, as SQL: the same reach as the scans list (scans made in a
- * regulator's regions or of its producers' labels), each region served by an index range.
- */
-export function counterScope(user: AuthUser): SQL | undefined {
-  switch (user.role) {
-    case "admin":
-      return undefined;
-    case "producer":
-      return user.organizationId ? eq(scanDayCounters.organizationId, user.organizationId) : sql`0`;
-    case "regulator":
-      return sql`(${regionCondition(user.regionCodes, scanDayCounters.regionCode)} OR ${scanDayCounters.organizationId} IN ${organizationsIn(user.regionCodes)})`;
-    default:
-      return sql`0`;
-  }
+const areaIn = (
+  t: typeof scanAreaCounters | typeof scanBatchAreaCounters,
+  regionCodes: readonly string[],
+) => {
+  const codes = scopeCodesFor(regionCodes);
+  return codes.length ? inArray(t.areaCode, codes) : sql`0`;
+};
+
+/** Scans per day and verdict among the counters of `t` that `where` selects. */
+function dayTotalsOf(
+  db: Db,
+  t: typeof scanDayCounters | typeof scanAreaCounters,
+  where: SQL | undefined,
+) {
+  return db
+    .select({
+      day: t.day,
+      // Aliased: the D1 batch maps columns by name.
+      ...(Object.fromEntries(verdicts.map((v) => [v, sumOf(t, v).as(v)] as const)) as Record<
+        Verdict,
+        SQL.Aliased<number>
+      >),
+    })
+    .from(t)
+    .where(where)
+    .groupBy(t.day);
 }
 
 export type TopBatch = {
@@ -204,14 +253,13 @@ export const TOP_BATCHES = 10;
 /** The batches with flagged scans among the counters of `t` that `where` selects, best first. */
 function topBatchesOf(
   db: Db,
-  t: typeof scanBatchCounters | typeof scanBatchRegionCounters,
+  t: typeof scanBatchCounters | typeof scanBatchAreaCounters,
   where: SQL | undefined,
 ) {
   const flagged = sumOf(t, "suspicious", "counterfeit");
   const top = db
     .select({
       batchId: t.batchId,
-      // Aliased: the D1 batch maps columns by name, and these differ only in their columns.
       scans: sumOf(t, ...verdicts).as("scans"),
       suspicious: sumOf(t, "suspicious").as("suspicious"),
       counterfeit: sumOf(t, "counterfeit").as("counterfeit"),
@@ -239,57 +287,47 @@ function topBatchesOf(
 
 /**
  * The overview's scan statistics over Beijing days from..to (inclusive), as queries for the
- * caller's batch: scans per day by verdict, and the top batches as one query or, for a
- * regulator, two over disjoint batches (its producers' batches wherever scanned, other
- * producers' batches scanned in its regions) whose results merge by `byFlaggedScans`.
+ * caller's batch: scans per day by verdict (rows of one day add up), and the top batches (merge
+ * by `byFlaggedScans`). An admin or producer reads one query of each; a regulator two of each,
+ * over disjoint scans: those of its producers wherever scanned, and those of other producers
+ * (or of none) scanned in its regions, answered under the scope codes of its regions.
  */
 export function scanCountQueries(db: Db, user: AuthUser, from: string, to: string) {
   const period = (t: CounterTable) => and(gte(t.day, from), lte(t.day, to));
-  const byDay = db
-    .select({
-      day: scanDayCounters.day,
-      ...(Object.fromEntries(
-        verdicts.map((v) => [v, sumOf(scanDayCounters, v).as(v)] as const),
-      ) as Record<Verdict, SQL.Aliased<number>>),
-    })
-    .from(scanDayCounters)
-    .where(and(counterScope(user), period(scanDayCounters)))
-    .groupBy(scanDayCounters.day);
-
+  const d = scanDayCounters;
   const b = scanBatchCounters;
-  const r = scanBatchRegionCounters;
-  let topBatches: ReturnType<typeof topBatchesOf>[];
   switch (user.role) {
     case "admin":
-      topBatches = [topBatchesOf(db, b, period(b))];
-      break;
-    case "producer":
-      topBatches = [
-        topBatchesOf(
-          db,
-          b,
-          and(user.organizationId ? eq(b.organizationId, user.organizationId) : sql`0`, period(b)),
-        ),
-      ];
-      break;
+      return {
+        byDay: [dayTotalsOf(db, d, period(d))],
+        topBatches: [topBatchesOf(db, b, period(b))],
+      };
+    case "producer": {
+      const own = (t: typeof d | typeof b) =>
+        user.organizationId ? eq(t.organizationId, user.organizationId) : sql`0`;
+      return {
+        byDay: [dayTotalsOf(db, d, and(own(d), period(d)))],
+        topBatches: [topBatchesOf(db, b, and(own(b), period(b)))],
+      };
+    }
     case "regulator": {
       const own = organizationsIn(user.regionCodes);
-      topBatches = [
-        topBatchesOf(db, b, and(sql`${b.organizationId} IN ${own}`, period(b))),
-        topBatchesOf(
-          db,
-          r,
-          and(
-            regionCondition(user.regionCodes, r.regionCode),
-            not(sql`${r.organizationId} IN ${own}`),
-            period(r),
-          ),
-        ),
-      ];
-      break;
+      const a = scanAreaCounters;
+      const ba = scanBatchAreaCounters;
+      const others = (t: typeof a | typeof ba) =>
+        and(areaIn(t, user.regionCodes), not(sql`${t.organizationId} IN ${own}`), period(t));
+      return {
+        byDay: [
+          dayTotalsOf(db, d, and(sql`${d.organizationId} IN ${own}`, period(d))),
+          dayTotalsOf(db, a, others(a)),
+        ],
+        topBatches: [
+          topBatchesOf(db, b, and(sql`${b.organizationId} IN ${own}`, period(b))),
+          topBatchesOf(db, ba, others(ba)),
+        ],
+      };
     }
     default:
-      topBatches = [topBatchesOf(db, b, sql`0`)];
+      return { byDay: [dayTotalsOf(db, d, sql`0`)], topBatches: [topBatchesOf(db, b, sql`0`)] };
   }
-  return { byDay, topBatches };
 }

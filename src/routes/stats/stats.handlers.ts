@@ -1,6 +1,11 @@
 import { getDb } from "../../db/client";
 import { alertsByRuleQuery } from "../../db/queries/alert-counts";
-import { byFlaggedScans, scanCountQueries, TOP_BATCHES } from "../../db/queries/scan-counters";
+import {
+  byFlaggedScans,
+  scanCountQueries,
+  TOP_BATCHES,
+  type TopBatch,
+} from "../../db/queries/scan-counters";
 import { verdicts } from "../../db/schema";
 import { fieldError } from "../../lib/errors";
 import { chinaDate } from "../../lib/risk/time";
@@ -10,6 +15,7 @@ import type * as routes from "./stats.routes";
 
 type Verdict = (typeof verdicts)[number];
 type VerdictCounts = Record<Verdict, number>;
+type DayRow = VerdictCounts & { day: string };
 
 const noVerdicts = (): VerdictCounts =>
   Object.fromEntries(verdicts.map((v) => [v, 0])) as VerdictCounts;
@@ -26,12 +32,15 @@ export const overview: AppRouteHandler<typeof routes.overview> = async (c) => {
 
   const { byDay, topBatches } = scanCountQueries(db, user, range.from, range.to);
   // An alert counts for the period when it was seen within it.
-  const [scansByDay, byRule, ...tops] = await db.batch([
-    byDay,
+  const [byRule, ...counts] = await db.batch([
     alertsByRuleQuery(db, user, range.startAt, range.endAt),
+    ...byDay,
     ...topBatches,
   ]);
-  const flaggedBatches = tops.flat().sort(byFlaggedScans).slice(0, TOP_BATCHES);
+  const scansByDay = counts.slice(0, byDay.length).flat() as DayRow[];
+  const flaggedBatches = (counts.slice(byDay.length).flat() as TopBatch[])
+    .sort(byFlaggedScans)
+    .slice(0, TOP_BATCHES);
 
   const perDay = new Map(range.days.map((d) => [d, noVerdicts()]));
   const mix = noVerdicts();
