@@ -564,6 +564,22 @@ export const alerts = sqliteTable(
     details: text("details", { mode: "json" }).$type<Record<string, unknown>>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    // The region codes' prefixes a regulator scope names (province: two digits, prefecture:
+    // four), computed by SQLite, so that the alert queue's indexes answer a scope by equality.
+    regionPrefix2: text("region_prefix2").generatedAlwaysAs(sql`substr(region_code, 1, 2)`, {
+      mode: "virtual",
+    }),
+    regionPrefix4: text("region_prefix4").generatedAlwaysAs(sql`substr(region_code, 1, 4)`, {
+      mode: "virtual",
+    }),
+    scanRegionPrefix2: text("scan_region_prefix2").generatedAlwaysAs(
+      sql`substr(scan_region_code, 1, 2)`,
+      { mode: "virtual" },
+    ),
+    scanRegionPrefix4: text("scan_region_prefix4").generatedAlwaysAs(
+      sql`substr(scan_region_code, 1, 4)`,
+      { mode: "virtual" },
+    ),
   },
   (t) => [
     index("alerts_status_region_idx").on(t.status, t.regionCode),
@@ -574,8 +590,14 @@ export const alerts = sqliteTable(
     index("alerts_seen_idx").on(t.lastSeenAt, t.id),
     index("alerts_status_seen_idx").on(t.status, t.lastSeenAt, t.id),
     index("alerts_org_seen_idx").on(t.organizationId, t.lastSeenAt, t.id),
-    index("alerts_region_seen_idx").on(t.regionCode, t.lastSeenAt),
-    index("alerts_scan_region_seen_idx").on(t.scanRegionCode, t.lastSeenAt),
+    // A regulator's scope names a province (two digits), a prefecture (four) or a county (the
+    // code): one index per level and region column walks that scope's alerts in order.
+    index("alerts_region_seen_idx").on(t.regionCode, t.lastSeenAt, t.id),
+    index("alerts_region_prefix4_seen_idx").on(t.regionPrefix4, t.lastSeenAt, t.id),
+    index("alerts_region_prefix2_seen_idx").on(t.regionPrefix2, t.lastSeenAt, t.id),
+    index("alerts_scan_region_seen_idx").on(t.scanRegionCode, t.lastSeenAt, t.id),
+    index("alerts_scan_region_prefix4_seen_idx").on(t.scanRegionPrefix4, t.lastSeenAt, t.id),
+    index("alerts_scan_region_prefix2_seen_idx").on(t.scanRegionPrefix2, t.lastSeenAt, t.id),
   ],
 );
 
