@@ -9,6 +9,7 @@
 import { writeFileSync } from "node:fs";
 import { drizzle } from "drizzle-orm/d1";
 import { alertsByRuleQuery } from "../src/db/queries/alert-counts.ts";
+import { type AlertListFilters, alertListQuery } from "../src/db/queries/alert-list.ts";
 import {
   countScanStatements,
   countStoredScansStatements,
@@ -33,6 +34,11 @@ const ALERTS_PER_SCAN = 0.0064;
 const SPREAD_DAYS = 45;
 /** A batch whose size stays the same at every scale: the label export of a fixed batch. */
 const EXPORT_BATCH_LABELS = 2_000;
+/**
+ * Scans of that batch, one per label, with a device location: the scans exports of a fixed size
+ * (bulk scans have no location, so these are also every located scan).
+ */
+const EXPORT_SCANS = EXPORT_BATCH_LABELS;
 const DAY_MS = 86_400_000;
 
 // Producers: the seeded Zhoushan cooperative and a few elsewhere, so region scopes matter.
@@ -236,7 +242,27 @@ try {
       await run(countStoredScansStatements(`scans.rowid > ${byApp} AND scans.rowid <= ${to}`));
   }
 
+  /** The export batch's scans, written once: a fixed-size export at every scale. */
+  async function writeExportScans() {
+    const before = await maxRowid();
+    await run([
+      statement(
+        `INSERT INTO scans (id, label_code, batch_id, organization_id, client_key, lat, lng, location_source, region_code, verdict, scanned_at)
+         SELECT 'scn_' || lower(hex(randomblob(8))), code, batch_id, ?, 'k-export', 29.94, 122.30, 'gps', '330903', 'genuine',
+                ${iso(`${today} - ${rnd(SPREAD_DAYS * DAY_MS)}`)}
+           FROM labels WHERE batch_id = ?`,
+        seed.orgId,
+        exportBatch,
+      ),
+    ]);
+    const after = await maxRowid();
+    if (after - before !== EXPORT_SCANS) throw new Error(`wrote ${after - before} export scans`);
+    await countScans(before, after);
+    scansWritten += EXPORT_SCANS;
+  }
+
   async function growTo(scans: number) {
+    if (scansWritten === 0) await writeExportScans();
     const labelTarget = Math.round(scans * LABELS_PER_SCAN);
     for (
       ;
@@ -382,6 +408,15 @@ try {
       [...counters, ...alerts].map((rows, i) => [i === counters.length ? "alerts" : `q${i}`, rows]),
     );
   };
+  /**
+   * The alert list's query as the handler runs it, for a page of 10 (and the one after): a page
+   * full at the smallest size, so that the comparison is about the data, not a short page.
+   */
+  const alertRowsRead =
+    (user: Partial<AuthUser>, filters: AlertListFilters = {}) =>
+    async () => ({
+      page: (await rowsOf([alertListQuery(sqlOnly, user as AuthUser, filters, 11)]))[0] as number,
+    });
   const endpoints: {
     name: string;
     path: string;
@@ -412,10 +447,30 @@ try {
       token: admin,
       rowsRead: overviewRowsRead({ role: "admin" }, 366),
     },
-    { name: "alerts (admin)", path: "/v1/alerts", token: admin },
-    { name: "alerts status=new (admin)", path: "/v1/alerts?status=new", token: admin },
-    { name: "alerts (regulator)", path: "/v1/alerts", token: regulator },
-    { name: "alerts (producer)", path: "/v1/alerts", token: producer },
+    {
+      name: "alerts (admin)",
+      path: "/v1/alerts?limit=10",
+      token: admin,
+      rowsRead: alertRowsRead({ role: "admin" }),
+    },
+    {
+      name: "alerts status=new (admin)",
+      path: "/v1/alerts?status=new&limit=10",
+      token: admin,
+      rowsRead: alertRowsRead({ role: "admin" }, { status: "new" }),
+    },
+    {
+      name: "alerts (regulator)",
+      path: "/v1/alerts?limit=10",
+      token: regulator,
+      rowsRead: alertRowsRead({ role: "regulator", regionCodes: ["330900"] }),
+    },
+    {
+      name: "alerts (producer)",
+      path: "/v1/alerts?limit=10",
+      token: producer,
+      rowsRead: alertRowsRead({ role: "producer", organizationId: seed.orgId }),
+    },
     { name: "scans (admin)", path: "/v1/scans", token: admin },
     { name: "scans (regulator)", path: "/v1/scans", token: regulator },
     {
@@ -423,8 +478,21 @@ try {
       path: "/v1/scans?verdict=suspicious",
       token: regulator,
     },
-    { name: "scans csv (regulator)", path: "/v1/scans?format=csv", token: regulator },
-    { name: "scans geojson (admin)", path: "/v1/scans?format=geojson", token: admin },
+    {
+      name: `scans csv, ${EXPORT_SCANS} scans of one batch (regulator)`,
+      path: `/v1/scans?format=csv&batch_id=${exportBatch}`,
+      token: regulator,
+    },
+    {
+      name: `scans geojson, ${EXPORT_SCANS} scans of one batch (admin)`,
+      path: `/v1/scans?format=geojson&batch_id=${exportBatch}`,
+      token: admin,
+    },
+    {
+      name: `scans geojson, all ${EXPORT_SCANS} located scans (admin)`,
+      path: "/v1/scans?format=geojson",
+      token: admin,
+    },
     { name: "batches (producer)", path: "/v1/batches", token: producer },
     {
       name: `labels csv, ${EXPORT_BATCH_LABELS} labels (producer)`,
@@ -506,7 +574,7 @@ try {
   const fmtRows = (m: Measured) =>
     m.rowsRead !== null
       ? `${m.rowsRead}${m.parts ? ` (${Object.values(m.parts).join(" + ")})` : ""}`
-      : m.header !== null
+      : m.header
         ? `${m.header} h`
         : "n/a";
   console.log(
