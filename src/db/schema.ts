@@ -434,6 +434,8 @@ export const scans = sqliteTable(
     index("scans_region_time_idx").on(t.regionCode, t.scannedAt),
     index("scans_client_time_idx").on(t.clientKey, t.scannedAt),
     index("scans_time_idx").on(t.scannedAt),
+    // The GeoJSON export walks the scans with a point newest first: only those, however few.
+    index("scans_located_time_idx").on(t.scannedAt, t.id).where(sql`lat IS NOT NULL`),
     // The forged-code burst rule counts recent invalid scans per source and per region on the
     // scan path; these hold only invalid scans, so genuine traffic does not slow the count.
     index("scans_invalid_source_time_idx")
