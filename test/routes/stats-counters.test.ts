@@ -151,7 +151,8 @@ async function callers() {
       token: b.producer.token,
     },
   ];
-  for (const regions of [["330900"], ["330100"], ["330000"], ["110000"], ["330100", "440000"]]) {
+  const scopes = [["330900"], ["330100"], ["330000"], ["110000"], ["330100", "440000"], ["330903"]];
+  for (const regions of scopes) {
     list.push({
       reader: { role: "regulator", regionCodes: regions },
       token: (await regulatorOf(...regions)).token,
