@@ -434,6 +434,8 @@ export const scans = sqliteTable(
     index("scans_region_time_idx").on(t.regionCode, t.scannedAt),
     index("scans_client_time_idx").on(t.clientKey, t.scannedAt),
     index("scans_time_idx").on(t.scannedAt),
+    // The GeoJSON export walks the scans with a point newest first: only those, however few.
+    index("scans_located_time_idx").on(t.scannedAt, t.id).where(sql`lat IS NOT NULL`),
     // The forged-code burst rule counts recent invalid scans per source and per region on the
     // scan path; these hold only invalid scans, so genuine traffic does not slow the count.
     index("scans_invalid_source_time_idx")
@@ -458,27 +460,77 @@ export const scanDailyAggregates = sqliteTable(
   (t) => [primaryKey({ columns: [t.day, t.labelCode, t.regionCode, t.verdict] })],
 );
 
-/**
- * Scans per Beijing calendar day (the overview's days), producer organization, batch, scan
- * region and verdict, kept exact on write in the scan's own transaction and never rolled up or
- * deleted: statistics read these, not the scans. '' stands for none (an invalid code has no
- * organization or batch; a scan may have no region).
- */
-export const scanCounters = sqliteTable(
-  "scan_counters",
+// Scan counters: scans per Beijing calendar day (the overview's days) and key, one column per
+// verdict, kept exact on write in the scan's own transaction and never rolled up or deleted:
+// statistics read these, not the scans. '' stands for none (an invalid code has no
+// organization or batch; a scan may have no region). A verdict is a column, not a key, so that
+// a day holds one row per key whatever mix of verdicts it saw.
+const verdictCounts = () => ({
+  genuine: integer("genuine").notNull().default(0),
+  warning: integer("warning").notNull().default(0),
+  suspicious: integer("suspicious").notNull().default(0),
+  counterfeit: integer("counterfeit").notNull().default(0),
+  recalled: integer("recalled").notNull().default(0),
+  invalid: integer("invalid").notNull().default(0),
+});
+
+/** Every scan per day, producer organization and scan region: scans per day, verdict mix. */
+export const scanDayCounters = sqliteTable(
+  "scan_day_counters",
   {
     day: text("day").notNull(),
     organizationId: text("organization_id").notNull().default(""),
-    batchId: text("batch_id").notNull().default(""),
     regionCode: text("region_code").notNull().default(""),
-    verdict: text("verdict", { enum: verdicts }).notNull(),
-    scans: integer("scans").notNull(),
+    ...verdictCounts(),
   },
   (t) => [
-    primaryKey({ columns: [t.day, t.organizationId, t.batchId, t.regionCode, t.verdict] }),
-    index("scan_counters_org_day_idx").on(t.organizationId, t.day),
-    index("scan_counters_region_day_idx").on(t.regionCode, t.day),
+    primaryKey({ columns: [t.day, t.organizationId, t.regionCode] }),
+    index("scan_day_counters_org_day_idx").on(t.organizationId, t.day),
   ],
+);
+
+/**
+ * Every scan with a region per day and producer organization under each scope code that covers
+ * its region (province, prefecture, county: scopeCodesOf), so that a regulator's regions are
+ * answered by equality, one code per scope.
+ */
+export const scanAreaCounters = sqliteTable(
+  "scan_area_counters",
+  {
+    areaCode: text("area_code").notNull(),
+    day: text("day").notNull(),
+    organizationId: text("organization_id").notNull().default(""),
+    ...verdictCounts(),
+  },
+  (t) => [primaryKey({ columns: [t.areaCode, t.day, t.organizationId] })],
+);
+
+/** Scans of a batch per day (its organization beside it): top batches by producer. */
+export const scanBatchCounters = sqliteTable(
+  "scan_batch_counters",
+  {
+    day: text("day").notNull(),
+    batchId: text("batch_id").notNull(),
+    organizationId: text("organization_id").notNull(),
+    ...verdictCounts(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.day, t.batchId] }),
+    index("scan_batch_counters_org_day_idx").on(t.organizationId, t.day),
+  ],
+);
+
+/** Scans of a batch per day under each scope code that covers the scan's region. */
+export const scanBatchAreaCounters = sqliteTable(
+  "scan_batch_area_counters",
+  {
+    areaCode: text("area_code").notNull(),
+    day: text("day").notNull(),
+    batchId: text("batch_id").notNull(),
+    organizationId: text("organization_id").notNull(),
+    ...verdictCounts(),
+  },
+  (t) => [primaryKey({ columns: [t.areaCode, t.day, t.batchId] })],
 );
 
 export const alertSubjects = ["label", "batch", "authorization", "client", "region"] as const;
@@ -514,6 +566,22 @@ export const alerts = sqliteTable(
     details: text("details", { mode: "json" }).$type<Record<string, unknown>>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    // The region codes' prefixes a regulator scope names (province: two digits, prefecture:
+    // four), computed by SQLite, so that the alert queue's indexes answer a scope by equality.
+    regionPrefix2: text("region_prefix2").generatedAlwaysAs(sql`substr(region_code, 1, 2)`, {
+      mode: "virtual",
+    }),
+    regionPrefix4: text("region_prefix4").generatedAlwaysAs(sql`substr(region_code, 1, 4)`, {
+      mode: "virtual",
+    }),
+    scanRegionPrefix2: text("scan_region_prefix2").generatedAlwaysAs(
+      sql`substr(scan_region_code, 1, 2)`,
+      { mode: "virtual" },
+    ),
+    scanRegionPrefix4: text("scan_region_prefix4").generatedAlwaysAs(
+      sql`substr(scan_region_code, 1, 4)`,
+      { mode: "virtual" },
+    ),
   },
   (t) => [
     index("alerts_status_region_idx").on(t.status, t.regionCode),
@@ -524,8 +592,14 @@ export const alerts = sqliteTable(
     index("alerts_seen_idx").on(t.lastSeenAt, t.id),
     index("alerts_status_seen_idx").on(t.status, t.lastSeenAt, t.id),
     index("alerts_org_seen_idx").on(t.organizationId, t.lastSeenAt, t.id),
-    index("alerts_region_seen_idx").on(t.regionCode, t.lastSeenAt),
-    index("alerts_scan_region_seen_idx").on(t.scanRegionCode, t.lastSeenAt),
+    // A regulator's scope names a province (two digits), a prefecture (four) or a county (the
+    // code): one index per level and region column walks that scope's alerts in order.
+    index("alerts_region_seen_idx").on(t.regionCode, t.lastSeenAt, t.id),
+    index("alerts_region_prefix4_seen_idx").on(t.regionPrefix4, t.lastSeenAt, t.id),
+    index("alerts_region_prefix2_seen_idx").on(t.regionPrefix2, t.lastSeenAt, t.id),
+    index("alerts_scan_region_seen_idx").on(t.scanRegionCode, t.lastSeenAt, t.id),
+    index("alerts_scan_region_prefix4_seen_idx").on(t.scanRegionPrefix4, t.lastSeenAt, t.id),
+    index("alerts_scan_region_prefix2_seen_idx").on(t.scanRegionPrefix2, t.lastSeenAt, t.id),
   ],
 );
 

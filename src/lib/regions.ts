@@ -98,3 +98,21 @@ export function regionScopePrefixes(scopes: readonly string[]): string[] {
   ].sort();
   return prefixes.filter((p) => !prefixes.some((q) => q !== p && p.startsWith(q)));
 }
+
+/**
+ * The codes a regulator scope can name that cover `code`, one per level it has: province,
+ * prefecture, county ("330903" → 330000, 330900, 330903; "330900" → 330000, 330900). A scope
+ * covers `code` exactly when it is one of these (regionCovers), so counters kept under each of
+ * them answer a scope by equality. None for a malformed or missing code.
+ */
+export function scopeCodesOf(code: string | null | undefined): string[] {
+  if (!isWellFormed(code)) return [];
+  return [2, 4, 6]
+    .filter((len) => len === 2 || code.slice(len - 2, len) !== "00")
+    .map((len) => code.slice(0, len).padEnd(6, "0"));
+}
+
+/** The scope codes a regulator's scopes are answered by: one per prefix of regionScopePrefixes. */
+export function scopeCodesFor(scopes: readonly string[]): string[] {
+  return regionScopePrefixes(scopes).map((prefix) => prefix.padEnd(6, "0"));
+}

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
-import { countScanStatement } from "../../src/db/queries/scan-counters";
+import { counterRecountChecks } from "../../bench/counter-recount.ts";
+import { countScanStatements } from "../../src/db/queries/scan-counters";
 import { prepareAll, statement } from "../../src/lib/d1-group-batch";
 import { newId } from "../../src/lib/ids";
 
@@ -33,24 +34,24 @@ export async function storePastScans(rows: PastScan[]) {
           row.labelCode ? null : "FORGED",
           row.at,
         ),
-        countScanStatement(row),
+        ...countScanStatements(row),
       ]),
     ),
   );
 }
 
 /**
- * Counter rows that differ from a recount of the stored scans (none when every counter is
- * exact). Only meaningful while no scan has been rolled up by retention.
+ * The counter tables that differ from a recount of the stored scans, with how many rows differ
+ * (none when every counter is exact). Only meaningful while no scan has been rolled up by
+ * retention.
  */
-export async function counterMismatches(): Promise<unknown[]> {
-  const recount = `SELECT date(scanned_at, '+8 hours') AS day, coalesce(organization_id, '') AS organization_id,
-      coalesce(batch_id, '') AS batch_id, coalesce(region_code, '') AS region_code, verdict, count(*) AS scans
-    FROM scans GROUP BY 1, 2, 3, 4, 5`;
-  const counted = `SELECT day, organization_id, batch_id, region_code, verdict, scans FROM scan_counters WHERE scans != 0`;
-  const { results } = await env.DB.prepare(
-    `SELECT 'counter' AS side, * FROM (${counted} EXCEPT ${recount})
-     UNION ALL SELECT 'scans' AS side, * FROM (${recount} EXCEPT ${counted})`,
-  ).all();
-  return results;
+export async function counterMismatches(): Promise<{ table: string; differ: number }[]> {
+  const checks = counterRecountChecks();
+  const results = await env.DB.batch(checks.map(({ sql }) => env.DB.prepare(sql)));
+  return checks
+    .map(({ table }, i) => ({
+      table,
+      differ: Number((results[i]?.results[0] as { differ: number } | undefined)?.differ),
+    }))
+    .filter((row) => row.differ !== 0);
 }

@@ -11,6 +11,8 @@ import {
   regionName,
   regionScopePrefixes,
   regionsCover,
+  scopeCodesFor,
+  scopeCodesOf,
 } from "../../src/lib/regions";
 
 const allCodes = Object.keys(regions);
@@ -221,5 +223,33 @@ describe("regionScopePrefixes", () => {
         },
       ),
     );
+  });
+});
+
+describe("scopeCodesOf", () => {
+  it("names the province, prefecture and county a code lies in, once each", () => {
+    expect(scopeCodesOf("330903")).toEqual(["330000", "330900", "330903"]);
+    expect(scopeCodesOf("330900")).toEqual(["330000", "330900"]);
+    expect(scopeCodesOf("330000")).toEqual(["330000"]);
+    expect(scopeCodesOf("429004")).toEqual(["420000", "429000", "429004"]);
+    expect(scopeCodesOf(null)).toEqual([]);
+    expect(scopeCodesOf("")).toEqual([]);
+    expect(scopeCodesOf("3309")).toEqual([]);
+  });
+
+  it("holds a scope's code exactly when the scope covers the code", () => {
+    fc.assert(
+      fc.property(knownCode, fc.oneof(knownCode, sixDigits), (code, scope) => {
+        const [answered] = scopeCodesFor([scope]);
+        expect(answered !== undefined && scopeCodesOf(code).includes(answered)).toBe(
+          regionCovers(scope, code),
+        );
+      }),
+    );
+  });
+
+  it("answers a regulator's scopes by one code per prefix, none covering another", () => {
+    expect(scopeCodesFor(["330903", "330900", "110105"])).toEqual(["110105", "330900"]);
+    expect(scopeCodesFor(["330000", "330903"])).toEqual(["330000"]);
   });
 });

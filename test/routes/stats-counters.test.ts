@@ -3,7 +3,7 @@
 // added to a scan and after old scans are rolled up and deleted.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import backfillSql from "../../migrations/0007_backfill_scan_counters.sql?raw";
+import backfillSql from "../../migrations/0009_backfill_scans_by_verdict.sql?raw";
 import { getDb } from "../../src/db/client";
 import { scanCountQueries } from "../../src/db/queries/scan-counters";
 import { regionsCover } from "../../src/lib/regions";
@@ -151,7 +151,8 @@ async function callers() {
       token: b.producer.token,
     },
   ];
-  for (const regions of [["330900"], ["330100"], ["330000"], ["110000"], ["330100", "440000"]]) {
+  const scopes = [["330900"], ["330100"], ["330000"], ["110000"], ["330100", "440000"], ["330903"]];
+  for (const regions of scopes) {
     list.push({
       reader: { role: "regulator", regionCodes: regions },
       token: (await regulatorOf(...regions)).token,
@@ -232,16 +233,31 @@ async function scansOfMarch(
   ]);
 }
 
+const COUNTER_TABLES = [
+  "scan_day_counters",
+  "scan_area_counters",
+  "scan_batch_counters",
+  "scan_batch_area_counters",
+];
+
+/** Every counter row with a scan, per table, in key order. */
 const counterRows = async () =>
-  (
-    await env.DB.prepare(
-      "SELECT day, organization_id, batch_id, region_code, verdict, scans FROM scan_counters WHERE scans != 0 ORDER BY 1, 2, 3, 4, 5",
-    ).all()
-  ).results;
+  Object.fromEntries(
+    await Promise.all(
+      COUNTER_TABLES.map(async (t) => [
+        t,
+        (
+          await env.DB.prepare(
+            `SELECT * FROM ${t} WHERE genuine + warning + suspicious + counterfeit + recalled + invalid != 0 ORDER BY 1, 2, 3`,
+          ).all()
+        ).results,
+      ]),
+    ),
+  );
 
 const clearScans = () =>
   env.DB.batch(
-    ["scan_counters", "scan_daily_aggregates", "scans"].map((t) =>
+    [...COUNTER_TABLES, "scan_daily_aggregates", "scans"].map((t) =>
       env.DB.prepare(`DELETE FROM ${t}`),
     ),
   );
@@ -309,8 +325,8 @@ describe("GET /v1/stats/overview from counters", () => {
     await scanToday(a);
     await scansOfMarch(a, b);
     const kept = await counterRows();
-    expect(kept.length).toBeGreaterThan(5);
-    await env.DB.prepare("DELETE FROM scan_counters").run();
+    for (const t of COUNTER_TABLES) expect(kept[t]?.length).toBeGreaterThan(2);
+    await env.DB.batch(COUNTER_TABLES.map((t) => env.DB.prepare(`DELETE FROM ${t}`)));
     await runBackfill();
     expect(await counterRows()).toEqual(kept);
   });
@@ -325,24 +341,29 @@ describe("GET /v1/stats/overview from counters", () => {
       .bind(codes[0])
       .run();
     await runBackfill();
-    expect(await counterRows()).toEqual([
-      {
-        day: "2025-01-05",
-        organization_id: "",
-        batch_id: "",
-        region_code: "330903",
-        verdict: "invalid",
-        scans: 2,
-      },
-      {
-        day: "2025-01-05",
-        organization_id: setup.org.id,
+    const none = { genuine: 0, warning: 0, suspicious: 0, counterfeit: 0, recalled: 0, invalid: 0 };
+    const day = "2025-01-05";
+    const org = setup.org.id;
+    const areas = ["330000", "330900", "330903"];
+    expect(await counterRows()).toEqual({
+      scan_day_counters: [
+        { ...none, day, organization_id: "", region_code: "330903", invalid: 2 },
+        { ...none, day, organization_id: org, region_code: "330903", genuine: 4 },
+      ],
+      scan_area_counters: areas.flatMap((area_code) => [
+        { ...none, area_code, day, organization_id: "", invalid: 2 },
+        { ...none, area_code, day, organization_id: org, genuine: 4 },
+      ]),
+      scan_batch_counters: [{ ...none, day, batch_id: batch, organization_id: org, genuine: 4 }],
+      scan_batch_area_counters: areas.map((area_code) => ({
+        ...none,
+        area_code,
+        day,
         batch_id: batch,
-        region_code: "330903",
-        verdict: "genuine",
-        scans: 4,
-      },
-    ]);
+        organization_id: org,
+        genuine: 4,
+      })),
+    });
   });
 });
 
@@ -354,7 +375,13 @@ describe("the overview's counter queries", () => {
   ];
   for (const [name, reader] of readers) {
     it(`${name}: reads the counters of the period through an index, never every counter`, async () => {
-      for (const query of scanCountQueries(getDb(env.DB), reader, "2026-03-01", "2026-03-30")) {
+      const { byDay, topBatches } = scanCountQueries(
+        getDb(env.DB),
+        reader,
+        "2026-03-01",
+        "2026-03-30",
+      );
+      for (const query of [...byDay, ...topBatches]) {
         const { sql, params } = query.toSQL();
         const plan = (
           await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
@@ -363,8 +390,12 @@ describe("the overview's counter queries", () => {
         ).results
           .map((r) => r.detail)
           .join("\n");
-        expect(plan).toMatch(/SEARCH scan_counters USING (COVERING )?INDEX/);
-        expect(plan).not.toMatch(/SCAN scan_counters/);
+        expect(plan).toMatch(/SEARCH scan_\w*counters USING (COVERING )?INDEX/);
+        expect(plan).not.toMatch(/SCAN scan_\w*counters/);
+        // A regulator's regions are seeks on their scope codes, each within the period.
+        if (plan.includes("area_counters")) {
+          expect(plan).toMatch(/\(area_code=\? AND day>\? AND day<\?\)/);
+        }
         // The producers of a regulator's regions come from an index range, not a LIKE per row.
         if (name === "regulator") {
           expect(plan).toMatch(

@@ -17,7 +17,7 @@ import {
 } from "../schema";
 import { bare, toStatement } from "../sql";
 import { type AlertRaise, alertUpsertStatements } from "./alert-store";
-import { countScanStatement } from "./scan-counters";
+import { countScanStatements } from "./scan-counters";
 
 type WaitUntil = (promise: Promise<unknown>) => void;
 
@@ -231,7 +231,7 @@ export function invalidScanStatements(
 ): Statement[] {
   return [
     insertScanStatement(scan),
-    countScanStatement(scan),
+    ...countScanStatements(scan),
     ...alerts.flatMap((raise) => alertUpsertStatements(raise, scan.at, cooldownStart)),
   ];
 }
@@ -347,7 +347,7 @@ export function labelScanStatements(write: LabelScanWrite): Statement[] {
        WHERE ${l.code} = ${code}
        RETURNING ${bare(l.scanCount)}, ${bare(l.firstScanAt)}, ${bare(l.firstScanRegion)}`,
   );
-  const statements = [insertScanStatement(scan), updateLabel, countScanStatement(scan)];
+  const statements = [insertScanStatement(scan), updateLabel, ...countScanStatements(scan)];
   if (write.touchBatch) {
     const scanCountOf = sql`(SELECT ${l.scanCount} FROM ${l} WHERE ${l.code} = ${code})`;
     const flaggedByOf = sql`(SELECT ${l.flaggedByScan} FROM ${l} WHERE ${l.code} = ${code})`;

@@ -1,5 +1,6 @@
-import { and, asc, desc, eq, gte } from "drizzle-orm";
+import { and, asc, desc, eq } from "drizzle-orm";
 import { getDb } from "../../db/client";
+import { alertListQuery } from "../../db/queries/alert-list";
 import {
   actionStatements,
   alertTransitionStatements,
@@ -7,8 +8,7 @@ import {
 } from "../../db/queries/alert-store";
 import { auditEntry } from "../../db/queries/audit";
 import { enqueueRecallNotices } from "../../db/queries/recall-notices";
-import { alertScope } from "../../db/queries/scopes";
-import { alertEvents, alerts, reports, scans } from "../../db/schema";
+import { alertEvents, reports, scans } from "../../db/schema";
 import { regionCondition } from "../../lib/access";
 import {
   type ActionTarget,
@@ -20,7 +20,7 @@ import {
 } from "../../lib/alert-lifecycle";
 import { ApiError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
-import { afterCursor, toPage } from "../../lib/pagination";
+import { toPage } from "../../lib/pagination";
 import { toReportDto } from "../../lib/schemas/report";
 import { toScanDto } from "../../lib/schemas/scan";
 import type { AppRouteHandler } from "../../types";
@@ -37,22 +37,7 @@ const MAX_ALERT_SCANS = 500;
 
 export const list: AppRouteHandler<typeof routes.list> = async (c) => {
   const query = c.req.valid("query");
-  const rows = await getDb(c.env.DB)
-    .select()
-    .from(alerts)
-    .where(
-      and(
-        alertScope(c.get("user")),
-        afterCursor(query.cursor, alerts.lastSeenAt, alerts.id),
-        query.status ? eq(alerts.status, query.status) : undefined,
-        query.severity ? eq(alerts.severity, query.severity) : undefined,
-        query.rule ? eq(alerts.rule, query.rule) : undefined,
-        query.since ? gte(alerts.lastSeenAt, new Date(query.since).toISOString()) : undefined,
-        query.subject_id ? eq(alerts.subjectId, query.subject_id) : undefined,
-      ),
-    )
-    .orderBy(desc(alerts.lastSeenAt), desc(alerts.id))
-    .limit(query.limit + 1);
+  const rows = await alertListQuery(getDb(c.env.DB), c.get("user"), query, query.limit + 1);
   return c.json(
     toPage(rows, query.limit, (r) => ({ k: r.lastSeenAt, id: r.id }), toAlertDto),
     200,

@@ -1,8 +1,12 @@
-import { and, asc, count, desc, gte, lt, sql } from "drizzle-orm";
 import { getDb } from "../../db/client";
-import { scanCountQueries } from "../../db/queries/scan-counters";
-import { alertScope } from "../../db/queries/scopes";
-import { alerts, verdicts } from "../../db/schema";
+import { alertsByRuleQuery } from "../../db/queries/alert-counts";
+import {
+  byFlaggedScans,
+  scanCountQueries,
+  TOP_BATCHES,
+  type TopBatch,
+} from "../../db/queries/scan-counters";
+import { verdicts } from "../../db/schema";
 import { fieldError } from "../../lib/errors";
 import { chinaDate } from "../../lib/risk/time";
 import type { AppRouteHandler } from "../../types";
@@ -11,15 +15,10 @@ import type * as routes from "./stats.routes";
 
 type Verdict = (typeof verdicts)[number];
 type VerdictCounts = Record<Verdict, number>;
+type DayRow = VerdictCounts & { day: string };
 
 const noVerdicts = (): VerdictCounts =>
   Object.fromEntries(verdicts.map((v) => [v, 0])) as VerdictCounts;
-
-const OPEN_STATUSES = sql.raw("('new', 'acknowledged', 'investigating')");
-
-/** Count of rows where `condition` holds, as one aggregate column. */
-const countWhere = (condition: ReturnType<typeof sql>) =>
-  sql<number>`coalesce(sum(CASE WHEN ${condition} THEN 1 ELSE 0 END), 0)`.mapWith(Number);
 
 export const overview: AppRouteHandler<typeof routes.overview> = async (c) => {
   const query = c.req.valid("query");
@@ -31,35 +30,26 @@ export const overview: AppRouteHandler<typeof routes.overview> = async (c) => {
   const user = c.get("user");
   const db = getDb(c.env.DB);
 
-  const [byDay, topBatches] = scanCountQueries(db, user, range.from, range.to);
-  const [scansByDay, byRule, flaggedBatches] = await db.batch([
-    byDay,
-    // An alert counts for the period when it was seen within it.
-    db
-      .select({
-        rule: alerts.rule,
-        alerts: count(),
-        open: countWhere(sql`${alerts.status} IN ${OPEN_STATUSES}`),
-      })
-      .from(alerts)
-      .where(
-        and(
-          alertScope(user),
-          gte(alerts.lastSeenAt, range.startAt),
-          lt(alerts.firstSeenAt, range.endAt),
-        ),
-      )
-      .groupBy(alerts.rule)
-      .orderBy(desc(count()), asc(alerts.rule)),
-    topBatches,
+  const { byDay, topBatches } = scanCountQueries(db, user, range.from, range.to);
+  // An alert counts for the period when it was seen within it.
+  const [byRule, ...counts] = await db.batch([
+    alertsByRuleQuery(db, user, range.startAt, range.endAt),
+    ...byDay,
+    ...topBatches,
   ]);
+  const scansByDay = counts.slice(0, byDay.length).flat() as DayRow[];
+  const flaggedBatches = (counts.slice(byDay.length).flat() as TopBatch[])
+    .sort(byFlaggedScans)
+    .slice(0, TOP_BATCHES);
 
   const perDay = new Map(range.days.map((d) => [d, noVerdicts()]));
   const mix = noVerdicts();
   for (const row of scansByDay) {
-    mix[row.verdict] += row.scans;
     const counts = perDay.get(row.day);
-    if (counts) counts[row.verdict] += row.scans;
+    for (const v of verdicts) {
+      mix[v] += row[v];
+      if (counts) counts[v] += row[v];
+    }
   }
   const total = (counts: VerdictCounts) => verdicts.reduce((sum, v) => sum + counts[v], 0);
   return c.json(

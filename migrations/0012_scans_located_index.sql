@@ -1,0 +1,1 @@
+CREATE INDEX `scans_located_time_idx` ON `scans` (`scanned_at`,`id`) WHERE lat IS NOT NULL;
