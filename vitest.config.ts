@@ -31,6 +31,9 @@ export default defineConfig(async () => ({
         test: {
           name: "worker",
           maxWorkers,
+          // A workerd start and a fresh module graph per file cost more than most files' tests;
+          // files share them and get empty tables from the setup file instead.
+          isolate: false,
           // Beside another file on a loaded two-core machine, route tests took over the 5 s default.
           testTimeout: 30_000,
           include: ["test/**/*.test.ts"],

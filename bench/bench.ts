@@ -61,7 +61,6 @@ const RAW_WORKER = `export default {
 
 const server = await startLocalServer({
   name: "bench",
-  dbId: "bench-db",
   loginAccounts: LOGIN_ACCOUNTS,
   // Miniflare's stand-in for the Rate Limiting binding is a persisted Durable Object write per
   // scan, which Cloudflare's in-memory binding is not; BENCH_RATE_LIMITER=1 measures with it.
@@ -70,15 +69,7 @@ const server = await startLocalServer({
   scanIngest: SCAN_INGEST,
   // The raw baseline: a tiny worker on the same D1 database that inserts the rows it is sent
   // as one db.batch of multi-row inserts, so both sides pay the same HTTP hop and the same D1.
-  extraWorkers: (compatibilityDate) => [
-    {
-      name: "raw-insert",
-      modules: true,
-      script: RAW_WORKER,
-      compatibilityDate,
-      d1Databases: { DB: "bench-db" },
-    },
-  ],
+  d1Workers: { "raw-insert": RAW_WORKER },
 });
 const { mf, api, json, releasedBatch, producer } = server;
 const { productId } = server.seed;

@@ -75,9 +75,11 @@ export type LocalServer = {
 export type LocalServerOptions = {
   /** Log prefix, e.g. "bench". */
   name: string;
-  /** Extra workers served by the same Miniflare (they may bind the same D1 id, `dbId`). */
-  extraWorkers?: (compatibilityDate: string) => V4WorkerOptions[];
-  dbId?: string;
+  /**
+   * Helper workers served beside the app, each a module script by its worker name, bound as DB
+   * to the app's own D1 (reach one with `mf.getWorker(name)`).
+   */
+  d1Workers?: Record<string, string>;
   loginAccounts?: number;
   /**
    * Whether to bind SCAN_RATE_LIMITER (default true). Miniflare emulates the Workers Rate
@@ -151,7 +153,8 @@ async function applyMigrations(d1: D1) {
 }
 
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
-  const { name, dbId = "bench-db", loginAccounts = 256 } = options;
+  const { name, loginAccounts = 256 } = options;
+  const dbId = `${name}-db`;
   const tmp = mkdtempSync(join(tmpdir(), `gi-${name}-`));
   let mf: Miniflare | undefined;
   const dispose = async () => {
@@ -214,7 +217,15 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
             ...options.bindings,
           },
         },
-        ...(options.extraWorkers?.(compatibilityDate) ?? []),
+        ...Object.entries(options.d1Workers ?? {}).map(
+          ([workerName, script]): V4WorkerOptions => ({
+            name: workerName,
+            modules: true,
+            script,
+            compatibilityDate,
+            d1Databases: { DB: dbId },
+          }),
+        ),
       ],
     });
     const runtime = new Miniflare(mfOptions);

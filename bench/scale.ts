@@ -86,17 +86,8 @@ const WRITER_WORKER = `export default {
 
 const server = await startLocalServer({
   name: "scale",
-  dbId: "scale-db",
   loginAccounts: 1,
-  extraWorkers: (compatibilityDate) => [
-    {
-      name: "scale-writer",
-      modules: true,
-      script: WRITER_WORKER,
-      compatibilityDate,
-      d1Databases: { DB: "scale-db" },
-    },
-  ],
+  d1Workers: { "scale-writer": WRITER_WORKER },
 });
 try {
   const { seed } = server;

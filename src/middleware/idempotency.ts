@@ -14,6 +14,7 @@ import { and, eq, lt, sql } from "drizzle-orm";
 import type { Context, MiddlewareHandler } from "hono";
 import { getDb } from "../db/client";
 import { idempotencyKeys } from "../db/schema";
+import { bare, prepareSql } from "../db/sql";
 import { runInBackground } from "../lib/background";
 import { sourceKeyOf } from "../lib/client-context";
 import { ApiError, fieldError } from "../lib/errors";
@@ -177,12 +178,12 @@ export async function runFenced(
   const claim = claims.get(c.req.raw);
   const d1 = c.env.DB;
   if (!claim) return d1.batch(statements);
+  const keys = idempotencyKeys;
   const fence = [
-    d1
-      .prepare(
-        "UPDATE idempotency_keys SET committed_at = ? WHERE scope = ? AND key = ? AND lease_token = ? AND committed_at IS NULL",
-      )
-      .bind(new Date().toISOString(), claim.scope, claim.key, claim.token),
+    prepareSql(
+      d1,
+      sql`UPDATE ${keys} SET ${bare(keys.committedAt)} = ${new Date().toISOString()} WHERE ${keys.scope} = ${claim.scope} AND ${keys.key} = ${claim.key} AND ${keys.leaseToken} = ${claim.token} AND ${keys.committedAt} IS NULL`,
+    ),
     // json() of a text that is no JSON raises: the transaction aborts unless the update applied.
     d1.prepare(`SELECT json(CASE WHEN changes() = 1 THEN '1' ELSE '${LEASE_LOST}' END)`),
   ];

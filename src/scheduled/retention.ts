@@ -1,3 +1,6 @@
+import { sql } from "drizzle-orm";
+import { scanDailyAggregates, scans } from "../db/schema";
+import { bare, prepareSql } from "../db/sql";
 import type { Bindings } from "../types";
 
 /** Raw scans kept this many days when SCAN_RETENTION_DAYS is unset or not a positive integer. */
@@ -34,27 +37,28 @@ export async function rollUpOldScans(
   let rolledUp = 0;
   let chunks = 0;
   while (chunks < maxChunks) {
-    const boundary = await env.DB.prepare(
-      `SELECT scanned_at AS at, id, n FROM (
-         SELECT scanned_at, id, row_number() OVER (ORDER BY scanned_at, id) AS n
-         FROM scans WHERE scanned_at < ?1 ORDER BY scanned_at, id LIMIT ?2
+    const boundary = await prepareSql(
+      env.DB,
+      sql`SELECT at, id, n FROM (
+         SELECT ${scans.scannedAt} AS at, ${scans.id} AS id, row_number() OVER (ORDER BY ${scans.scannedAt}, ${scans.id}) AS n
+         FROM ${scans} WHERE ${scans.scannedAt} < ${cutoff} ORDER BY ${scans.scannedAt}, ${scans.id} LIMIT ${chunk}
        ) ORDER BY n DESC LIMIT 1`,
-    )
-      .bind(cutoff, chunk)
-      .first<{ at: string; id: string; n: number }>();
+    ).first<{ at: string; id: string; n: number }>();
     if (!boundary) return { cutoff, rolledUp, chunks, done: true };
-    const range = "scanned_at < ?1 AND (scanned_at < ?2 OR (scanned_at = ?2 AND id <= ?3))";
+    const range = sql`${scans.scannedAt} < ${cutoff} AND (${scans.scannedAt} < ${boundary.at} OR (${scans.scannedAt} = ${boundary.at} AND ${scans.id} <= ${boundary.id}))`;
+    const day = scanDailyAggregates;
     await env.DB.batch([
-      env.DB.prepare(
-        `INSERT INTO scan_daily_aggregates (day, label_code, region_code, verdict, scans)
-         SELECT substr(scanned_at, 1, 10), coalesce(label_code, ''), coalesce(region_code, ''),
-                verdict, count(*)
-         FROM scans WHERE ${range}
+      prepareSql(
+        env.DB,
+        sql`INSERT INTO ${day} (${bare(day.day)}, ${bare(day.labelCode)}, ${bare(day.regionCode)}, ${bare(day.verdict)}, ${bare(day.scans)})
+         SELECT substr(${scans.scannedAt}, 1, 10), coalesce(${scans.labelCode}, ''), coalesce(${scans.regionCode}, ''),
+                ${scans.verdict}, count(*)
+         FROM ${scans} WHERE ${range}
          GROUP BY 1, 2, 3, 4
-         ON CONFLICT (day, label_code, region_code, verdict)
-         DO UPDATE SET scans = scans + excluded.scans`,
-      ).bind(cutoff, boundary.at, boundary.id),
-      env.DB.prepare(`DELETE FROM scans WHERE ${range}`).bind(cutoff, boundary.at, boundary.id),
+         ON CONFLICT (${bare(day.day)}, ${bare(day.labelCode)}, ${bare(day.regionCode)}, ${bare(day.verdict)})
+         DO UPDATE SET ${bare(day.scans)} = ${day.scans} + excluded.${bare(day.scans)}`,
+      ),
+      prepareSql(env.DB, sql`DELETE FROM ${scans} WHERE ${range}`),
     ]);
     rolledUp += boundary.n;
     chunks += 1;

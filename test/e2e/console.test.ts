@@ -3,13 +3,8 @@
 // several token renewals.
 import { mkdirSync, readFileSync } from "node:fs";
 import chromium from "@sparticuz/chromium";
-import {
-  type Browser,
-  type BrowserContext,
-  type Page,
-  chromium as playwright,
-} from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type BrowserContext, type Page, chromium as playwright } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
 import {
   type Caller,
   type Credentials,
@@ -31,19 +26,22 @@ let server: LocalServer;
 let call: Caller;
 let producer: Credentials;
 let regulator: Credentials;
-/** One browser per journey: the contexts of a single-process Chromium share localStorage. */
-let browser: Browser | null = null;
 let code: string;
 let alertId: string;
 let orgId: string;
 let giId: string;
 
-async function newPage(width = 1200): Promise<Page> {
-  browser ??= await playwright.launch({
+/**
+ * A page in a browser of its own, closed when the test ends: the contexts of a single-process
+ * Chromium share localStorage, and the session journey runs beside another.
+ */
+async function newPage(test: TestContext, width = 1200): Promise<Page> {
+  const browser = await playwright.launch({
     executablePath: await chromium.executablePath(),
     args: chromium.args,
     headless: true,
   });
+  test.onTestFinished(() => browser.close().catch(() => {}));
   const context: BrowserContext = await browser.newContext({
     viewport: { width, height: 860 },
     locale: "zh-CN",
@@ -126,19 +124,15 @@ beforeAll(async () => {
   alertId = alerts.items[0].id;
 }, 180_000);
 
-afterEach(async () => {
-  await browser?.close().catch(() => {});
-  browser = null;
-});
-
 afterAll(async () => {
-  await browser?.close().catch(() => {});
   await server?.stop();
 }, 30_000);
 
 describe("the console in a real browser", () => {
-  it("a regulator goes from the dashboard to a confirmed case that voids the label; the verify page then says counterfeit", async () => {
-    const page = await newPage();
+  // These two run side by side: the session journey mostly waits for its first token to expire.
+  it.concurrent("a regulator goes from the dashboard to a confirmed case that voids the label; the verify page then says counterfeit", async (test) => {
+    const { expect } = test;
+    const page = await newPage(test);
     await signIn(page, regulator);
     await page.locator("#dashboard").waitFor({ timeout: 20_000 });
     await expect
@@ -185,7 +179,7 @@ describe("the console in a real browser", () => {
     await shots(page, "console-03-regulator-case-confirmed", false);
 
     await page.goto("about:blank"); // the case page's map is heavy for this software-rendered Chromium
-    const consumer = await newPage(360);
+    const consumer = await newPage(test, 360);
     // The verify page scans on load and shows the verdict with no tap.
     await consumer.goto(`${server.base}/v/${code}`);
     await expect
@@ -194,12 +188,45 @@ describe("the console in a real browser", () => {
     await shot(consumer, "console-04-consumer-counterfeit");
   }, 150_000);
 
-  it("a deep link to a case opens the case (the worker answers the console for /console/*)", async () => {
+  it.concurrent("keeps a session alive across access-token expiry, and sends a revoked session to sign-in", async (test) => {
+    const { expect } = test;
+    const page = await newPage(test);
+    let refreshes = 0;
+    page.on("response", (r) => {
+      if (r.url().endsWith("/v1/auth/refresh") && r.status() === 200) refreshes += 1;
+    });
+    await signIn(page, regulator);
+    await page.locator("#dashboard").waitFor({ timeout: 20_000 });
+    const stored = () =>
+      page.evaluate(() => JSON.parse(localStorage.getItem("gi-console-session") ?? "null"));
+    const first = await stored();
+
+    await page.waitForTimeout((TTL_SECONDS + CLOCK_TOLERANCE_SECONDS + 3) * 1000);
+    const expired = await fetch(`${server.base}/v1/me`, {
+      headers: { authorization: `Bearer ${first.access}` },
+    });
+    expect(expired.status).toBe(401); // the first token is dead …
+    await page.click('nav a[href="/console/cases"]');
+    await page.locator(`#case-list .case-row[data-subject="${code}"]`).waitFor({ timeout: 15_000 });
+    expect(new URL(page.url()).pathname).toBe("/console/cases"); // … and the user still works
+    expect(refreshes).toBeGreaterThan(3);
+
+    // Someone else spends the current refresh token: the console's next renewal presents a
+    // spent token, the server revokes the family, and the console says so at sign-in.
+    const current = await stored();
+    await call("POST", "/v1/auth/refresh", { refresh_token: current.refresh });
+    await page.locator("#session-ended").waitFor({ timeout: 20_000 });
+    expect(await page.locator("#session-ended").innerText()).toContain("重新登录");
+    expect(new URL(page.url()).pathname).toBe("/console/sign-in");
+    await shot(page, "console-09-session-revoked");
+  }, 120_000);
+
+  it("a deep link to a case opens the case (the worker answers the console for /console/*)", async (test) => {
     const res = await fetch(`${server.base}/console/cases/${alertId}`);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("text/html");
     expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
-    const page = await newPage();
+    const page = await newPage(test);
     await signIn(page, regulator, `/console/cases/${alertId}`);
     await page.locator(`#case-detail[data-subject="${code}"]`).waitFor({ timeout: 20_000 });
     expect(new URL(page.url()).pathname).toBe(`/console/cases/${alertId}`);
@@ -211,8 +238,8 @@ describe("the console in a real browser", () => {
       .toBe("严重");
   });
 
-  it("a producer on a 390 px phone creates a batch, records a catch, releases it, issues labels and prints them", async () => {
-    const page = await newPage(390);
+  it("a producer on a 390 px phone creates a batch, records a catch, releases it, issues labels and prints them", async (test) => {
+    const page = await newPage(test, 390);
     await signIn(page, producer);
     await page.locator("#batches").waitFor({ timeout: 20_000 });
     await page.click("#new-batch");
@@ -265,8 +292,8 @@ describe("the console in a real browser", () => {
     await shots(page, "console-06-producer-batch-390px");
   }, 150_000);
 
-  it("an admin suspends an organization and edits a GI product", async () => {
-    const page = await newPage();
+  it("an admin suspends an organization and edits a GI product", async (test) => {
+    const page = await newPage(test);
     await signIn(page, ADMIN);
     await page.locator("#dashboard").waitFor({ timeout: 20_000 });
     await page.goto(`${server.base}/console/registry/organizations`);
@@ -299,40 +326,8 @@ describe("the console in a real browser", () => {
     await shot(page, "console-08-admin-gi-product-edited");
   });
 
-  it("keeps a session alive across access-token expiry, and sends a revoked session to sign-in", async () => {
-    const page = await newPage();
-    let refreshes = 0;
-    page.on("response", (r) => {
-      if (r.url().endsWith("/v1/auth/refresh") && r.status() === 200) refreshes += 1;
-    });
-    await signIn(page, regulator);
-    await page.locator("#dashboard").waitFor({ timeout: 20_000 });
-    const stored = () =>
-      page.evaluate(() => JSON.parse(localStorage.getItem("gi-console-session") ?? "null"));
-    const first = await stored();
-
-    await page.waitForTimeout((TTL_SECONDS + CLOCK_TOLERANCE_SECONDS + 3) * 1000);
-    const expired = await fetch(`${server.base}/v1/me`, {
-      headers: { authorization: `Bearer ${first.access}` },
-    });
-    expect(expired.status).toBe(401); // the first token is dead …
-    await page.click('nav a[href="/console/cases"]');
-    await page.locator(`#case-list .case-row[data-subject="${code}"]`).waitFor({ timeout: 15_000 });
-    expect(new URL(page.url()).pathname).toBe("/console/cases"); // … and the user still works
-    expect(refreshes).toBeGreaterThan(3);
-
-    // Someone else spends the current refresh token: the console's next renewal presents a
-    // spent token, the server revokes the family, and the console says so at sign-in.
-    const current = await stored();
-    await call("POST", "/v1/auth/refresh", { refresh_token: current.refresh });
-    await page.locator("#session-ended").waitFor({ timeout: 20_000 });
-    expect(await page.locator("#session-ended").innerText()).toContain("重新登录");
-    expect(new URL(page.url()).pathname).toBe("/console/sign-in");
-    await shot(page, "console-09-session-revoked");
-  }, 120_000);
-
-  it("signs out by revoking the refresh token", async () => {
-    const page = await newPage();
+  it("signs out by revoking the refresh token", async (test) => {
+    const page = await newPage(test);
     await signIn(page, producer);
     await page.locator("#batches").waitFor({ timeout: 20_000 });
     const refresh = await page.evaluate(

@@ -57,10 +57,26 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** `vars` override wrangler.toml's (e.g. WECHAT_MODE=live against a local fake of WeChat). */
+/**
+ * `vars` override wrangler.toml's (e.g. WECHAT_MODE=live against a local fake of WeChat). A free
+ * port can be taken by another process before wrangler binds it: then it starts again on another.
+ */
 export async function startServer(
   admin: { email: string; password: string },
   vars: Record<string, string> = {},
+): Promise<LocalServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startServerOnce(admin, vars);
+    } catch (error) {
+      if (attempt === 3 || !/Address already in use/.test(String(error))) throw error;
+    }
+  }
+}
+
+async function startServerOnce(
+  admin: { email: string; password: string },
+  vars: Record<string, string>,
 ): Promise<LocalServer> {
   const persistDir = mkdtempSync(join(tmpdir(), "gi-e2e-"));
   const config = configWithoutBuild(persistDir);
@@ -151,7 +167,10 @@ export async function startServer(
   };
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited: ${output}`);
+    if (child.exitCode !== null) {
+      rmSync(persistDir, { recursive: true, force: true });
+      throw new Error(`wrangler dev exited: ${output}`);
+    }
     try {
       const res = await fetch(`${base}/readyz`);
       if (res.ok) return { base, stop, persistDir };

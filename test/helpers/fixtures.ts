@@ -11,7 +11,7 @@ import {
 } from "../../src/db/schema";
 import { newId } from "../../src/lib/ids";
 import { hashPassword } from "../../src/lib/password";
-import { callJson } from "./http";
+import { call, callJson } from "./http";
 import { makeUscc } from "./uscc";
 
 export const TEST_PASSWORD = "test-password-123";
@@ -165,6 +165,11 @@ export async function createBatch(
     if (released.status !== 200) throw new Error(`release failed: ${released.status}`);
   }
   return body.id;
+}
+
+/** The producer's request for `count` labels of the batch, answered whatever it is. */
+export function askLabels(setup: ProducerSetup, batchId: string, count: number) {
+  return call(`/v1/batches/${batchId}/labels`, { token: setup.producer.token, body: { count } });
 }
 
 export async function issue(setup: ProducerSetup, batchId: string, count: number) {

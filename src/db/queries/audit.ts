@@ -3,6 +3,7 @@
 import { getTableColumns, type SQL, sql } from "drizzle-orm";
 import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
 import type { Context } from "hono";
+import type { Statement } from "../../lib/d1-group-batch";
 import { newId } from "../../lib/ids";
 import type { AppEnv } from "../../types";
 import { getDb } from "../client";
@@ -75,7 +76,7 @@ const stored = (row: AuditRow, key: WrittenColumn) => {
 export function auditStatementWhen(
   c: Context<AppEnv>,
   change: AuditChange,
-  condition: { sql: string; params: unknown[] },
+  condition: Statement,
 ): D1PreparedStatement {
   const row = auditRow(c, change);
   return c.env.DB.prepare(

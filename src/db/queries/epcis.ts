@@ -45,7 +45,7 @@ export type BatchTrace = NonNullable<Awaited<ReturnType<typeof readBatchTrace>>>
 /** Batches with their organization and region, by id, by (gtin, lot) or by label code. */
 export async function batchesForCapture(
   d1: D1Database,
-  keys: { gtinLots: { gtin: string; lot: string }[]; codes: string[] },
+  keys: { ids?: string[]; gtinLots: { gtin: string; lot: string }[]; codes: string[] },
 ) {
   const db = getDb(d1);
   const columns = {
@@ -54,6 +54,9 @@ export async function batchesForCapture(
     gtin: batches.gtin,
     lotCode: batches.lotCode,
   };
+  const byId = keys.ids?.length
+    ? await db.select(columns).from(batches).where(inArray(batches.id, keys.ids))
+    : [];
   const byLot = keys.gtinLots.length
     ? await db
         .select(columns)
@@ -74,7 +77,7 @@ export async function batchesForCapture(
         .innerJoin(batches, eq(batches.id, labels.batchId))
         .where(inArray(labels.code, keys.codes))
     : [];
-  return { byLot, byCode };
+  return { byId, byLot, byCode };
 }
 
 export type NewCapturedEvent = typeof traceEvents.$inferInsert;

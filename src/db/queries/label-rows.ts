@@ -12,7 +12,8 @@ import { chinaDate } from "../../lib/risk/time";
 import { runFenced } from "../../middleware/idempotency";
 import type { AppEnv } from "../../types";
 import { getDb } from "../client";
-import { authorizationLabelUsage } from "../schema";
+import { authorizationLabelUsage, batches, labels } from "../schema";
+import { bare, prepareSql } from "../sql";
 import { auditEntry } from "./audit";
 
 // Codes go in as one JSON array parameter per statement (json_each), so 10,000 labels take a
@@ -39,27 +40,26 @@ export async function insertLabelRows(c: Context<AppEnv>, target: IssueTarget, c
     targetId: target.batchId,
     after: { count, year, first_code: codes[0], last_code: codes[codes.length - 1] },
   }).toSQL();
+  const usage = authorizationLabelUsage;
   const statements = [
-    d1
-      .prepare(
-        "INSERT INTO authorization_label_usage (authorization_id, year, issued, quota) VALUES (?1, ?2, 0, ?3) ON CONFLICT (authorization_id, year) DO UPDATE SET quota = ?3",
-      )
-      .bind(target.authorizationId, year, target.annualLabelQuota),
-    d1
-      .prepare(
-        "UPDATE authorization_label_usage SET issued = issued + ?1 WHERE authorization_id = ?2 AND year = ?3",
-      )
-      .bind(count, target.authorizationId, year),
-    ...chunk(codes, CODES_PER_STATEMENT).map((part) =>
-      d1
-        .prepare(
-          "INSERT INTO labels (code, batch_id, key_id) SELECT value, ?1, ?2 FROM json_each(?3)",
-        )
-        .bind(target.batchId, currentKid, JSON.stringify(part)),
+    prepareSql(
+      d1,
+      sql`INSERT INTO ${usage} (${bare(usage.authorizationId)}, ${bare(usage.year)}, ${bare(usage.issued)}, ${bare(usage.quota)}) VALUES (${target.authorizationId}, ${year}, 0, ${target.annualLabelQuota}) ON CONFLICT (${bare(usage.authorizationId)}, ${bare(usage.year)}) DO UPDATE SET ${bare(usage.quota)} = ${target.annualLabelQuota}`,
     ),
-    d1
-      .prepare("UPDATE batches SET label_count = label_count + ?1, updated_at = ?2 WHERE id = ?3")
-      .bind(count, new Date().toISOString(), target.batchId),
+    prepareSql(
+      d1,
+      sql`UPDATE ${usage} SET ${bare(usage.issued)} = ${usage.issued} + ${count} WHERE ${usage.authorizationId} = ${target.authorizationId} AND ${usage.year} = ${year}`,
+    ),
+    ...chunk(codes, CODES_PER_STATEMENT).map((part) =>
+      prepareSql(
+        d1,
+        sql`INSERT INTO ${labels} (${bare(labels.code)}, ${bare(labels.batchId)}, ${bare(labels.keyId)}) SELECT value, ${target.batchId}, ${currentKid} FROM json_each(${JSON.stringify(part)})`,
+      ),
+    ),
+    prepareSql(
+      d1,
+      sql`UPDATE ${batches} SET ${bare(batches.labelCount)} = ${batches.labelCount} + ${count}, ${bare(batches.updatedAt)} = ${new Date().toISOString()} WHERE ${batches.id} = ${target.batchId}`,
+    ),
     d1.prepare(audit.sql).bind(...audit.params),
   ];
   try {

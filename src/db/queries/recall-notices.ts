@@ -7,11 +7,25 @@
 // that died between claim and settle: it may have been sent, so it is marked `unconfirmed`, never
 // sent again. A send WeChat answered "not sent" (-1 busy, rate limit) goes back to pending and the
 // job is retried by the queue.
+import { sql } from "drizzle-orm";
 import { chunk } from "../../lib/chunk";
 import { newId } from "../../lib/ids";
 import { type RecalledBatch, recallNoticeText, recallTemplateData } from "../../lib/recall-notice";
 import { openSealedOpenid } from "../../lib/sealed-openid";
 import type { SendOutcome, WechatSender } from "../../lib/wechat-server";
+import {
+  authorizations,
+  batches,
+  giProducts,
+  noticeSubscriptions,
+  notifications,
+  scans,
+  users,
+} from "../schema";
+import { bare, prepareSql } from "../sql";
+
+const n = notifications;
+const ns = noticeSubscriptions;
 
 export type NoticeJob = { kind: "recall"; batch_id: string };
 
@@ -54,15 +68,13 @@ type BatchRow = {
 };
 
 async function recalledBatch(db: D1Database, batchId: string): Promise<RecalledBatch | null> {
-  const row = await db
-    .prepare(
-      `SELECT b.id, b.lot_code, b.status, b.status_reason, b.recalled_at, g.name_zh
-         FROM batches b JOIN authorizations a ON a.id = b.authorization_id
-         JOIN gi_products g ON g.id = a.gi_product_id
-        WHERE b.id = ?`,
-    )
-    .bind(batchId)
-    .first<BatchRow>();
+  const row = await prepareSql(
+    db,
+    sql`SELECT ${batches.id}, ${batches.lotCode}, ${batches.status}, ${batches.statusReason}, ${batches.recalledAt}, ${giProducts.nameZh}
+         FROM ${batches} JOIN ${authorizations} ON ${authorizations.id} = ${batches.authorizationId}
+         JOIN ${giProducts} ON ${giProducts.id} = ${authorizations.giProductId}
+        WHERE ${batches.id} = ${batchId}`,
+  ).first<BatchRow>();
   if (row?.status !== "recalled" || !row.recalled_at) return null;
   return {
     productName: row.name_zh,
@@ -74,29 +86,27 @@ async function recalledBatch(db: D1Database, batchId: string): Promise<RecalledB
 
 /** Records one notice for every subscribed consumer who scanned a label of the batch. */
 async function recordNotices(db: D1Database, batchId: string, batch: RecalledBatch) {
-  const { results } = await db
-    .prepare(
-      `SELECT DISTINCT s.user_id AS user_id FROM scans s
-         JOIN users u ON u.id = s.user_id AND u.role = 'consumer'
-        WHERE s.batch_id = ? AND s.user_id IS NOT NULL
-          AND EXISTS (SELECT 1 FROM notice_subscriptions ns
-                       WHERE ns.user_id = s.user_id AND ns.topic = 'recall')
-          AND NOT EXISTS (SELECT 1 FROM notifications n
-                           WHERE n.user_id = s.user_id AND n.batch_id = s.batch_id AND n.topic = 'recall')`,
-    )
-    .bind(batchId)
-    .all<{ user_id: string }>();
+  const { results } = await prepareSql(
+    db,
+    sql`SELECT DISTINCT ${scans.userId} AS user_id FROM ${scans}
+         JOIN ${users} ON ${users.id} = ${scans.userId} AND ${users.role} = 'consumer'
+        WHERE ${scans.batchId} = ${batchId} AND ${scans.userId} IS NOT NULL
+          AND EXISTS (SELECT 1 FROM ${noticeSubscriptions}
+                       WHERE ${noticeSubscriptions.userId} = ${scans.userId} AND ${noticeSubscriptions.topic} = 'recall')
+          AND NOT EXISTS (SELECT 1 FROM ${notifications}
+                           WHERE ${notifications.userId} = ${scans.userId} AND ${notifications.batchId} = ${scans.batchId} AND ${notifications.topic} = 'recall')`,
+  ).all<{ user_id: string }>();
   const { title, body } = recallNoticeText(batch);
-  const insert = db.prepare(
-    `INSERT INTO notifications (id, user_id, topic, batch_id, title, body)
-     VALUES (?, ?, 'recall', ?, ?, ?) ON CONFLICT DO NOTHING`,
-  );
+  const insert = (userId: string) =>
+    prepareSql(
+      db,
+      sql`INSERT INTO ${n} (${bare(n.id)}, ${bare(n.userId)}, ${bare(n.topic)}, ${bare(n.batchId)}, ${bare(n.title)}, ${bare(n.body)})
+     VALUES (${newId("ntc")}, ${userId}, 'recall', ${batchId}, ${title}, ${body}) ON CONFLICT DO NOTHING`,
+    );
   let recorded = 0;
   for (const part of chunk(results, 50)) {
-    const done = await db.batch(
-      part.map((r) => insert.bind(newId("ntc"), r.user_id, batchId, title, body)),
-    );
-    recorded += done.reduce((n, d) => n + (d.meta.changes ?? 0), 0);
+    const done = await db.batch(part.map((r) => insert(r.user_id)));
+    recorded += done.reduce((sum, d) => sum + (d.meta.changes ?? 0), 0);
   }
   return recorded;
 }
@@ -113,18 +123,18 @@ async function settle(
 ) {
   const now = ctx.now?.() ?? new Date().toISOString();
   const statements = [
-    ctx.db
-      .prepare(
-        `UPDATE notifications SET delivery = ?, wechat_errcode = ?, delivered_at = ?
-          WHERE id = ? AND delivery IN ('pending', 'sending')`,
-      )
-      .bind(delivery, errcode, now, noticeId),
+    prepareSql(
+      ctx.db,
+      sql`UPDATE ${n} SET ${bare(n.delivery)} = ${delivery}, ${bare(n.wechatErrcode)} = ${errcode}, ${bare(n.deliveredAt)} = ${now}
+          WHERE ${n.id} = ${noticeId} AND ${n.delivery} IN ('pending', 'sending')`,
+    ),
   ];
   if (subscriptionId)
     statements.push(
-      ctx.db
-        .prepare("UPDATE notice_subscriptions SET openid_sealed = NULL WHERE id = ?")
-        .bind(subscriptionId),
+      prepareSql(
+        ctx.db,
+        sql`UPDATE ${ns} SET ${bare(ns.openidSealed)} = NULL WHERE ${ns.id} = ${subscriptionId}`,
+      ),
     );
   await ctx.db.batch(statements);
 }
@@ -133,19 +143,17 @@ async function settle(
 async function claim(ctx: DeliveryContext, notice: PendingRow, sub: SubscriptionRow) {
   const now = ctx.now?.() ?? new Date().toISOString();
   const [claimed, spent] = await ctx.db.batch([
-    ctx.db
-      .prepare(
-        `UPDATE notifications SET delivery = 'sending', subscription_id = ?
-          WHERE id = ? AND delivery = 'pending'`,
-      )
-      .bind(sub.id, notice.id),
-    ctx.db
-      .prepare(
-        `UPDATE notice_subscriptions SET used_at = ?
-          WHERE id = ? AND used_at IS NULL
-            AND EXISTS (SELECT 1 FROM notifications WHERE id = ? AND subscription_id = ? AND delivery = 'sending')`,
-      )
-      .bind(now, sub.id, notice.id, sub.id),
+    prepareSql(
+      ctx.db,
+      sql`UPDATE ${n} SET ${bare(n.delivery)} = 'sending', ${bare(n.subscriptionId)} = ${sub.id}
+          WHERE ${n.id} = ${notice.id} AND ${n.delivery} = 'pending'`,
+    ),
+    prepareSql(
+      ctx.db,
+      sql`UPDATE ${ns} SET ${bare(ns.usedAt)} = ${now}
+          WHERE ${ns.id} = ${sub.id} AND ${ns.usedAt} IS NULL
+            AND EXISTS (SELECT 1 FROM ${n} WHERE ${n.id} = ${notice.id} AND ${n.subscriptionId} = ${sub.id} AND ${n.delivery} = 'sending')`,
+    ),
   ]);
   if (claimed?.meta.changes === 1 && spent?.meta.changes === 1) return true;
   if (claimed?.meta.changes === 1) await release(ctx, notice.id, null);
@@ -154,17 +162,17 @@ async function claim(ctx: DeliveryContext, notice: PendingRow, sub: Subscription
 
 async function release(ctx: DeliveryContext, noticeId: string, subscriptionId: string | null) {
   const statements = [
-    ctx.db
-      .prepare(
-        "UPDATE notifications SET delivery = 'pending', subscription_id = NULL WHERE id = ? AND delivery = 'sending'",
-      )
-      .bind(noticeId),
+    prepareSql(
+      ctx.db,
+      sql`UPDATE ${n} SET ${bare(n.delivery)} = 'pending', ${bare(n.subscriptionId)} = NULL WHERE ${n.id} = ${noticeId} AND ${n.delivery} = 'sending'`,
+    ),
   ];
   if (subscriptionId)
     statements.push(
-      ctx.db
-        .prepare("UPDATE notice_subscriptions SET used_at = NULL WHERE id = ?")
-        .bind(subscriptionId),
+      prepareSql(
+        ctx.db,
+        sql`UPDATE ${ns} SET ${bare(ns.usedAt)} = NULL WHERE ${ns.id} = ${subscriptionId}`,
+      ),
     );
   await ctx.db.batch(statements);
 }
@@ -194,32 +202,26 @@ export async function deliverRecallNotices(
   if (!batch) return { recorded: 0, settled };
   const recorded = await recordNotices(ctx.db, batchId, batch);
 
-  const orphaned = await ctx.db
-    .prepare(
-      `UPDATE notifications SET delivery = 'unconfirmed', delivered_at = ?
-        WHERE batch_id = ? AND delivery = 'sending'`,
-    )
-    .bind(ctx.now?.() ?? new Date().toISOString(), batchId)
-    .run();
+  const orphaned = await prepareSql(
+    ctx.db,
+    sql`UPDATE ${n} SET ${bare(n.delivery)} = 'unconfirmed', ${bare(n.deliveredAt)} = ${ctx.now?.() ?? new Date().toISOString()}
+        WHERE ${n.batchId} = ${batchId} AND ${n.delivery} = 'sending'`,
+  ).run();
   for (let i = 0; i < (orphaned.meta.changes ?? 0); i++) count("unconfirmed");
 
-  const { results: pending } = await ctx.db
-    .prepare(
-      "SELECT id, user_id FROM notifications WHERE batch_id = ? AND delivery = 'pending' ORDER BY id",
-    )
-    .bind(batchId)
-    .all<PendingRow>();
+  const { results: pending } = await prepareSql(
+    ctx.db,
+    sql`SELECT ${n.id}, ${n.userId} FROM ${n} WHERE ${n.batchId} = ${batchId} AND ${n.delivery} = 'pending' ORDER BY ${n.id}`,
+  ).all<PendingRow>();
   let retryLater = false;
   for (const notice of pending) {
     const sub = ctx.templateId
-      ? await ctx.db
-          .prepare(
-            `SELECT id, openid_sealed FROM notice_subscriptions
-              WHERE user_id = ? AND topic = 'recall' AND used_at IS NULL AND openid_sealed IS NOT NULL
-              ORDER BY created_at LIMIT 1`,
-          )
-          .bind(notice.user_id)
-          .first<SubscriptionRow>()
+      ? await prepareSql(
+          ctx.db,
+          sql`SELECT ${ns.id}, ${ns.openidSealed} FROM ${ns}
+              WHERE ${ns.userId} = ${notice.user_id} AND ${ns.topic} = 'recall' AND ${ns.usedAt} IS NULL AND ${ns.openidSealed} IS NOT NULL
+              ORDER BY ${ns.createdAt} LIMIT 1`,
+        ).first<SubscriptionRow>()
       : null;
     const openid = sub ? await openSealedOpenid(ctx.pepper, sub.openid_sealed) : null;
     if (!sub || !openid || !ctx.templateId) {

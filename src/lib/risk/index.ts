@@ -30,7 +30,7 @@ export {
   riskSettingsLimits,
   ruleSeverity,
 } from "./settings";
-export { beijingDate, formatBeijingTime } from "./time";
+export { chinaDate, formatBeijingTime } from "./time";
 export {
   type AlertSubject,
   type Evaluation,

@@ -19,14 +19,14 @@ function beijingIso(iso: string): string | null {
   return /^\d{4}-/.test(text) ? text : null;
 }
 
-/** The calendar day (YYYY-MM-DD) in Beijing at instant `iso`. */
-export function beijingDate(iso: string): string | null {
-  return beijingIso(iso)?.slice(0, 10) ?? null;
-}
-
-/** Today's date (or `at`'s) in China, as YYYY-MM-DD. */
-export function chinaDate(at: Date = new Date()): string {
-  return beijingDate(at.toISOString()) as string;
+/**
+ * The calendar day (YYYY-MM-DD) in China now, at `at`, or at the instant `at` names (null when
+ * that text is no timestamp).
+ */
+export function chinaDate(at?: Date): string;
+export function chinaDate(at: string): string | null;
+export function chinaDate(at: Date | string = new Date()): string | null {
+  return beijingIso(typeof at === "string" ? at : at.toISOString())?.slice(0, 10) ?? null;
 }
 
 /** "YYYY-MM-DD HH:mm" in Beijing time. */

@@ -9,6 +9,7 @@ import {
 import { auditEntry } from "../../db/queries/audit";
 import { enqueueRecallNotices } from "../../db/queries/recall-notices";
 import { alertEvents, reports, scans } from "../../db/schema";
+import { rowExists } from "../../db/sql";
 import { regionCondition } from "../../lib/access";
 import {
   type ActionTarget,
@@ -133,7 +134,7 @@ export const transition: AppRouteHandler<typeof routes.transition> = async (c) =
   // and every other statement is conditional on that event: the batch is one transaction, so
   // either the compare-and-set below and everything else happen, or nothing does. Keying on the
   // event's own id (not on updated_at) also holds when two requests share a millisecond.
-  const applied = { sql: "EXISTS (SELECT 1 FROM alert_events WHERE id = ?)", params: [eventId] };
+  const applied = rowExists(alertEvents.id, eventId);
   const statements = alertTransitionStatements(
     c,
     { alert, from, to, note, actions, now, eventId },

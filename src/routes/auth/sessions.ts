@@ -1,8 +1,9 @@
 // Sign-in sessions: an access token plus a rotating refresh token stored only as a hash.
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { getDb } from "../../db/client";
 import { refreshTokens, users } from "../../db/schema";
+import { bare, prepareSql } from "../../db/sql";
 import { signAccessToken } from "../../lib/access-tokens";
 import { ApiError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
@@ -72,18 +73,17 @@ export async function rotateRefreshToken(c: Context<AppEnv>, presented: string) 
   }
   const next = randomToken();
   const d1 = c.env.DB;
+  const rt = refreshTokens;
   const [spent] = await d1.batch([
-    d1
-      .prepare(
-        "UPDATE refresh_tokens SET spent_at = ? WHERE id = ? AND spent_at IS NULL AND revoked_at IS NULL",
-      )
-      .bind(now, row.id),
-    d1
-      .prepare(
-        `INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, expires_at, created_at)
-         SELECT ?, ?, ?, ?, ?, ? WHERE changes() = 1`,
-      )
-      .bind(newId("rt"), user.id, row.familyId, await sha256Base64Url(next), refreshExpiry(), now),
+    prepareSql(
+      d1,
+      sql`UPDATE ${rt} SET ${bare(rt.spentAt)} = ${now} WHERE ${rt.id} = ${row.id} AND ${rt.spentAt} IS NULL AND ${rt.revokedAt} IS NULL`,
+    ),
+    prepareSql(
+      d1,
+      sql`INSERT INTO ${rt} (${bare(rt.id)}, ${bare(rt.userId)}, ${bare(rt.familyId)}, ${bare(rt.tokenHash)}, ${bare(rt.expiresAt)}, ${bare(rt.createdAt)})
+         SELECT ${newId("rt")}, ${user.id}, ${row.familyId}, ${await sha256Base64Url(next)}, ${refreshExpiry()}, ${now} WHERE changes() = 1`,
+    ),
   ]);
   if ((spent?.meta.changes ?? 0) !== 1) {
     await revokeFamily(c, row.familyId);

@@ -2,7 +2,9 @@ import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Context } from "hono";
 import { getDb } from "../../db/client";
 import { auditStatementWhen, updateOneWithAudit } from "../../db/queries/audit";
+import { insertGrantUnlessOverlapping } from "../../db/queries/authorization-grant";
 import { authorizations, giProducts, organizations } from "../../db/schema";
+import { rowExists } from "../../db/sql";
 import { assertReadable, canEnforce, notFound, readScope } from "../../lib/access";
 import {
   canChangeAuthorizationStatus,
@@ -17,10 +19,6 @@ import { checkUscc } from "../../lib/uscc";
 import type { AppEnv, AppRouteHandler } from "../../types";
 import type * as routes from "./authorizations.routes";
 import { type AuthorizationRow, toAuthorizationDto } from "./authorizations.schemas";
-
-// Active and suspended authorizations block an overlapping new one (a suspension can be lifted).
-const OVERLAP_SQL =
-  "EXISTS (SELECT 1 FROM authorizations WHERE organization_id = ? AND gi_product_id = ? AND status IN ('active', 'suspended') AND valid_from <= ? AND valid_until >= ?)";
 
 async function readableAuthorization(c: Context<AppEnv>, id: string) {
   const [row] = await getDb(c.env.DB)
@@ -66,22 +64,17 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
   const id = newId("auth");
   const number = newAuthorizationNumber(Number(body.valid_from.slice(0, 4)));
   const quota = body.annual_label_quota ?? null;
-  const overlap = [body.organization_id, body.gi_product_id, body.valid_until, body.valid_from];
   // One batch: the insert only happens when nothing overlaps, and its audit record only when
   // the insert happened, so two concurrent grants cannot both succeed.
-  const insert = c.env.DB.prepare(
-    `INSERT INTO authorizations (id, number, organization_id, gi_product_id, valid_from, valid_until, annual_label_quota, status)
-     SELECT ?, ?, ?, ?, ?, ?, ?, 'active' WHERE NOT ${OVERLAP_SQL}`,
-  ).bind(
+  const insert = insertGrantUnlessOverlapping(c.env.DB, {
     id,
     number,
-    body.organization_id,
-    body.gi_product_id,
-    body.valid_from,
-    body.valid_until,
-    quota,
-    ...overlap,
-  );
+    organizationId: body.organization_id,
+    giProductId: body.gi_product_id,
+    validFrom: body.valid_from,
+    validUntil: body.valid_until,
+    annualLabelQuota: quota,
+  });
   const audit = auditStatementWhen(
     c,
     {
@@ -90,7 +83,7 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
       targetId: id,
       after: { ...body, id, number },
     },
-    { sql: "EXISTS (SELECT 1 FROM authorizations WHERE id = ?)", params: [id] },
+    rowExists(authorizations.id, id),
   );
   const [inserted] = await c.env.DB.batch([insert, audit]);
   if (!inserted?.meta.changes) {

@@ -43,20 +43,11 @@ async function resolveTargets(c: Context<AppEnv>, targets: EpcTarget[][]) {
     .flat()
     .flatMap((t) => (t.kind === "lot" ? [{ gtin: t.gtin14, lot: t.lot }] : []));
   const found = await batchesForCapture(c.env.DB, {
+    ids: targets.flat().flatMap((t) => (t.kind === "batch" ? [t.batchId] : [])),
     gtinLots,
     codes: [...codes.values()].filter((v): v is string => v !== null),
   });
-  const byBatchId = new Map<string, Batch>();
-  const { DB } = c.env;
-  const ids = targets.flat().flatMap((t) => (t.kind === "batch" ? [t.batchId] : []));
-  if (ids.length) {
-    const rows = await DB.prepare(
-      `SELECT id, organization_id AS organizationId, gtin, lot_code AS lotCode FROM batches WHERE id IN (${ids.map(() => "?").join(",")})`,
-    )
-      .bind(...ids)
-      .all<Batch>();
-    for (const b of rows.results) byBatchId.set(b.id, b);
-  }
+  const byBatchId = new Map<string, Batch>(found.byId.map((b) => [b.id, b]));
   return (t: EpcTarget): Batch | undefined => {
     if (t.kind === "batch") return byBatchId.get(t.batchId);
     if (t.kind === "lot")

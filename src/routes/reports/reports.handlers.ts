@@ -3,8 +3,10 @@ import type { Context } from "hono";
 import { getDb } from "../../db/client";
 import { type AlertRaise, alertUpsertStatements } from "../../db/queries/alert-store";
 import { auditStatementWhen } from "../../db/queries/audit";
+import { attachReportToOpenAlert, insertReport } from "../../db/queries/report-rows";
 import { loadRiskSettings } from "../../db/queries/risk-settings";
 import { batches, labels, organizations, reports } from "../../db/schema";
+import { rowExists } from "../../db/sql";
 import { notFound, regionCondition } from "../../lib/access";
 import { clientKeyOf, sourceKeyOf } from "../../lib/client-context";
 import { prepareAll } from "../../lib/d1-group-batch";
@@ -139,29 +141,20 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
 
   const d1 = c.env.DB;
   await runFenced(c, [
-    d1
-      .prepare(
-        `INSERT INTO reports (id, label_code, description, lat, lng, region_code, client_key, user_id, organization_id, status, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?)`,
-      )
-      .bind(
-        id,
-        label?.code ?? null,
-        body.description,
-        point?.lat ?? null,
-        point?.lng ?? null,
-        prefecture,
-        clientKey,
-        claims?.sub ?? null,
-        label?.organizationId ?? null,
-        at,
-      ),
+    insertReport(d1, {
+      id,
+      labelCode: label?.code ?? null,
+      description: body.description,
+      lat: point?.lat ?? null,
+      lng: point?.lng ?? null,
+      regionCode: prefecture,
+      clientKey,
+      userId: claims?.sub ?? null,
+      organizationId: label?.organizationId ?? null,
+      createdAt: at,
+    }),
     ...prepareAll(d1, alertUpsertStatements(raise, at, cooldownStart(at, settings))),
-    d1
-      .prepare(
-        `UPDATE reports SET alert_id = (SELECT id FROM alerts WHERE subject_type = ? AND subject_id = ? AND rule = ? AND status NOT IN ('confirmed', 'dismissed') ORDER BY last_seen_at DESC LIMIT 1) WHERE id = ?`,
-      )
-      .bind(raise.subjectType, raise.subjectId, CONSUMER_REPORT, id),
+    attachReportToOpenAlert(d1, id, { ...raise, rule: CONSUMER_REPORT }),
     auditStatementWhen(
       c,
       {
@@ -174,7 +167,7 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
           alert_subject: raise.subjectId,
         },
       },
-      { sql: "EXISTS (SELECT 1 FROM reports WHERE id = ?)", params: [id] },
+      rowExists(reports.id, id),
     ),
   ]);
   return c.json({ id, status: "new" as const }, 201);

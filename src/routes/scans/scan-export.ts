@@ -10,7 +10,7 @@ import { csvLines, UTF8_BOM } from "../../lib/exports/csv";
 import { keysetStream } from "../../lib/exports/keyset-stream";
 import { SCAN_CSV_COLUMNS, scanCsvRow, scanFeature } from "../../lib/exports/scan-columns";
 import { requestLanguage } from "../../lib/i18n/request-language";
-import { beijingDate } from "../../lib/risk";
+import { chinaDate } from "../../lib/risk";
 import type { AppEnv } from "../../types";
 
 export function exportScans(
@@ -20,7 +20,7 @@ export function exportScans(
 ): Response {
   const db = getDb(c.env.DB);
   const lang = requestLanguage(c.req.header("Accept-Language"));
-  const day = beijingDate(new Date().toISOString());
+  const day = chinaDate();
   const located = format === "geojson";
   const chunks = {
     readChunk: (after: ScanKey | undefined, size: number) =>

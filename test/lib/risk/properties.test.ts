@@ -11,7 +11,7 @@ import {
   type RiskSettings,
   ruleSeverity,
 } from "../../../src/lib/risk/settings";
-import { beijingDate } from "../../../src/lib/risk/time";
+import { chinaDate } from "../../../src/lib/risk/time";
 import { type LabelContext, ruleIds, verdicts } from "../../../src/lib/risk/types";
 import {
   clientKeyArb,
@@ -73,10 +73,8 @@ describe("risk engine properties", () => {
             batchStatus: "released",
             authorization: {
               status: "active",
-              validFrom:
-                beijingDate(new Date(scanMs - daysValidBefore * DAY_MS).toISOString()) ?? "",
-              validUntil:
-                beijingDate(new Date(scanMs + daysValidAfter * DAY_MS).toISOString()) ?? "",
+              validFrom: chinaDate(new Date(scanMs - daysValidBefore * DAY_MS)),
+              validUntil: chinaDate(new Date(scanMs + daysValidAfter * DAY_MS)),
             },
             giProductStatus: "active",
             producedAt: new Date(scanMs - producedAgo).toISOString(),

@@ -2,13 +2,29 @@ import { env } from "cloudflare:workers";
 import { PDFDocument } from "pdf-lib";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_LABEL_TEMPLATE, labelTemplateIds } from "../../../src/lib/label-templates";
-import { createBatch, createProducerSetup, createUser, issue } from "../../helpers/fixtures";
+import {
+  createBatch,
+  createProducerSetup,
+  createUser,
+  issue,
+  type ProducerSetup,
+} from "../../helpers/fixtures";
 import { call, callJson, expectProblem } from "../../helpers/http";
 
 async function pdfPages(response: Response): Promise<number> {
   expect(response.status).toBe(200);
   expect(response.headers.get("Content-Type")).toBe("application/pdf");
   return (await PDFDocument.load(await response.arrayBuffer())).getPageCount();
+}
+
+/** The batch's label codes in the order of its CSV export. */
+async function csvCodes(setup: ProducerSetup, batch: string) {
+  const csv = await call(`/v1/batches/${batch}/labels?format=csv`, { token: setup.producer.token });
+  return (await csv.text())
+    .trim()
+    .split("\r\n")
+    .slice(1)
+    .map((line) => line.split(",")[0]);
 }
 
 describe("GET /v1/label-templates", () => {
@@ -53,15 +69,7 @@ describe("GET /v1/batches/{id}/labels.pdf", () => {
     expect(res.headers.get("Content-Disposition")).toContain("roll-40x30-5-7.pdf");
     expect(await pdfPages(res)).toBe(3);
 
-    const csv = (
-      await (
-        await call(`/v1/batches/${batch}/labels?format=csv`, { token: setup.producer.token })
-      ).text()
-    )
-      .trim()
-      .split("\r\n")
-      .slice(1)
-      .map((line) => line.split(",")[0]);
+    const csv = await csvCodes(setup, batch);
     const first = await callJson<{ items: { code: string }[]; next_cursor: string }>(
       `/v1/batches/${batch}/labels?limit=4`,
       { token: setup.producer.token },
@@ -83,15 +91,7 @@ describe("GET /v1/batches/{id}/labels.pdf", () => {
     const setup = await createProducerSetup();
     const batch = await createBatch(setup);
     await issue(setup, batch, 5);
-    const csv = (
-      await (
-        await call(`/v1/batches/${batch}/labels?format=csv`, { token: setup.producer.token })
-      ).text()
-    )
-      .trim()
-      .split("\r\n")
-      .slice(1)
-      .map((line) => line.split(",")[0]);
+    const csv = await csvCodes(setup, batch);
     await callJson("/v1/labels/void", {
       token: setup.producer.token,
       body: { codes: [csv[1], csv[2]], reason: "卡纸重打" },

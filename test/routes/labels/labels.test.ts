@@ -3,6 +3,7 @@ import { PDFDocument } from "pdf-lib";
 import { describe, expect, it } from "vitest";
 import { parseLabelKeys, verifyLabelCode } from "../../../src/lib/label-code";
 import {
+  askLabels,
   countRows,
   createBatch,
   createProducerSetup,
@@ -54,36 +55,18 @@ describe("POST /v1/batches/{id}/labels", () => {
     const batch = await createBatch(setup);
     await issue(setup, batch, 60);
     const before = await countRows("labels");
-    const problem = await expectProblem(
-      await call(`/v1/batches/${batch}/labels`, {
-        token: setup.producer.token,
-        body: { count: 41 },
-      }),
-      422,
-      "quota_exceeded",
-    );
+    const problem = await expectProblem(await askLabels(setup, batch, 41), 422, "quota_exceeded");
     expect(problem.remaining).toBe(40);
     expect(await countRows("labels")).toBe(before);
     await issue(setup, batch, 40);
-    const none = await expectProblem(
-      await call(`/v1/batches/${batch}/labels`, {
-        token: setup.producer.token,
-        body: { count: 1 },
-      }),
-      422,
-      "quota_exceeded",
-    );
+    const none = await expectProblem(await askLabels(setup, batch, 1), 422, "quota_exceeded");
     expect(none.remaining).toBe(0);
   });
 
   it("never passes the quota under concurrent requests", async () => {
     const setup = await createProducerSetup({ quota: 250 });
     const batch = await createBatch(setup);
-    const results = await Promise.all(
-      Array.from({ length: 8 }, () =>
-        call(`/v1/batches/${batch}/labels`, { token: setup.producer.token, body: { count: 60 } }),
-      ),
-    );
+    const results = await Promise.all(Array.from({ length: 8 }, () => askLabels(setup, batch, 60)));
     const ok = results.filter((r) => r.status === 201).length;
     expect(ok).toBe(4);
     for (const r of results) expect([201, 422]).toContain(r.status);
@@ -96,33 +79,12 @@ describe("POST /v1/batches/{id}/labels", () => {
   it("refuses a recalled batch, an inactive authorization and counts outside 1..10000", async () => {
     const setup = await createProducerSetup();
     const batch = await createBatch(setup);
-    await expectProblem(
-      await call(`/v1/batches/${batch}/labels`, {
-        token: setup.producer.token,
-        body: { count: 0 },
-      }),
-      400,
-      "validation_failed",
-    );
-    await expectProblem(
-      await call(`/v1/batches/${batch}/labels`, {
-        token: setup.producer.token,
-        body: { count: 10_001 },
-      }),
-      400,
-      "validation_failed",
-    );
+    await expectProblem(await askLabels(setup, batch, 0), 400, "validation_failed");
+    await expectProblem(await askLabels(setup, batch, 10_001), 400, "validation_failed");
     await env.DB.prepare("UPDATE authorizations SET status = 'suspended' WHERE id = ?")
       .bind(setup.authorization.id)
       .run();
-    await expectProblem(
-      await call(`/v1/batches/${batch}/labels`, {
-        token: setup.producer.token,
-        body: { count: 1 },
-      }),
-      422,
-      "unprocessable",
-    );
+    await expectProblem(await askLabels(setup, batch, 1), 422, "unprocessable");
     await env.DB.prepare("UPDATE authorizations SET status = 'active' WHERE id = ?")
       .bind(setup.authorization.id)
       .run();
@@ -130,14 +92,7 @@ describe("POST /v1/batches/{id}/labels", () => {
       token: setup.producer.token,
       body: { reason: "召回" },
     });
-    await expectProblem(
-      await call(`/v1/batches/${batch}/labels`, {
-        token: setup.producer.token,
-        body: { count: 1 },
-      }),
-      422,
-      "unprocessable",
-    );
+    await expectProblem(await askLabels(setup, batch, 1), 422, "unprocessable");
   });
 
   it("replays an issuing request with the same Idempotency-Key instead of issuing twice", async () => {

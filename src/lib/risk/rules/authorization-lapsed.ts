@@ -1,5 +1,5 @@
 import { type RuleToggle, ruleSeverity } from "../settings";
-import { beijingDate } from "../time";
+import { chinaDate } from "../time";
 import type { LabelContext, RuleHit, ScanObservation } from "../types";
 
 export type LapseReason =
@@ -24,7 +24,7 @@ export function authorizationLapsed(
   const { authorization } = ctx;
   const lapses: LapseReason[] = [];
   if (authorization.status !== "active") lapses.push(`authorization_${authorization.status}`);
-  const scanDay = beijingDate(scan.at);
+  const scanDay = chinaDate(scan.at);
   if (scanDay !== null) {
     // Accept full timestamps too: only the day counts.
     if (scanDay < authorization.validFrom.slice(0, 10)) lapses.push("authorization_not_yet_valid");
