@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { alertEvents, authorizationLabelUsage as usage } from "../../src/db/schema";
-import { bare, prepareSql, rowExists, toStatement } from "../../src/db/sql";
+import { bare, prepareSql, rowExists, statementTemplate, toStatement } from "../../src/db/sql";
 
 describe("hand SQL through drizzle (src/db/sql.ts)", () => {
   it("names a column bare where SQLite forbids its table, qualified elsewhere", () => {
@@ -13,6 +13,19 @@ describe("hand SQL through drizzle (src/db/sql.ts)", () => {
       sql: 'UPDATE "authorization_label_usage" SET "issued" = "authorization_label_usage"."issued" + ? WHERE "authorization_label_usage"."year" = ?',
       params: [3, 2026],
     });
+  });
+
+  it("renders a template once and fills each call's values in by name", () => {
+    const template = statementTemplate<{ year: number; add: number }>(
+      sql`UPDATE ${usage} SET ${bare(usage.issued)} = ${usage.issued} + ${sql.placeholder("add")} WHERE ${usage.year} = ${sql.placeholder("year")} AND ${usage.quota} > ${sql.placeholder("add")}`,
+    );
+    const filled = template({ year: 2026, add: 3 });
+    expect(filled).toEqual(
+      toStatement(
+        sql`UPDATE ${usage} SET ${bare(usage.issued)} = ${usage.issued} + ${3} WHERE ${usage.year} = ${2026} AND ${usage.quota} > ${3}`,
+      ),
+    );
+    expect(template({ year: 2027, add: 5 }).params).toEqual([5, 2027, 5]);
   });
 
   it("writes the existence condition of one row as plain data", () => {

@@ -15,7 +15,7 @@ import {
   scans,
   type traceEvents,
 } from "../schema";
-import { bare, toStatement } from "../sql";
+import { bare, statementTemplate } from "../sql";
 import { type AlertRaise, alertUpsertStatements } from "./alert-store";
 import { countScanStatements } from "./scan-counters";
 
@@ -194,33 +194,44 @@ export function labelContextOf(row: LabelContextRow): LabelContext {
   };
 }
 
+const p = (name: string) => sql.placeholder(name);
+
+const SCAN_COLUMNS = [
+  "id",
+  "labelCode",
+  "batchId",
+  "organizationId",
+  "rawInput",
+  "clientKey",
+  "sourceKey",
+  "userId",
+  "lat",
+  "lng",
+  "locationSource",
+  "regionCode",
+  "userAgentClass",
+  "verdict",
+  "reasons",
+  "requestId",
+  "scannedAt",
+] as const satisfies readonly (keyof typeof scans.$inferInsert)[];
+
+const insertScan = statementTemplate<Record<(typeof SCAN_COLUMNS)[number], unknown>>(
+  sql`INSERT INTO ${scans} (${sql.join(
+    SCAN_COLUMNS.map((key) => bare(scans[key])),
+    sql`, `,
+  )}) VALUES (${sql.join(
+    SCAN_COLUMNS.map((key) => p(key)),
+    sql`, `,
+  )})`,
+);
+
 function insertScanStatement(scan: ScanRecord): Statement {
-  const row = {
-    id: scan.id,
-    labelCode: scan.labelCode,
-    batchId: scan.batchId,
-    organizationId: scan.organizationId,
-    rawInput: scan.rawInput,
-    clientKey: scan.clientKey,
-    sourceKey: scan.sourceKey,
-    userId: scan.userId,
-    lat: scan.lat,
-    lng: scan.lng,
-    locationSource: scan.locationSource,
-    regionCode: scan.regionCode,
-    userAgentClass: scan.userAgentClass,
-    verdict: scan.verdict,
+  return insertScan({
+    ...scan,
     reasons: JSON.stringify(scan.reasons),
-    requestId: scan.requestId,
     scannedAt: scan.at,
-  } satisfies Partial<Record<keyof typeof scans.$inferInsert, unknown>>;
-  const columns = Object.keys(row).map((key) => bare(scans[key as keyof typeof row]));
-  return toStatement(
-    sql`INSERT INTO ${scans} (${sql.join(columns, sql`, `)}) VALUES (${sql.join(
-      Object.values(row).map((value) => sql`${value}`),
-      sql`, `,
-    )})`,
-  );
+  });
 }
 
 /** What storing the scan of an unknown or forged code writes, with any forgery-probe alerts. */
@@ -253,20 +264,23 @@ export async function storeInvalidScan(
  * reached, and a probe of thousands of codes must not make every further scan count thousands
  * of rows.
  */
+const invalidCount = (column: typeof scans.sourceKey | typeof scans.regionCode, index: string) =>
+  statementTemplate<{ key: string | null; since: string; cap: number }>(
+    sql`SELECT count(*) AS n FROM (SELECT 1 FROM ${scans} INDEXED BY ${sql.identifier(index)}
+       WHERE ${column} = ${p("key")} AND ${scans.scannedAt} >= ${p("since")} AND ${scans.verdict} = 'invalid' LIMIT ${p("cap")})`,
+  );
+const invalidCountOf = {
+  client: invalidCount(scans.sourceKey, "scans_invalid_source_time_idx"),
+  region: invalidCount(scans.regionCode, "scans_invalid_region_time_idx"),
+};
+
 export function invalidScanCountStatement(
   subject: "client" | "region",
   key: string | null,
   since: string,
   cap: number,
 ): Statement {
-  const [column, index] =
-    subject === "client"
-      ? [scans.sourceKey, "scans_invalid_source_time_idx"]
-      : [scans.regionCode, "scans_invalid_region_time_idx"];
-  return toStatement(
-    sql`SELECT count(*) AS n FROM (SELECT 1 FROM ${scans} INDEXED BY ${sql.identifier(index)}
-       WHERE ${column} = ${key} AND ${scans.scannedAt} >= ${since} AND ${scans.verdict} = 'invalid' LIMIT ${cap})`,
-  );
+  return invalidCountOf[subject]({ key, since, cap });
 }
 
 /** Counts of invalid scans within the window from this source and from this region. */
@@ -310,6 +324,32 @@ export type LabelCounters = {
   first_scan_region: string | null;
 };
 
+const l = labels;
+const earlier = sql`(${l.firstScanAt} IS NULL OR ${p("at")} < ${l.firstScanAt})`;
+const later = sql`(${p("located")} AND (${l.lastScanAt} IS NULL OR ${p("at")} >= ${l.lastScanAt}))`;
+const updateLabel = statementTemplate(
+  sql`UPDATE ${l} SET
+       ${bare(l.scanCount)} = ${l.scanCount} + 1,
+       ${bare(l.firstScanRegion)} = CASE WHEN ${earlier} THEN ${p("region")} ELSE ${l.firstScanRegion} END,
+       ${bare(l.firstScanAt)} = CASE WHEN ${earlier} THEN ${p("at")} ELSE ${l.firstScanAt} END,
+       ${bare(l.lastScanLat)} = CASE WHEN ${later} THEN ${p("lat")} ELSE ${l.lastScanLat} END,
+       ${bare(l.lastScanLng)} = CASE WHEN ${later} THEN ${p("lng")} ELSE ${l.lastScanLng} END,
+       ${bare(l.lastScanAt)} = CASE WHEN ${later} THEN ${p("at")} ELSE ${l.lastScanAt} END,
+       ${bare(l.clientKeys)} = CASE WHEN ${p("source")} = '' OR json_array_length(${l.clientKeys}) >= ${p("maxClients")} OR EXISTS (SELECT 1 FROM json_each(${l.clientKeys}) WHERE value = ${p("source")})
+         THEN ${l.clientKeys} ELSE json_insert(${l.clientKeys}, '$[#]', ${p("source")}) END,
+       ${bare(l.scanRegions)} = CASE WHEN NOT ${p("located")} OR ${p("region")} IS NULL OR json_array_length(${l.scanRegions}) >= ${p("maxRegions")} OR EXISTS (SELECT 1 FROM json_each(${l.scanRegions}) WHERE value = ${p("region")})
+         THEN ${l.scanRegions} ELSE json_insert(${l.scanRegions}, '$[#]', ${p("region")}) END,
+       ${bare(l.flaggedByScan)} = CASE WHEN ${p("copyFlagged")} THEN COALESCE(${l.flaggedByScan}, ${p("scanId")}) ELSE ${l.flaggedByScan} END
+     WHERE ${l.code} = ${p("code")}
+     RETURNING ${bare(l.scanCount)}, ${bare(l.firstScanAt)}, ${bare(l.firstScanRegion)}`,
+);
+const touchBatch = statementTemplate(
+  sql`UPDATE ${batches} SET
+       ${bare(batches.labelsScanned)} = ${batches.labelsScanned} + (CASE WHEN (SELECT ${l.scanCount} FROM ${l} WHERE ${l.code} = ${p("code")}) = 1 THEN 1 ELSE 0 END),
+       ${bare(batches.labelsFlagged)} = ${batches.labelsFlagged} + (CASE WHEN (SELECT ${l.flaggedByScan} FROM ${l} WHERE ${l.code} = ${p("code")}) = ${p("scanId")} THEN 1 ELSE 0 END)
+     WHERE ${batches.id} = ${p("batchId")}`,
+);
+
 /**
  * What storing a scan of a real label writes, the scan's own row first (a second delivery of
  * the same scan then fails the whole transaction on its primary key). Counters and distinct
@@ -323,43 +363,26 @@ export function labelScanStatements(write: LabelScanWrite): Statement[] {
   // Only device GPS feeds the location rules: IP geolocation of mobile networks in China often
   // points at the carrier's gateway city, which would make genuine scans look like travel.
   const gps = scan.locationSource === "gps" && scan.lat !== null && scan.lng !== null;
-  const l = labels;
-  const at = scan.at;
-  const region = scan.regionCode;
-  const located = gps ? 1 : 0;
-  const earlier = sql`(${l.firstScanAt} IS NULL OR ${at} < ${l.firstScanAt})`;
-  const later = sql`(${located} AND (${l.lastScanAt} IS NULL OR ${at} >= ${l.lastScanAt}))`;
-  // Distinct clients are distinct sources: client ids are the caller's to invent.
-  const source = scan.sourceKey;
-  const updateLabel = toStatement(
-    sql`UPDATE ${l} SET
-         ${bare(l.scanCount)} = ${l.scanCount} + 1,
-         ${bare(l.firstScanRegion)} = CASE WHEN ${earlier} THEN ${region} ELSE ${l.firstScanRegion} END,
-         ${bare(l.firstScanAt)} = CASE WHEN ${earlier} THEN ${at} ELSE ${l.firstScanAt} END,
-         ${bare(l.lastScanLat)} = CASE WHEN ${later} THEN ${scan.lat} ELSE ${l.lastScanLat} END,
-         ${bare(l.lastScanLng)} = CASE WHEN ${later} THEN ${scan.lng} ELSE ${l.lastScanLng} END,
-         ${bare(l.lastScanAt)} = CASE WHEN ${later} THEN ${at} ELSE ${l.lastScanAt} END,
-         ${bare(l.clientKeys)} = CASE WHEN ${source} = '' OR json_array_length(${l.clientKeys}) >= ${MAX_TRACKED_CLIENT_KEYS} OR EXISTS (SELECT 1 FROM json_each(${l.clientKeys}) WHERE value = ${source})
-           THEN ${l.clientKeys} ELSE json_insert(${l.clientKeys}, '$[#]', ${source}) END,
-         ${bare(l.scanRegions)} = CASE WHEN NOT ${located} OR ${region} IS NULL OR json_array_length(${l.scanRegions}) >= ${MAX_TRACKED_SCAN_REGIONS} OR EXISTS (SELECT 1 FROM json_each(${l.scanRegions}) WHERE value = ${region})
-           THEN ${l.scanRegions} ELSE json_insert(${l.scanRegions}, '$[#]', ${region}) END,
-         ${bare(l.flaggedByScan)} = CASE WHEN ${write.copyFlagged ? 1 : 0} THEN COALESCE(${l.flaggedByScan}, ${scan.id}) ELSE ${l.flaggedByScan} END
-       WHERE ${l.code} = ${code}
-       RETURNING ${bare(l.scanCount)}, ${bare(l.firstScanAt)}, ${bare(l.firstScanRegion)}`,
-  );
-  const statements = [insertScanStatement(scan), updateLabel, ...countScanStatements(scan)];
-  if (write.touchBatch) {
-    const scanCountOf = sql`(SELECT ${l.scanCount} FROM ${l} WHERE ${l.code} = ${code})`;
-    const flaggedByOf = sql`(SELECT ${l.flaggedByScan} FROM ${l} WHERE ${l.code} = ${code})`;
-    statements.push(
-      toStatement(
-        sql`UPDATE ${batches} SET
-             ${bare(batches.labelsScanned)} = ${batches.labelsScanned} + (CASE WHEN ${scanCountOf} = 1 THEN 1 ELSE 0 END),
-             ${bare(batches.labelsFlagged)} = ${batches.labelsFlagged} + (CASE WHEN ${flaggedByOf} = ${scan.id} THEN 1 ELSE 0 END)
-           WHERE ${batches.id} = ${scan.batchId}`,
-      ),
-    );
-  }
+  const statements = [
+    insertScanStatement(scan),
+    updateLabel({
+      at: scan.at,
+      region: scan.regionCode,
+      located: gps ? 1 : 0,
+      lat: scan.lat,
+      lng: scan.lng,
+      // Distinct clients are distinct sources: client ids are the caller's to invent.
+      source: scan.sourceKey,
+      maxClients: MAX_TRACKED_CLIENT_KEYS,
+      maxRegions: MAX_TRACKED_SCAN_REGIONS,
+      copyFlagged: write.copyFlagged ? 1 : 0,
+      scanId: scan.id,
+      code,
+    }),
+    ...countScanStatements(scan),
+  ];
+  if (write.touchBatch)
+    statements.push(touchBatch({ code, scanId: scan.id, batchId: scan.batchId }));
   return [
     ...statements,
     ...write.alerts.flatMap((raise) => alertUpsertStatements(raise, scan.at, write.cooldownStart)),
