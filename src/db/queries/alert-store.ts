@@ -1,5 +1,16 @@
 // Alerts raised by the risk rules and by consumers' reports, and the review workflow's writes.
-import { and, eq, gte, inArray, lte, type SQL, sql } from "drizzle-orm";
+import {
+  type AnyColumn,
+  and,
+  type Column,
+  eq,
+  gte,
+  inArray,
+  lte,
+  type SQL,
+  type SQLChunk,
+  sql,
+} from "drizzle-orm";
 import type { Context } from "hono";
 import type { ActionTarget, AlertAction } from "../../lib/alert-lifecycle";
 import type { Statement } from "../../lib/d1-group-batch";
@@ -9,7 +20,7 @@ import { minutesBefore } from "../../lib/risk/time";
 import type { AppEnv } from "../../types";
 import { type Db, getDb } from "../client";
 import { alertEvents, alerts, authorizations, batches, labels, scans } from "../schema";
-import { bare, toStatement } from "../sql";
+import { bare, statementTemplate } from "../sql";
 import { auditStatementPerRow, auditStatementWhen } from "./audit";
 
 type AlertRow = typeof alerts.$inferSelect;
@@ -48,72 +59,92 @@ export function alertUpsertStatements(
   cooldownStart: string,
 ): Statement[] {
   const id = newId("alr");
-  const a = alerts;
-  const detail = JSON.stringify(raise.hit.detail);
-  const same = sql`${a.subjectType} = ${raise.subjectType} AND ${a.subjectId} = ${raise.subjectId} AND ${a.rule} = ${raise.hit.rule} AND ${a.lastSeenAt} >= ${cooldownStart} AND ${a.status} NOT IN ('confirmed', 'dismissed')`;
-  const columns = [
-    a.id,
-    a.rule,
-    a.subjectType,
-    a.subjectId,
-    a.labelCode,
-    a.batchId,
-    a.authorizationId,
-    a.organizationId,
-    a.regionCode,
-    a.scanRegionCode,
-    a.severity,
-    a.status,
-    a.count,
-    a.firstSeenAt,
-    a.lastSeenAt,
-    a.details,
-    a.createdAt,
-    a.updatedAt,
-  ];
-  const values = [
+  const values: Record<UpsertValue, unknown> = {
     id,
-    raise.hit.rule,
-    raise.subjectType,
-    raise.subjectId,
-    raise.labelCode,
-    raise.batchId,
-    raise.authorizationId,
-    raise.organizationId,
-    raise.regionCode,
-    raise.scanRegionCode,
-    raise.hit.severity,
-    "new",
-    1,
+    rule: raise.hit.rule,
+    subjectType: raise.subjectType,
+    subjectId: raise.subjectId,
+    labelCode: raise.labelCode,
+    batchId: raise.batchId,
+    authorizationId: raise.authorizationId,
+    organizationId: raise.organizationId,
+    regionCode: raise.regionCode,
+    scanRegionCode: raise.scanRegionCode,
+    severity: raise.hit.severity,
+    details: JSON.stringify(raise.hit.detail),
     at,
-    at,
-    detail,
-    at,
-    at,
-  ];
-  const e = alertEvents;
-  return [
-    // min()/max(): queued scans may be written out of order; an alert's first and last sight
-    // stay its earliest and latest.
-    toStatement(
-      sql`UPDATE ${a} SET ${bare(a.count)} = ${a.count} + 1, ${bare(a.firstSeenAt)} = min(${a.firstSeenAt}, ${at}),
-         ${bare(a.lastSeenAt)} = max(${a.lastSeenAt}, ${at}), ${bare(a.details)} = ${detail}, ${bare(a.updatedAt)} = ${at}
-         WHERE ${same}`,
-    ),
-    toStatement(
-      sql`INSERT INTO ${a} (${sql.join(columns.map(bare), sql`, `)})
-         SELECT ${sql.join(
-           values.map((value) => sql`${value}`),
-           sql`, `,
-         )} WHERE NOT EXISTS (SELECT 1 FROM ${a} WHERE ${same})`,
-    ),
-    toStatement(
-      sql`INSERT INTO ${e} (${bare(e.id)}, ${bare(e.alertId)}, ${bare(e.fromStatus)}, ${bare(e.toStatus)}, ${bare(e.note)}, ${bare(e.actions)}, ${bare(e.actorUserId)}, ${bare(e.at)})
-         SELECT ${newId("ale")}, ${id}, NULL, 'new', ${`raised by rule ${raise.hit.rule}`}, '[]', NULL, ${at}
-         WHERE EXISTS (SELECT 1 FROM ${a} WHERE ${a.id} = ${id})`,
-    ),
-  ];
+    cooldownStart,
+    eventId: newId("ale"),
+    note: `raised by rule ${raise.hit.rule}`,
+  };
+  return [absorbHit(values), openAlert(values), recordOpened(values)];
 }
+
+// The upsert's statements, rendered once (the scan path raises alerts on every scan of a
+// forgery probe) and filled per alert.
+const p = (name: UpsertValue) => sql.placeholder(name);
+type UpsertValue =
+  | "id"
+  | "rule"
+  | "subjectType"
+  | "subjectId"
+  | "labelCode"
+  | "batchId"
+  | "authorizationId"
+  | "organizationId"
+  | "regionCode"
+  | "scanRegionCode"
+  | "severity"
+  | "details"
+  | "at"
+  | "cooldownStart"
+  | "eventId"
+  | "note";
+const a = alerts;
+const sameOpenAlert = sql`${a.subjectType} = ${p("subjectType")} AND ${a.subjectId} = ${p("subjectId")} AND ${a.rule} = ${p("rule")} AND ${a.lastSeenAt} >= ${p("cooldownStart")} AND ${a.status} NOT IN ('confirmed', 'dismissed')`;
+// min()/max(): queued scans may be written out of order; an alert's first and last sight stay
+// its earliest and latest.
+const absorbHit = statementTemplate<Record<UpsertValue, unknown>>(
+  sql`UPDATE ${a} SET ${bare(a.count)} = ${a.count} + 1, ${bare(a.firstSeenAt)} = min(${a.firstSeenAt}, ${p("at")}),
+     ${bare(a.lastSeenAt)} = max(${a.lastSeenAt}, ${p("at")}), ${bare(a.details)} = ${p("details")}, ${bare(a.updatedAt)} = ${p("at")}
+     WHERE ${sameOpenAlert}`,
+);
+const OPENED: [AnyColumn, SQLChunk][] = [
+  [a.id, p("id")],
+  [a.rule, p("rule")],
+  [a.subjectType, p("subjectType")],
+  [a.subjectId, p("subjectId")],
+  [a.labelCode, p("labelCode")],
+  [a.batchId, p("batchId")],
+  [a.authorizationId, p("authorizationId")],
+  [a.organizationId, p("organizationId")],
+  [a.regionCode, p("regionCode")],
+  [a.scanRegionCode, p("scanRegionCode")],
+  [a.severity, p("severity")],
+  [a.status, sql`'new'`],
+  [a.count, sql`1`],
+  [a.firstSeenAt, p("at")],
+  [a.lastSeenAt, p("at")],
+  [a.details, p("details")],
+  [a.createdAt, p("at")],
+  [a.updatedAt, p("at")],
+];
+const openAlert = statementTemplate<Record<UpsertValue, unknown>>(
+  sql`INSERT INTO ${a} (${sql.join(
+    OPENED.map(([column]) => bare(column as Column)),
+    sql`, `,
+  )})
+     SELECT ${sql.join(
+       OPENED.map(([, value]) => value),
+       sql`, `,
+     )} WHERE NOT EXISTS (SELECT 1 FROM ${a} WHERE ${sameOpenAlert})`,
+);
+const e = alertEvents;
+const recordOpened = statementTemplate<Record<UpsertValue, unknown>>(
+  sql`INSERT INTO ${e} (${bare(e.id)}, ${bare(e.alertId)}, ${bare(e.fromStatus)}, ${bare(e.toStatus)}, ${bare(e.note)}, ${bare(e.actions)}, ${bare(e.actorUserId)}, ${bare(e.at)})
+     SELECT ${p("eventId")}, ${p("id")}, NULL, 'new', ${p("note")}, '[]', NULL, ${p("at")}
+     WHERE EXISTS (SELECT 1 FROM ${a} WHERE ${a.id} = ${p("id")})`,
+);
 
 /**
  * Which scans stand behind an alert. A label or batch alert is about everything that happened
