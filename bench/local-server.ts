@@ -99,18 +99,36 @@ export type LocalServerOptions = {
   scanIngest?: "direct" | "queue";
 };
 
-/** wrangler.toml's scan queue, as Miniflare options (kept equal by hand: four numbers). */
-const scanQueueOptions = {
-  queueProducers: { SCAN_QUEUE: { queueName: "gi-trace-scans" } },
-  queueConsumers: {
-    "gi-trace-scans": {
-      maxBatchSize: 100,
-      maxBatchTimeout: 1,
-      maxRetries: 10,
-      deadLetterQueue: "gi-trace-scans-dlq",
+/** wrangler.toml's scan queue (its producer binding and consumer settings), as Miniflare options. */
+function scanQueueOptions() {
+  const toml = readFileSync("wrangler.toml", "utf8");
+  const blocks = [
+    ...toml.matchAll(/^\[\[queues\.(producers|consumers)\]\]\n([\s\S]*?)(?=^\[|$(?![\s\S]))/gm),
+  ];
+  const value = (block: string, key: string) =>
+    new RegExp(`^${key}\\s*=\\s*"?([^"\\n]+)"?`, "m").exec(block)?.[1];
+  const ofScans = (kind: string) =>
+    blocks.find(
+      ([, k, block]) => k === kind && value(block ?? "", "queue") === "gi-trace-scans",
+    )?.[2];
+  const producer = ofScans("producers");
+  const consumer = ofScans("consumers");
+  if (!producer || !consumer) throw new Error("wrangler.toml has no gi-trace-scans queue");
+  const number = (key: string) => Number(value(consumer, key));
+  return {
+    queueProducers: {
+      [value(producer, "binding") as string]: { queueName: "gi-trace-scans" },
     },
-  },
-};
+    queueConsumers: {
+      "gi-trace-scans": {
+        maxBatchSize: number("max_batch_size"),
+        maxBatchTimeout: number("max_batch_timeout"),
+        maxRetries: number("max_retries"),
+        deadLetterQueue: value(consumer, "dead_letter_queue"),
+      },
+    },
+  };
+}
 
 /** The simple keys of wrangler.toml the local server needs. */
 function wranglerConfig() {
@@ -209,7 +227,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
                   },
                 },
               }),
-          ...(options.scanIngest === "queue" ? scanQueueOptions : {}),
+          ...(options.scanIngest === "queue" ? scanQueueOptions() : {}),
           bindings: {
             ...vars,
             ...(await generateSecrets()),
