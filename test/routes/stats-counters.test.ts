@@ -13,6 +13,7 @@ import type { AuthUser } from "../../src/types";
 import { storePastScans } from "../helpers/counted-scans";
 import { createBatch, createProducerSetup, createUser, issue } from "../helpers/fixtures";
 import { call, callJson } from "../helpers/http";
+import { queryPlan } from "../helpers/query-plan";
 import { forge, places, regulatorOf, releasedLabels, scan } from "../helpers/scans";
 
 const VERDICTS = ["genuine", "warning", "suspicious", "counterfeit", "recalled", "invalid"];
@@ -382,14 +383,7 @@ describe("the overview's counter queries", () => {
         "2026-03-30",
       );
       for (const query of [...byDay, ...topBatches]) {
-        const { sql, params } = query.toSQL();
-        const plan = (
-          await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
-            .bind(...params)
-            .all<{ detail: string }>()
-        ).results
-          .map((r) => r.detail)
-          .join("\n");
+        const plan = await queryPlan(query);
         expect(plan).toMatch(/SEARCH scan_\w*counters USING (COVERING )?INDEX/);
         expect(plan).not.toMatch(/SCAN scan_\w*counters/);
         // A regulator's regions are seeks on their scope codes, each within the period.

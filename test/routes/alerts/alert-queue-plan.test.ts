@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "../../../src/db/client";
 import { alertListQuery } from "../../../src/db/queries/alert-list";
 import type { AuthUser } from "../../../src/types";
+import { queryPlan } from "../../helpers/query-plan";
 
 const user = (role: AuthUser["role"], extra: Partial<AuthUser> = {}) =>
   ({ id: "usr_plan", role, organizationId: null, regionCodes: [], ...extra }) as AuthUser;
@@ -14,13 +15,8 @@ const cursor = btoa(JSON.stringify({ k: "2026-11-01T00:00:00.000Z", id: "alr_x" 
   "",
 );
 
-async function planOf(reader: AuthUser, filters: { status?: "new"; cursor?: string } = {}) {
-  const query = alertListQuery(getDb(env.DB), reader, filters, 51).toSQL();
-  const rows = await env.DB.prepare(`EXPLAIN QUERY PLAN ${query.sql}`)
-    .bind(...query.params)
-    .all<{ detail: string }>();
-  return rows.results.map((r) => r.detail).join("\n");
-}
+const planOf = (reader: AuthUser, filters: { status?: "new"; cursor?: string } = {}) =>
+  queryPlan(alertListQuery(getDb(env.DB), reader, filters, 51));
 
 describe("GET /v1/alerts query plan", () => {
   const ordered = [
