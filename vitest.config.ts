@@ -21,9 +21,13 @@ export default defineConfig(async () => ({
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
+              // A province's scan database beside the registry, for the tests of split scan
+              // storage (they set SCAN_DATABASES=330000=SCANS_DB_33; the rest leave it unset).
+              d1Databases: { SCANS_DB_33: "gi-trace-scans-33" },
               bindings: {
                 ...(await testBindings()),
                 TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+                TEST_SCAN_MIGRATIONS: await readD1Migrations("./migrations-scans"),
               },
             },
           }),

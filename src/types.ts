@@ -33,6 +33,11 @@ export type Bindings = {
   WECHAT_APP_SECRET?: string;
   /** How scans are written: `direct` (default) or `queue` (src/lib/scan-ingest-mode.ts). */
   SCAN_INGEST?: string;
+  /**
+   * Scan databases per province: `<province code>=<D1 binding>, …` (src/lib/scan-database-routes.ts).
+   * Unset: every scan in DB. Routed scans are written in queue mode only.
+   */
+  SCAN_DATABASES?: string;
   /** Scans written by the queue consumer in queue mode (src/queues/scans.ts). */
   SCAN_QUEUE?: Queue<ScanJob>;
   /** Recall-notice jobs (wrangler.toml [[queues.producers]]); consumed by src/queues/notices.ts. */

@@ -460,6 +460,43 @@ export const scanDailyAggregates = sqliteTable(
   (t) => [primaryKey({ columns: [t.day, t.labelCode, t.regionCode, t.verdict] })],
 );
 
+// With scan databases per province (SCAN_DATABASES), a routed scan's row lives in its province's
+// database and its counters, label and alerts here; no transaction spans both. The queue consumer
+// writes this row in the registry's transaction and then the scan row with INSERT OR IGNORE, so
+// a redelivery finds the scan here and writes only what is missing. A location added later is
+// recorded here first, by the request that wins (`locatedBy`), then written to the province.
+// Rows are pruned by the nightly job after SCAN_LEDGER_DAYS.
+export const scanLedger = sqliteTable(
+  "scan_ledger",
+  {
+    scanId: text("scan_id").primaryKey(),
+    /** The binding of the scan database that holds the row (SCAN_DATABASES). */
+    database: text("database").notNull(),
+    scannedAt: text("scanned_at").notNull(),
+    /** The request id of the location request that won, and what it wrote (JSON). */
+    locatedBy: text("located_by"),
+    location: text("location", { mode: "json" }).$type<ScanLedgerLocation>(),
+  },
+  (t) => [index("scan_ledger_time_idx").on(t.scannedAt)],
+);
+
+export type ScanLedgerLocation = {
+  lat: number;
+  lng: number;
+  regionCode: string | null;
+  verdict: (typeof verdicts)[number];
+  reasons: string[];
+};
+
+// The nightly roll-up of a province's scan database: scans up to (throughAt, throughId) are
+// counted in scan_daily_aggregates (written in the registry's transaction) and may be deleted
+// there; a run first deletes what an interrupted run counted but did not delete.
+export const scanRollupProgress = sqliteTable("scan_rollup_progress", {
+  database: text("database").primaryKey(),
+  throughAt: text("through_at").notNull(),
+  throughId: text("through_id").notNull(),
+});
+
 // Scan counters: scans per Beijing calendar day (the overview's days) and key, one column per
 // verdict, kept exact on write in the scan's own transaction and never rolled up or deleted:
 // statistics read these, not the scans. '' stands for none (an invalid code has no

@@ -38,3 +38,7 @@ export function statementTemplate<V extends Record<string, unknown>>(
   const { sql: text, params } = dialect.sqlToQuery(query);
   return (values) => ({ sql: text, params: fillPlaceholders(params, values) });
 }
+
+/** `(SELECT value FROM json_each(?))` over `values`: one bound parameter however many (D1 allows 100). */
+export const jsonValues = (values: readonly string[]) =>
+  sql`(SELECT value FROM json_each(${JSON.stringify(values)}))`;

@@ -40,6 +40,10 @@ function decode(text: string): Cursor {
   throw fieldError("query.cursor", "invalid cursor", "The cursor is not one this API issued.");
 }
 
+/** The keyset position a cursor stands for; a cursor this API did not issue is a 400. */
+export const cursorKey = (cursor: string | undefined): Cursor | undefined =>
+  cursor ? decode(cursor) : undefined;
+
 /**
  * Keyset pagination over (sortColumn, idColumn), newest first unless `order` is "asc": stable
  * under inserts and cheap at any depth. Returns the WHERE condition for the page after `cursor`.

@@ -2,6 +2,7 @@
 // secret is missing, malformed, too short or a demo value. Messages name the variable and never
 // quote a value, since they go to the logs.
 import { parseLabelKeys } from "./label-code";
+import { parseScanDatabaseRoutes } from "./scan-database-routes";
 
 export type ConfigEnv = {
   ENVIRONMENT?: string;
@@ -15,6 +16,7 @@ export type ConfigEnv = {
   CLIENT_ID_PEPPER?: string;
   SCAN_INGEST?: string;
   SCAN_QUEUE?: unknown;
+  SCAN_DATABASES?: string;
 };
 
 export const REQUIRED_SECRETS = [
@@ -148,7 +150,7 @@ const isLocalHost = (host: string) =>
 export function configProblems(env: ConfigEnv): string[] {
   if (env.ENVIRONMENT !== "production") return [];
   const problems: string[] = [];
-  const present = (name: Exclude<keyof ConfigEnv, "SCAN_QUEUE">) =>
+  const present = (name: Exclude<keyof ConfigEnv, "SCAN_QUEUE" | "SCAN_DATABASES">) =>
     (env[name] ?? "").trim().length > 0;
 
   for (const name of REQUIRED_SECRETS) {
@@ -193,10 +195,31 @@ export function configProblems(env: ConfigEnv): string[] {
     );
   }
 
+  problems.push(...scanDatabaseProblems(env));
+
   if (!present("PUBLIC_HOST")) {
     problems.push("PUBLIC_HOST is missing; labels carry it in their URL.");
   } else if (isLocalHost(env.PUBLIC_HOST as string)) {
     problems.push("PUBLIC_HOST is a local host name; labels printed now would not resolve.");
+  }
+  return problems;
+}
+
+/** SCAN_DATABASES: well formed, every binding present, and scans written by the queue consumer. */
+function scanDatabaseProblems(env: ConfigEnv): string[] {
+  const parsed = parseScanDatabaseRoutes(env.SCAN_DATABASES);
+  if (!parsed.ok) return parsed.problems;
+  if (parsed.routes.size === 0) return [];
+  const problems = [...parsed.routes.values()]
+    .filter((binding) => !(env as Record<string, unknown>)[binding])
+    .map(
+      (binding) =>
+        `SCAN_DATABASES names ${binding}, but wrangler.toml binds no D1 database of that name.`,
+    );
+  if (env.SCAN_INGEST !== "queue") {
+    problems.push(
+      'SCAN_DATABASES spreads scans over several databases, which only the queue consumer writes: set SCAN_INGEST = "queue".',
+    );
   }
   return problems;
 }

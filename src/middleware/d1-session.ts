@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { type D1Usage, RequestD1 } from "../db/request-d1";
+import { scanDatabaseBindings } from "../db/scan-databases";
 import {
   BOOKMARK_HEADER,
   benchDelayMs,
@@ -33,7 +34,15 @@ export function d1Session(): MiddlewareHandler<AppEnv> {
       base.DB,
       options(sessionStart(c.req.method, c.req.path, bookmark)),
     );
-    c.env = { ...base, DB: registry } satisfies Bindings;
+    // A province's scan database is read, never written, by requests (the queue consumer and
+    // the location's second step write it): any replica will do.
+    const provinces = Object.fromEntries(
+      [...scanDatabaseBindings(base)].map(([name, d1]) => [
+        name,
+        new RequestD1(d1, options("first-unconstrained")),
+      ]),
+    );
+    c.env = { ...base, ...provinces, DB: registry } satisfies Bindings;
     await next();
     const after = registry.bookmark();
     if (after) c.res.headers.set(BOOKMARK_HEADER, after);

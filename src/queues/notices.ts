@@ -2,6 +2,7 @@
 // retried with backoff; after max_retries it goes to the dead-letter queue. Every step is
 // idempotent (src/db/queries/recall-notices.ts), so a retry or a redelivery sends nothing twice.
 import { deliverRecallNotices, type NoticeJob } from "../db/queries/recall-notices";
+import { scanDatabases } from "../db/scan-databases";
 import { type WechatSender, wechatSender } from "../lib/wechat-server";
 import type { Bindings } from "../types";
 
@@ -36,6 +37,7 @@ export async function handleNoticeBatch(
       const report = await deliverRecallNotices(
         {
           db: env.DB,
+          scanDatabases: scanDatabases(env),
           pepper: env.CLIENT_ID_PEPPER,
           templateId: env.WECHAT_RECALL_TEMPLATE_ID || undefined,
           miniprogramState: miniprogramState(env.WECHAT_MINIPROGRAM_STATE),

@@ -5,6 +5,7 @@
 // that D1 could not take at all, is retried with backoff, then parked in the dead-letter queue
 // (gi-trace-scans-dlq). Redelivery never counts twice.
 import { ingestScanJobs, type ScanJob } from "../db/queries/scan-ingest";
+import { scanDatabases } from "../db/scan-databases";
 import type { Bindings } from "../types";
 
 /** The scan queue, and by prefix its dead-letter queue (gi-trace-scans-dlq) when replayed. */
@@ -34,9 +35,10 @@ export async function handleScanBatch(batch: MessageBatch<unknown>, env: Binding
     }
   }
   if (messages.length === 0) return;
+  const databases = scanDatabases(env);
   try {
     const outcome = await ingestScanJobs(
-      env.DB,
+      databases,
       messages.map((m) => m.job),
     );
     for (const { message } of messages) message.ack();
@@ -53,7 +55,7 @@ export async function handleScanBatch(batch: MessageBatch<unknown>, env: Binding
     }
     for (const { message, job } of messages) {
       try {
-        await ingestScanJobs(env.DB, [job]);
+        await ingestScanJobs(databases, [job]);
         message.ack();
       } catch (alone) {
         retry(message, alone);

@@ -1,7 +1,9 @@
 import { sql } from "drizzle-orm";
+import { scanDatabases } from "../db/scan-databases";
 import { scanDailyAggregates, scans } from "../db/schema";
 import { bare, prepareSql } from "../db/sql";
 import type { Bindings } from "../types";
+import { pruneScanLedger, rollUpScanDatabase } from "./scan-database-retention";
 
 /** Raw scans kept this many days when SCAN_RETENTION_DAYS is unset or not a positive integer. */
 export const DEFAULT_SCAN_RETENTION_DAYS = 400;
@@ -19,14 +21,38 @@ export function retentionDays(env: Pick<Bindings, "SCAN_RETENTION_DAYS">): numbe
 
 /**
  * Rolls raw scans older than the retention into scan_daily_aggregates (day, label, region,
- * verdict → count, added to existing rows) and deletes them. Each chunk takes the oldest scans
+ * verdict → count, added to existing rows) and deletes them, in the registry and in every
+ * province's scan database (./scan-database-retention.ts). In the registry each chunk takes the oldest scans
  * up to a (scanned_at, id) boundary, and aggregates and deletes exactly that range in one D1
  * batch, so a failure leaves either both or neither. Idempotent and resumable: the next run
  * continues where the last stopped.
  */
 export async function rollUpOldScans(
-  env: Pick<Bindings, "DB" | "SCAN_RETENTION_DAYS">,
+  env: Pick<Bindings, "DB" | "SCAN_RETENTION_DAYS" | "SCAN_DATABASES">,
   options: { now?: Date; chunk?: number; maxChunks?: number } = {},
+): Promise<RetentionResult> {
+  const registry = await rollUpRegistryScans(env, options);
+  let { rolledUp, chunks, done } = registry;
+  // Each province's scan database gets a run's budget of its own.
+  for (const { key, d1 } of scanDatabases(env).all.slice(1)) {
+    const result = await rollUpScanDatabase(
+      env.DB,
+      key,
+      d1,
+      registry.cutoff,
+      options.chunk ?? RETENTION_CHUNK,
+      options.maxChunks ?? RETENTION_MAX_CHUNKS,
+    );
+    rolledUp += result.rolledUp;
+    chunks += result.chunks;
+    done &&= result.done;
+  }
+  return { cutoff: registry.cutoff, rolledUp, chunks, done };
+}
+
+async function rollUpRegistryScans(
+  env: Pick<Bindings, "DB" | "SCAN_RETENTION_DAYS">,
+  options: { now?: Date; chunk?: number; maxChunks?: number },
 ): Promise<RetentionResult> {
   const now = options.now ?? new Date();
   const chunk = options.chunk ?? RETENTION_CHUNK;
@@ -74,7 +100,13 @@ export async function handleScheduled(
   _ctx: ExecutionContext,
 ): Promise<void> {
   const result = await rollUpOldScans(env);
+  const ledgerPruned = await pruneScanLedger(env.DB, new Date());
   console.log(
-    JSON.stringify({ event: "scan_retention", ...result, retention_days: retentionDays(env) }),
+    JSON.stringify({
+      event: "scan_retention",
+      ...result,
+      retention_days: retentionDays(env),
+      ledger_pruned: ledgerPruned,
+    }),
   );
 }

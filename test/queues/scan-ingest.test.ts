@@ -1,110 +1,19 @@
-import {
-  createExecutionContext,
-  createMessageBatch,
-  getQueueResult,
-  waitOnExecutionContext,
-} from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ingestScanJobs, type ScanJob, scanOfJob } from "../../src/db/queries/scan-ingest";
-import worker from "../../src/index";
 import type { Bindings } from "../../src/types";
 import { counterMismatches } from "../helpers/counted-scans";
-import { BASE, expectProblem } from "../helpers/http";
+import { expectProblem } from "../helpers/http";
+import {
+  deliver,
+  dyingD1,
+  heldQueue,
+  nextIp,
+  post,
+  roundTrips,
+  scan,
+} from "../helpers/queued-scans";
 import { places, releasedLabels, type ScanAnswer } from "../helpers/scans";
-
-/** A queue that keeps what is sent, so that a test decides when the consumer runs. */
-function heldQueue() {
-  const held: ScanJob[] = [];
-  const queue = {
-    send: async (body: ScanJob) => {
-      held.push(structuredClone(body));
-    },
-    sendBatch: async (messages: Iterable<{ body: ScanJob }>) => {
-      for (const m of messages) held.push(structuredClone(m.body));
-    },
-  } as unknown as Queue<ScanJob>;
-  return { held, env: { ...env, SCAN_INGEST: "queue", SCAN_QUEUE: queue } as Bindings };
-}
-
-let ip = 0;
-/** A fresh connecting address: the scan rate limit counts per address. */
-const nextIp = () => {
-  ip += 1;
-  return `10.77.${(ip >> 8) & 255}.${ip & 255}`;
-};
-
-async function post(
-  bindings: Bindings,
-  path: string,
-  body: unknown,
-  headers: Record<string, string> = {},
-) {
-  const ctx = createExecutionContext();
-  const res = await worker.fetch(
-    new Request(`${BASE}${path}`, {
-      method: "POST",
-      headers: { "content-type": "application/json", ...headers },
-      body: JSON.stringify(body),
-    }),
-    bindings,
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
-  return res;
-}
-
-async function scan(bindings: Bindings, body: Record<string, unknown>, address = nextIp()) {
-  const res = await post(bindings, "/v1/scans", body, { "CF-Connecting-IP": address });
-  expect(res.status).toBe(200);
-  return {
-    answer: (await res.json()) as ScanAnswer,
-    serverTiming: res.headers.get("Server-Timing"),
-  };
-}
-
-const roundTrips = (serverTiming: string | null) =>
-  Number(/d1-round-trips;desc="(\d+)"/.exec(serverTiming ?? "")?.[1]);
-
-/** Delivers `jobs` as one batch to the worker's queue handler, as Cloudflare Queues would. */
-async function deliver(jobs: ScanJob[], bindings: Partial<Bindings> = {}, attempts = 1) {
-  const batch = createMessageBatch(
-    "gi-trace-scans",
-    jobs.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts, body })),
-  );
-  const ctx = createExecutionContext();
-  await worker.queue?.(batch, { ...env, ...bindings } as Bindings);
-  return getQueueResult(batch, ctx);
-}
-
-/**
- * A D1 binding whose isolate dies: the first `commits` write transactions land, then every call
- * fails (`afterCommit`: the last of them lands and then fails, as a consumer killed between
- * its write and its ack).
- */
-function dyingD1(commits: number, afterCommit = false): D1Database {
-  let calls = 0;
-  let writes = 0;
-  return new Proxy(env.DB, {
-    get(target, prop) {
-      if (prop === "batch") {
-        return async (statements: D1PreparedStatement[]) => {
-          calls += 1;
-          const isWrite = calls > 1;
-          if (isWrite && writes >= commits) throw new Error("the consumer's isolate was killed");
-          const results = await target.batch(statements);
-          if (isWrite) writes += 1;
-          if (isWrite && afterCommit && writes >= commits) {
-            throw new Error("the consumer's isolate was killed");
-          }
-          return results;
-        };
-      }
-      const value = Reflect.get(target, prop);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-}
 
 const one = async <T>(sql: string, ...params: unknown[]) =>
   (await env.DB.prepare(sql)

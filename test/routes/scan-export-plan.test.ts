@@ -3,7 +3,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { getDb } from "../../src/db/client";
-import { scanExportChunk } from "../../src/db/queries/scan-list";
+import { scanChunk, scanExportChunk } from "../../src/db/queries/scan-list";
 import { queryPlan } from "../helpers/query-plan";
 
 describe("the scans GeoJSON export's chunk query", () => {
@@ -13,6 +13,14 @@ describe("the scans GeoJSON export's chunk query", () => {
       expect(plan).toMatch(
         /SCAN scans USING INDEX scans_located_time_idx|SEARCH scans USING INDEX scans_located_time_idx/,
       );
+      expect(plan).not.toMatch(/TEMP B-TREE/);
+    });
+    it(`walks them in order in a province's scan database${after ? " after a key" : ""}`, async () => {
+      const plan = await queryPlan(
+        scanChunk(getDb(env.SCANS_DB_33), undefined, after, 1000, true),
+        env.SCANS_DB_33,
+      );
+      expect(plan).toMatch(/(SCAN|SEARCH) scans USING INDEX scans_located_time_idx/);
       expect(plan).not.toMatch(/TEMP B-TREE/);
     });
   }

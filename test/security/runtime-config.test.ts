@@ -40,8 +40,8 @@ const secretValues = (config: Record<string, unknown>) =>
   );
 
 /** The problems of `good` with `changes`; asserts they quote no secret value. */
-function problemsWith(changes: Record<string, string | undefined>): string[] {
-  const config = { ...good, ...changes };
+function problemsWith(changes: Record<string, unknown>): string[] {
+  const config = { ...good, ...changes } as ConfigEnv & Record<string, unknown>;
   const problems = configProblems(config);
   const text = problems.join("\n");
   for (const secret of secretValues(config)) expect(text).not.toContain(secret);
@@ -135,6 +135,25 @@ describe("configProblems", () => {
     expectOne(problemsWith({ SCAN_INGEST: "queue" }), /^SCAN_INGEST is queue but/);
     expect(configProblems({ ...good, SCAN_INGEST: "queue", SCAN_QUEUE: {} })).toEqual([]);
     expect(configProblems({ ...good, SCAN_INGEST: "direct" })).toEqual([]);
+  });
+
+  it("refuses scan databases per province that are malformed, unbound, or written in direct mode", () => {
+    const queue = { SCAN_INGEST: "queue", SCAN_QUEUE: {} };
+    expectOne(
+      problemsWith({ ...queue, SCAN_DATABASES: "330900=SCANS_DB_33" }),
+      /^SCAN_DATABASES entry "330900=SCANS_DB_33" must be <province code>/,
+    );
+    expectOne(
+      problemsWith({ ...queue, SCAN_DATABASES: "330000=SCANS_DB_33" }),
+      /^SCAN_DATABASES names SCANS_DB_33, but wrangler.toml binds no D1/,
+    );
+    expectOne(
+      problemsWith({ SCAN_DATABASES: "330000=SCANS_DB_33", SCANS_DB_33: {} }),
+      /only the queue consumer writes: set SCAN_INGEST = "queue"/,
+    );
+    expect(
+      problemsWith({ ...queue, SCAN_DATABASES: "330000=SCANS_DB_33", SCANS_DB_33: {} }),
+    ).toEqual([]);
   });
 
   it("does not ask for WECHAT_APP_SECRET in mock mode (the mock itself is refused)", () => {

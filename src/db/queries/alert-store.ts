@@ -20,10 +20,10 @@ import { minutesBefore } from "../../lib/risk/time";
 import type { AppEnv } from "../../types";
 import { type Db, getDb } from "../client";
 import { alertEvents, alerts, authorizations, batches, labels, scans } from "../schema";
-import { bare, statementTemplate } from "../sql";
+import { bare, jsonValues, statementTemplate } from "../sql";
 import { auditStatementPerRow, auditStatementWhen } from "./audit";
 
-type AlertRow = typeof alerts.$inferSelect;
+export type AlertRow = typeof alerts.$inferSelect;
 
 /** A raw guard (`?` placeholders and their parameters) as a drizzle SQL fragment. */
 const guard = (condition: { sql: string; params: unknown[] }): SQL =>
@@ -152,7 +152,12 @@ const recordOpened = statementTemplate<Record<UpsertValue, unknown>>(
  * a forgery probe about the invalid scans of its source or region over the alert's span, which
  * starts a burst window before first_seen_at: the burst that raised it came before.
  */
-export function scansBehind(db: Db, alert: AlertRow): SQL | undefined {
+export function scansBehind(
+  db: Db,
+  alert: AlertRow,
+  /** An authorization's batches read before, for databases that hold no batches. */
+  authorizationBatchIds?: readonly string[],
+): SQL | undefined {
   const burstMinutes = Number(alert.details?.window_minutes);
   const from =
     minutesBefore(
@@ -166,6 +171,9 @@ export function scansBehind(db: Db, alert: AlertRow): SQL | undefined {
     case "batch":
       return eq(scans.batchId, alert.batchId ?? alert.subjectId);
     case "authorization": {
+      if (authorizationBatchIds) {
+        return and(inArray(scans.batchId, jsonValues(authorizationBatchIds)), span);
+      }
       const batchIds = db
         .select({ id: batches.id })
         .from(batches)

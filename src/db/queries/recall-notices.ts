@@ -13,16 +13,19 @@ import { newId } from "../../lib/ids";
 import { type RecalledBatch, recallNoticeText, recallTemplateData } from "../../lib/recall-notice";
 import { openSealedOpenid } from "../../lib/sealed-openid";
 import type { SendOutcome, WechatSender } from "../../lib/wechat-server";
+import { type ScanDatabases, singleScanDatabase } from "../scan-databases";
 import {
   authorizations,
   batches,
   giProducts,
   noticeSubscriptions,
   notifications,
+  organizations,
   scans,
   users,
 } from "../schema";
-import { bare, prepareSql } from "../sql";
+import { bare, jsonValues, prepareSql } from "../sql";
+import { databasesOfProducer } from "./scan-list";
 
 const n = notifications;
 const ns = noticeSubscriptions;
@@ -49,6 +52,8 @@ export async function enqueueRecallNotices(
 
 export type DeliveryContext = {
   db: D1Database;
+  /** Where scans are stored, when not all in `db` (SCAN_DATABASES). */
+  scanDatabases?: ScanDatabases;
   pepper: string;
   templateId: string | undefined;
   miniprogramState: "developer" | "trial" | "formal";
@@ -65,14 +70,19 @@ type BatchRow = {
   status_reason: string | null;
   recalled_at: string | null;
   name_zh: string;
+  region_code: string;
 };
 
-async function recalledBatch(db: D1Database, batchId: string): Promise<RecalledBatch | null> {
+async function recalledBatch(
+  db: D1Database,
+  batchId: string,
+): Promise<(RecalledBatch & { producerRegionCode: string }) | null> {
   const row = await prepareSql(
     db,
-    sql`SELECT ${batches.id}, ${batches.lotCode}, ${batches.status}, ${batches.statusReason}, ${batches.recalledAt}, ${giProducts.nameZh}
+    sql`SELECT ${batches.id}, ${batches.lotCode}, ${batches.status}, ${batches.statusReason}, ${batches.recalledAt}, ${giProducts.nameZh}, ${organizations.regionCode}
          FROM ${batches} JOIN ${authorizations} ON ${authorizations.id} = ${batches.authorizationId}
          JOIN ${giProducts} ON ${giProducts.id} = ${authorizations.giProductId}
+         JOIN ${organizations} ON ${organizations.id} = ${batches.organizationId}
         WHERE ${batches.id} = ${batchId}`,
   ).first<BatchRow>();
   if (row?.status !== "recalled" || !row.recalled_at) return null;
@@ -81,21 +91,47 @@ async function recalledBatch(db: D1Database, batchId: string): Promise<RecalledB
     lotCode: row.lot_code,
     reason: row.status_reason,
     recalledAt: row.recalled_at,
+    producerRegionCode: row.region_code,
   };
 }
 
+/** User ids looked up per statement: a D1 statement holds at most 100 KB of SQL and values. */
+const USERS_PER_LOOKUP = 1_000;
+
+/** The signed-in users who scanned a label of the batch, from the databases holding its scans. */
+async function scannersOf(scanDatabases: D1Database[], batchId: string): Promise<string[]> {
+  const found = await Promise.all(
+    scanDatabases.map((d1) =>
+      prepareSql(
+        d1,
+        sql`SELECT DISTINCT ${scans.userId} AS user_id FROM ${scans}
+             WHERE ${scans.batchId} = ${batchId} AND ${scans.userId} IS NOT NULL`,
+      ).all<{ user_id: string }>(),
+    ),
+  );
+  return [...new Set(found.flatMap(({ results }) => results.map((r) => r.user_id)))];
+}
+
 /** Records one notice for every subscribed consumer who scanned a label of the batch. */
-async function recordNotices(db: D1Database, batchId: string, batch: RecalledBatch) {
-  const { results } = await prepareSql(
-    db,
-    sql`SELECT DISTINCT ${scans.userId} AS user_id FROM ${scans}
-         JOIN ${users} ON ${users.id} = ${scans.userId} AND ${users.role} = 'consumer'
-        WHERE ${scans.batchId} = ${batchId} AND ${scans.userId} IS NOT NULL
-          AND EXISTS (SELECT 1 FROM ${noticeSubscriptions}
-                       WHERE ${noticeSubscriptions.userId} = ${scans.userId} AND ${noticeSubscriptions.topic} = 'recall')
-          AND NOT EXISTS (SELECT 1 FROM ${notifications}
-                           WHERE ${notifications.userId} = ${scans.userId} AND ${notifications.batchId} = ${scans.batchId} AND ${notifications.topic} = 'recall')`,
-  ).all<{ user_id: string }>();
+async function recordNotices(
+  db: D1Database,
+  scanDatabases: D1Database[],
+  batchId: string,
+  batch: RecalledBatch,
+) {
+  const results: { user_id: string }[] = [];
+  for (const part of chunk(await scannersOf(scanDatabases, batchId), USERS_PER_LOOKUP)) {
+    const u = users;
+    const found = await prepareSql(
+      db,
+      sql`SELECT ${u.id} AS user_id FROM ${u}
+          WHERE ${u.id} IN ${jsonValues(part)} AND ${u.role} = 'consumer'
+            AND EXISTS (SELECT 1 FROM ${ns} WHERE ${ns.userId} = ${u.id} AND ${ns.topic} = 'recall')
+            AND NOT EXISTS (SELECT 1 FROM ${n}
+                             WHERE ${n.userId} = ${u.id} AND ${n.batchId} = ${batchId} AND ${n.topic} = 'recall')`,
+    ).all<{ user_id: string }>();
+    results.push(...found.results);
+  }
   const { title, body } = recallNoticeText(batch);
   const insert = (userId: string) =>
     prepareSql(
@@ -200,7 +236,11 @@ export async function deliverRecallNotices(
   };
   const batch = await recalledBatch(ctx.db, batchId);
   if (!batch) return { recorded: 0, settled };
-  const recorded = await recordNotices(ctx.db, batchId, batch);
+  const scanDatabases = databasesOfProducer(
+    ctx.scanDatabases ?? singleScanDatabase(ctx.db),
+    batch.producerRegionCode,
+  );
+  const recorded = await recordNotices(ctx.db, scanDatabases, batchId, batch);
 
   const orphaned = await prepareSql(
     ctx.db,

@@ -148,6 +148,42 @@ export function countScanStatements(scan: CountedScan): Statement[] {
   );
 }
 
+/** Where a located scan's stored values are read from, and what says this request located it. */
+type LocatedSource = {
+  from: (t: Table, newRegion: string) => string;
+  where: string;
+  params: unknown[];
+};
+
+function recountStatements(source: LocatedSource, regionCode: string | null, verdict: string) {
+  const column = verdictColumn(verdict);
+  const newRegion = `?${source.params.length + 1}`;
+  return TABLES.flatMap((t) => {
+    const where = scanWhere(source.where, t);
+    const columns = [...t.key, ...t.extra];
+    const located = columns.map(([name, expr]) =>
+      name === "region_code" ? newRegion : name === "area_code" ? AREA(newRegion) : expr,
+    );
+    const usesRegion = t.byArea || columns.some(([name]) => name === "region_code");
+    return [
+      statement(
+        `UPDATE ${t.name} SET ${verdicts.map((v) => `${v} = ${v} - (s.verdict = '${v}')`).join(", ")}
+           FROM (SELECT ${t.key.map(([name, expr]) => `${expr} AS ${name}`).join(", ")}, verdict
+                   FROM ${source.from(t, "scans.region_code")} WHERE ${where}) AS s
+          WHERE ${t.key.map(([name]) => `${t.name}.${name} = s.${name}`).join(" AND ")}`,
+        ...source.params,
+      ),
+      statement(
+        `INSERT INTO ${t.name} (${names(columns)}, ${column})
+           SELECT ${located.join(", ")}, 1 FROM ${source.from(t, newRegion)} WHERE ${where}
+           ON CONFLICT (${names(t.key)}) DO UPDATE SET ${column} = ${column} + 1`,
+        // D1 wants exactly the parameters a statement uses: the new region only where it is a key.
+        ...(usesRegion ? [...source.params, regionCode ?? ""] : source.params),
+      ),
+    ];
+  });
+}
+
 /**
  * Moves scan `id` from the counters of its stored region and verdict to those of `regionCode`
  * and `verdict`, when it has no device location yet. They must run before the statement that
@@ -159,31 +195,45 @@ export function recountLocatedScanStatements(
   regionCode: string | null,
   verdict: string,
 ): Statement[] {
-  const column = verdictColumn(verdict);
-  return TABLES.flatMap((t) => {
-    const where = scanWhere("id = ?1 AND location_source != 'gps'", t);
-    const columns = [...t.key, ...t.extra];
-    const located = columns.map(([name, expr]) =>
-      name === "region_code" ? "?2" : name === "area_code" ? AREA("?2") : expr,
-    );
-    const usesRegion = t.byArea || columns.some(([name]) => name === "region_code");
-    return [
-      statement(
-        `UPDATE ${t.name} SET ${verdicts.map((v) => `${v} = ${v} - (s.verdict = '${v}')`).join(", ")}
-           FROM (SELECT ${t.key.map(([name, expr]) => `${expr} AS ${name}`).join(", ")}, verdict
-                   FROM ${scansOf(t)} WHERE ${where}) AS s
-          WHERE ${t.key.map(([name]) => `${t.name}.${name} = s.${name}`).join(" AND ")}`,
-        id,
-      ),
-      statement(
-        `INSERT INTO ${t.name} (${names(columns)}, ${column})
-           SELECT ${located.join(", ")}, 1 FROM ${scansOf(t, "?2")} WHERE ${where}
-           ON CONFLICT (${names(t.key)}) DO UPDATE SET ${column} = ${column} + 1`,
-        // D1 wants exactly the parameters a statement uses: ?2 only where the region is a key.
-        ...(usesRegion ? [id, regionCode ?? ""] : [id]),
-      ),
-    ];
-  });
+  return recountStatements(
+    { from: scansOf, where: "id = ?1 AND location_source != 'gps'", params: [id] },
+    regionCode,
+    verdict,
+  );
+}
+
+export type StoredScanValues = CountedScan & { id: string };
+
+/**
+ * The same for a scan whose row is in a province's scan database: its stored values as read
+ * there, and the counters moved only when this request's claim (`claim`) holds the scan's
+ * ledger entry, so that two requests locating one scan move them once.
+ */
+export function recountRoutedLocatedScanStatements(
+  stored: StoredScanValues,
+  claim: string,
+  regionCode: string | null,
+  verdict: string,
+): Statement[] {
+  const values =
+    "(SELECT ?1 AS id, ?3 AS scanned_at, ?4 AS organization_id, ?5 AS batch_id, ?6 AS region_code, ?7 AS verdict) AS scans";
+  return recountStatements(
+    {
+      from: (t, region) => `${values}${t.byArea ? ` ${LEVELS(region)}` : ""}`,
+      where: "(SELECT located_by FROM scan_ledger WHERE scan_id = ?1) = ?2",
+      params: [
+        stored.id,
+        claim,
+        stored.at,
+        stored.organizationId,
+        stored.batchId,
+        stored.regionCode,
+        stored.verdict,
+      ],
+    },
+    regionCode,
+    verdict,
+  );
 }
 
 type CounterTable =

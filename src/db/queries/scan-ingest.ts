@@ -8,14 +8,18 @@ import { sql } from "drizzle-orm";
 import { prepareAll, type Statement } from "../../lib/d1-group-batch";
 import { forgedCodeWindowStart, type RiskSettings } from "../../lib/risk";
 import { forgedCodeRaises, type InvalidScanCounts } from "../../lib/risk/alert-raise";
-import { scans } from "../schema";
-import { toStatement } from "../sql";
+import { REGISTRY_DATABASE } from "../../lib/scan-database-routes";
+import { type ScanDatabases, singleScanDatabase } from "../scan-databases";
+import { scanLedger, scans } from "../schema";
+import { jsonValues, toStatement } from "../sql";
 import {
+  insertScanIfAbsentStatement,
   invalidScanCountStatement,
   invalidScanStatements,
   type LabelScanWrite,
   labelScanStatements,
   type ScanRecord,
+  scanLedgerStatement,
 } from "./scan-store";
 
 /** A queued scan: a scan of a real label with its verdict, or of a forged code. */
@@ -84,13 +88,19 @@ function subjectsOf(scan: ScanRecord) {
   ];
 }
 
-/** Which of `ids` are stored, and the invalid scans counted per forged subject, in one round trip. */
-async function readBefore(d1: D1Database, ids: string[], forged: Forged[]) {
+/**
+ * Which of `ids` are stored (their row, or with split databases their ledger entry), and the
+ * invalid scans counted per forged subject, in one round trip.
+ */
+async function readBefore(d1: D1Database, ids: string[], forged: Forged[], split: boolean) {
   const queries = [...countQueries(forged)];
+  const idList = jsonValues(ids);
+  const storedSql = split
+    ? sql`SELECT ${scans.id} AS id FROM ${scans} WHERE ${scans.id} IN ${idList}
+          UNION ALL SELECT ${scanLedger.scanId} FROM ${scanLedger} WHERE ${scanLedger.scanId} IN ${idList}`
+    : sql`SELECT ${scans.id} AS id FROM ${scans} WHERE ${scans.id} IN ${idList}`;
   const statements: Statement[] = [
-    toStatement(
-      sql`SELECT ${scans.id} AS id FROM ${scans} WHERE ${scans.id} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`,
-    ),
+    toStatement(storedSql),
     ...queries.map(([, query]) =>
       invalidScanCountStatement(query.subject, query.value, query.since, query.cap),
     ),
@@ -104,11 +114,27 @@ async function readBefore(d1: D1Database, ids: string[], forged: Forged[]) {
   };
 }
 
-/** The statements of each job, in scan time order, forged jobs counting the ones before them. */
-function jobStatements(jobs: ScanJob[], counted: Map<CountKey, number>): Statement[][] {
+/** The key of the database that holds a job's scan row. */
+const databaseOfJob = (databases: ScanDatabases, job: ScanJob) =>
+  job.kind === "label" ? databases.of(job.write.producerRegionCode).key : REGISTRY_DATABASE;
+
+/**
+ * The registry's statements of each job, in scan time order, forged jobs counting the ones
+ * before them; a routed scan's ledger entry stands in for its row.
+ */
+function jobStatements(
+  databases: ScanDatabases,
+  jobs: ScanJob[],
+  counted: Map<CountKey, number>,
+): Statement[][] {
   const seen = new Map(counted);
   return jobs.map((job) => {
-    if (job.kind === "label") return labelScanStatements(job.write);
+    if (job.kind === "label") {
+      const database = databaseOfJob(databases, job);
+      return database === REGISTRY_DATABASE
+        ? labelScanStatements(job.write)
+        : labelScanStatements(job.write, scanLedgerStatement(job.write.scan, database));
+    }
     const counts: InvalidScanCounts = { client: 0, region: 0 };
     for (const { key, subject } of subjectsOf(job.scan)) {
       counts[subject] = seen.get(key) ?? 0;
@@ -135,7 +161,30 @@ function transactions(perJob: Statement[][]): Statement[][] {
 }
 
 const isDuplicateScan = (error: unknown) =>
-  /UNIQUE constraint failed: scans\.id/.test(String((error as Error)?.message ?? error));
+  /UNIQUE constraint failed: (scans\.id|scan_ledger\.scan_id)/.test(
+    String((error as Error)?.message ?? error),
+  );
+
+/**
+ * The rows of routed scans in their provinces' databases: every routed job of the batch, since
+ * one found in the ledger may be a redelivery whose row was never written.
+ */
+async function writeRoutedRows(databases: ScanDatabases, jobs: ScanJob[]) {
+  const byDatabase = new Map<string, Statement[]>();
+  for (const job of jobs) {
+    const database = databaseOfJob(databases, job);
+    if (database === REGISTRY_DATABASE) continue;
+    const rows = byDatabase.get(database) ?? [];
+    rows.push(insertScanIfAbsentStatement(scanOfJob(job)));
+    byDatabase.set(database, rows);
+  }
+  await Promise.all(
+    [...byDatabase].map(([database, rows]) => {
+      const d1 = databases.byKey(database);
+      return d1.batch(prepareAll(d1, rows));
+    }),
+  );
+}
 
 /**
  * Writes the scans of `jobs` that are not stored yet, with their label updates, counters and
@@ -143,9 +192,11 @@ const isDuplicateScan = (error: unknown) =>
  * does (the caller retries; every job then either is stored whole or not at all).
  */
 export async function ingestScanJobs(
-  d1: D1Database,
+  target: ScanDatabases | D1Database,
   jobs: ScanJob[],
 ): Promise<{ written: number; alreadyStored: number }> {
+  const databases = "registry" in target ? target : singleScanDatabase(target);
+  const d1 = databases.registry;
   const unique = [...new Map(jobs.map((job) => [scanOfJob(job).id, job])).values()].sort((a, b) =>
     scanOfJob(a).at < scanOfJob(b).at ? -1 : scanOfJob(a).at > scanOfJob(b).at ? 1 : 0,
   );
@@ -155,12 +206,14 @@ export async function ingestScanJobs(
       d1,
       unique.map((job) => scanOfJob(job).id),
       forged,
+      databases.split,
     );
     const fresh = unique.filter((job) => !stored.has(scanOfJob(job).id));
     try {
-      for (const group of transactions(jobStatements(fresh, counted))) {
+      for (const group of transactions(jobStatements(databases, fresh, counted))) {
         await d1.batch(prepareAll(d1, group));
       }
+      if (databases.split) await writeRoutedRows(databases, unique);
       return { written: fresh.length, alreadyStored: jobs.length - fresh.length };
     } catch (error) {
       // Another delivery of one of these scans landed in between: read again and skip it.

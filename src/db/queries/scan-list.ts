@@ -1,7 +1,13 @@
 // The reads of GET /v1/scans: the list's filters, and the chunks of its exports. Both walk the
-// same order (newest first, then id) and take the caller's scope as a condition.
+// same order (newest first, then id) and take the caller's scope as a condition. With scan
+// databases per province, every database the list can reach is read to the page's size and
+// the pages merged on the keyset; names come from the registry.
 import { and, desc, eq, gte, isNotNull, type SQL, sql } from "drizzle-orm";
-import type { Db } from "../client";
+import { regionCondition } from "../../lib/access";
+import { newestFirst } from "../../lib/newest-first";
+import type { AuthUser } from "../../types";
+import { type Db, getDb } from "../client";
+import type { ScanDatabases } from "../scan-databases";
 import {
   authorizations,
   batches,
@@ -10,6 +16,7 @@ import {
   scans,
   type verdicts,
 } from "../schema";
+import { jsonValues } from "../sql";
 
 export type ScanFilters = {
   label_code?: string;
@@ -29,6 +36,138 @@ export function scanFilterCondition(filters: ScanFilters): SQL | undefined {
 
 export type ScanKey = { at: string; id: string };
 
+type ScanRow = typeof scans.$inferSelect;
+
+const after = (key: ScanKey | undefined) =>
+  key ? sql`(${scans.scannedAt}, ${scans.id}) < (${key.at}, ${key.id})` : undefined;
+const withPoint = (located: boolean) =>
+  located ? and(isNotNull(scans.lat), isNotNull(scans.lng)) : undefined;
+const keyOfScan = (row: ScanRow): ScanKey => ({ at: row.scannedAt, id: row.id });
+
+/**
+ * The scope of `user` over scans as conditions on the scans table alone, for databases that
+ * hold no organizations: a regulator's producers as the ids of the organizations in its
+ * regions, read from the registry.
+ */
+async function scopeOnScans(registry: Db, user: AuthUser): Promise<SQL | undefined> {
+  switch (user.role) {
+    case "admin":
+      return undefined;
+    case "producer":
+      return user.organizationId ? eq(scans.organizationId, user.organizationId) : sql`0`;
+    case "consumer":
+      return eq(scans.userId, user.id);
+    case "regulator": {
+      const producers = await registry
+        .select({ id: organizations.id })
+        .from(organizations)
+        .where(regionCondition(user.regionCodes, organizations.regionCode));
+      const ids = producers.map((p) => p.id);
+      return sql`(${regionCondition(user.regionCodes, scans.regionCode)}${
+        ids.length ? sql` OR ${scans.organizationId} IN ${jsonValues(ids)}` : sql``
+      })`;
+    }
+    default:
+      return sql`0`;
+  }
+}
+
+/**
+ * The scans a caller's list or export reads: `where` are its filters, `scope` its scope as the
+ * single database answers it (joined to organizations), used when there is one database.
+ */
+export type ScanReader = {
+  /** Up to `size` scans after `key`, newest first. */
+  chunk(key: ScanKey | undefined, size: number, located?: boolean): Promise<ScanRow[]>;
+  /** The same scans with the product, producer and lot of each, for exports. */
+  exportChunk(key: ScanKey | undefined, size: number, located?: boolean): Promise<ScanExportRow[]>;
+};
+
+export async function scanReader(
+  databases: ScanDatabases,
+  user: AuthUser,
+  scope: SQL | undefined,
+  filters: SQL | undefined,
+): Promise<ScanReader> {
+  const registry = getDb(databases.registry);
+  if (!databases.split) {
+    const where = and(scope, filters);
+    return {
+      chunk: async (key, size, located = false) =>
+        (
+          await registry
+            .select({ scan: scans })
+            .from(scans)
+            .leftJoin(organizations, eq(organizations.id, scans.organizationId))
+            .where(and(where, after(key), withPoint(located)))
+            .orderBy(desc(scans.scannedAt), desc(scans.id))
+            .limit(size)
+        ).map((r) => r.scan),
+      exportChunk: (key, size, located = false) =>
+        scanExportChunk(registry, where, key, size, located),
+    };
+  }
+  const where = and(await scopeOnScans(registry, user), filters);
+  const chunk = async (key: ScanKey | undefined, size: number, located = false) => {
+    const lists = await Promise.all(
+      databases.all.map(({ d1 }) => scanChunk(getDb(d1), where, key, size, located)),
+    );
+    return newestFirst(lists, size, keyOfScan);
+  };
+  return {
+    chunk,
+    exportChunk: async (key, size, located = false) =>
+      withNames(registry, await chunk(key, size, located)),
+  };
+}
+
+/** One scan database's scans matching `where` after `key`, newest first (no joins). */
+export function scanChunk(
+  db: Db,
+  where: SQL | undefined,
+  key: ScanKey | undefined,
+  size: number,
+  located = false,
+) {
+  return db
+    .select()
+    .from(scans)
+    .where(and(where, after(key), withPoint(located)))
+    .orderBy(desc(scans.scannedAt), desc(scans.id))
+    .limit(size);
+}
+
+/** The product, producer and lot of each scan's batch, from the registry. */
+async function withNames(registry: Db, rows: ScanRow[]): Promise<ScanExportRow[]> {
+  const batchIds = [...new Set(rows.flatMap((row) => (row.batchId ? [row.batchId] : [])))];
+  const names = batchIds.length
+    ? await registry
+        .select({
+          batchId: batches.id,
+          lotCode: batches.lotCode,
+          producer: organizations.name,
+          productZh: giProducts.nameZh,
+          productEn: giProducts.nameEn,
+        })
+        .from(batches)
+        .leftJoin(organizations, eq(organizations.id, batches.organizationId))
+        .leftJoin(authorizations, eq(authorizations.id, batches.authorizationId))
+        .leftJoin(giProducts, eq(giProducts.id, authorizations.giProductId))
+        .where(sql`${batches.id} IN ${jsonValues(batchIds)}`)
+    : [];
+  const byBatch = new Map(names.map((n) => [n.batchId, n]));
+  return rows.map((scan) => {
+    const name = scan.batchId ? byBatch.get(scan.batchId) : undefined;
+    return {
+      scan,
+      lotCode: name?.lotCode ?? null,
+      producer: name?.producer ?? null,
+      productZh: name?.productZh ?? null,
+      productEn: name?.productEn ?? null,
+    };
+  });
+}
+
 /**
  * One chunk of an export of scans: the scans matching `where` after `after`, with the product,
  * producer and lot a reader of the file wants beside the ids. `located` keeps scans with a point.
@@ -36,7 +175,7 @@ export type ScanKey = { at: string; id: string };
 export function scanExportChunk(
   db: Db,
   where: SQL | undefined,
-  after: ScanKey | undefined,
+  key: ScanKey | undefined,
   size: number,
   located = false,
 ) {
@@ -53,15 +192,43 @@ export function scanExportChunk(
     .leftJoin(batches, eq(batches.id, scans.batchId))
     .leftJoin(authorizations, eq(authorizations.id, batches.authorizationId))
     .leftJoin(giProducts, eq(giProducts.id, authorizations.giProductId))
-    .where(
-      and(
-        where,
-        after ? sql`(${scans.scannedAt}, ${scans.id}) < (${after.at}, ${after.id})` : undefined,
-        located ? and(isNotNull(scans.lat), isNotNull(scans.lng)) : undefined,
-      ),
-    )
+    .where(and(where, after(key), withPoint(located)))
     .orderBy(desc(scans.scannedAt), desc(scans.id))
     .limit(size);
 }
 
-export type ScanExportRow = Awaited<ReturnType<typeof scanExportChunk>>[number];
+export type ScanExportRow = {
+  scan: ScanRow;
+  lotCode: string | null;
+  producer: string | null;
+  productZh: string | null;
+  productEn: string | null;
+};
+
+/** The databases that may hold scans of a producer in `producerRegionCode`: its own and the registry. */
+export function databasesOfProducer(
+  databases: ScanDatabases,
+  producerRegionCode: string | null | undefined,
+): D1Database[] {
+  const own = databases.of(producerRegionCode);
+  return own.d1 === databases.registry ? [databases.registry] : [databases.registry, own.d1];
+}
+
+/**
+ * The newest `size` scans that `where` selects among one producer's scans (its label, batch or
+ * authorization), from the databases that may hold them: a province's database holds them since
+ * it was added, the registry those from before.
+ */
+export async function producerScans(
+  databases: ScanDatabases,
+  producerRegionCode: string | null | undefined,
+  where: SQL | undefined,
+  size: number,
+): Promise<ScanRow[]> {
+  const lists = await Promise.all(
+    databasesOfProducer(databases, producerRegionCode).map((d1) =>
+      scanChunk(getDb(d1), where, undefined, size),
+    ),
+  );
+  return newestFirst(lists, size, keyOfScan);
+}

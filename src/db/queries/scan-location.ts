@@ -1,15 +1,24 @@
 // Reads and writes of a location added to a scan after its verdict (POST /v1/scans/{id}/location).
-import { sql } from "drizzle-orm";
+// A scan whose row is in a province's scan database is located in two steps, since no
+// transaction spans two databases: the registry's part (counters, label, alerts) claimed on the
+// scan's ledger entry, which records the location, then the row. A request that finds a claimed
+// ledger entry whose row was never written writes it from the ledger.
+import { type SQL, sql } from "drizzle-orm";
 import { prepareAll, type Statement } from "../../lib/d1-group-batch";
 import { MAX_TRACKED_SCAN_REGIONS } from "../../lib/risk";
-import { batches, labels, scans } from "../schema";
+import { REGISTRY_DATABASE } from "../../lib/scan-database-routes";
+import type { ScanDatabases } from "../scan-databases";
+import { batches, labels, type ScanLedgerLocation, scanLedger, scans } from "../schema";
 import { bare, toStatement } from "../sql";
-import { recountLocatedScanStatements } from "./scan-counters";
+import { recountLocatedScanStatements, recountRoutedLocatedScanStatements } from "./scan-counters";
 
 export type ScanToLocate = {
   id: string;
   labelCode: string | null;
   batchId: string | null;
+  organizationId: string | null;
+  regionCode: string | null;
+  verdict: string;
   /** The source the distinct-client rules count (see sourceKeyOf). */
   sourceKey: string;
   scannedAt: string;
@@ -19,15 +28,47 @@ export type ScanToLocate = {
 
 export type NearestGpsScan = { at: string; lat: number; lng: number } | null;
 
-/** The scan and the device-located scan of its label nearest before it (else after it). */
+export type FoundScan = {
+  scan: ScanToLocate;
+  nearestGps: NearestGpsScan;
+  /** The scan database that holds the row (REGISTRY_DATABASE or a province's binding). */
+  database: string;
+};
+
+/**
+ * The scan and the device-located scan of its label nearest before it (else after it), in the
+ * database that holds the scan's row. The nearest one is looked for in that database only: a
+ * label's scans from before its province's database was added stay in the registry.
+ */
 export async function readScanToLocate(
-  d1: D1Database,
+  databases: ScanDatabases,
   id: string,
-): Promise<{ scan: ScanToLocate; nearestGps: NearestGpsScan } | null> {
+): Promise<FoundScan | null> {
+  const here = await readScanIn(databases.registry, id);
+  if (here || !databases.split) return here ? { ...here, database: REGISTRY_DATABASE } : null;
+  const ledger = await databases.registry
+    .prepare("SELECT database, located_by, location FROM scan_ledger WHERE scan_id = ?")
+    .bind(id)
+    .first<{ database: string; located_by: string | null; location: string | null }>();
+  if (!ledger) return null;
+  const found = await readScanIn(databases.byKey(ledger.database), id);
+  if (!found) return null;
+  if (ledger.location && found.scan.locationSource !== "gps") {
+    // A request located it in the registry and stopped before the row: finish its write.
+    const province = databases.byKey(ledger.database);
+    const location = JSON.parse(ledger.location) as ScanLedgerLocation;
+    await province.batch(prepareAll(province, [rowUpdate(id, location)]));
+    found.scan.locationSource = "gps";
+  }
+  return { ...found, database: ledger.database };
+}
+
+async function readScanIn(d1: D1Database, id: string) {
   const [scanRows, before, after] = await d1.batch([
     d1
       .prepare(
-        `SELECT id, label_code, batch_id, source_key, scanned_at, location_source, reasons
+        `SELECT id, label_code, batch_id, organization_id, region_code, verdict, source_key,
+                scanned_at, location_source, reasons
            FROM scans WHERE id = ?`,
       )
       .bind(id),
@@ -60,6 +101,9 @@ export async function readScanToLocate(
       id: row.id as string,
       labelCode: (row.label_code as string | null) ?? null,
       batchId: (row.batch_id as string | null) ?? null,
+      organizationId: (row.organization_id as string | null) ?? null,
+      regionCode: (row.region_code as string | null) ?? null,
+      verdict: row.verdict as string,
       sourceKey: row.source_key as string,
       scannedAt: row.scanned_at as string,
       locationSource: row.location_source as ScanToLocate["locationSource"],
@@ -81,28 +125,28 @@ export type ScanLocationWrite = {
   alerts: Statement[];
 };
 
-/**
- * Stores the location on the scan, its new verdict, the label's location history and any new
- * alert, in one transaction; answers the label's counters, or null when the scan already had a
- * device location (another request located it first: nothing is changed).
- */
-export async function storeScanLocation(d1: D1Database, write: ScanLocationWrite) {
-  const { scan } = write;
+/** The location on the scan row, unless it has a device location already. */
+function rowUpdate(id: string, location: ScanLedgerLocation) {
   const sc = scans;
+  return toStatement(
+    sql`UPDATE ${sc} SET ${bare(sc.lat)} = ${location.lat}, ${bare(sc.lng)} = ${location.lng}, ${bare(sc.locationSource)} = 'gps',
+         ${bare(sc.regionCode)} = ${location.regionCode}, ${bare(sc.verdict)} = ${location.verdict}, ${bare(sc.reasons)} = ${JSON.stringify(location.reasons)}
+       WHERE ${sc.id} = ${id} AND ${sc.locationSource} != 'gps'`,
+  );
+}
+
+/**
+ * The registry's statements of a location: the label's location history, the first copy flag
+ * of its batch, and the alerts, each only when `located` (this request's location is the one
+ * stored), after `first` (what claims the scan and moves its counters).
+ */
+function registryStatements(write: ScanLocationWrite, first: Statement[], located: SQL) {
+  const { scan, lat, lng, regionCode } = write;
   const l = labels;
-  const { lat, lng, regionCode } = write;
   const at = scan.scannedAt;
-  // Whether this request's location is the one stored (another request may have located it).
-  const located = sql`(SELECT ${sc.locationSource} = 'gps' AND ${sc.lat} IS ${lat} AND ${sc.lng} IS ${lng} FROM ${sc} WHERE ${sc.id} = ${scan.id})`;
   const latest = sql`(${l.lastScanAt} IS NULL OR ${l.lastScanAt} <= ${at})`;
-  const recount = recountLocatedScanStatements(scan.id, regionCode, write.verdict);
   const statements = [
-    ...recount,
-    toStatement(
-      sql`UPDATE ${sc} SET ${bare(sc.lat)} = ${lat}, ${bare(sc.lng)} = ${lng}, ${bare(sc.locationSource)} = 'gps',
-           ${bare(sc.regionCode)} = ${regionCode}, ${bare(sc.verdict)} = ${write.verdict}, ${bare(sc.reasons)} = ${JSON.stringify(write.reasons)}
-         WHERE ${sc.id} = ${scan.id} AND ${sc.locationSource} != 'gps'`,
-    ),
+    ...first,
     // last_scan_* hold the latest device-located scan: the one the travel rule compares with.
     toStatement(
       sql`UPDATE ${l} SET
@@ -125,9 +169,72 @@ export async function storeScanLocation(d1: D1Database, write: ScanLocationWrite
       ),
     );
   }
-  const results = await d1.batch(prepareAll(d1, [...statements, ...write.alerts]));
-  if ((results[recount.length]?.meta.changes ?? 0) === 0) return null;
-  return results[recount.length + 1]?.results[0] as
-    | { scan_count: number; first_scan_at: string; first_scan_region: string | null }
-    | undefined;
+  return [...statements, ...write.alerts];
+}
+
+export type LabelCountersAfterLocation = {
+  scan_count: number;
+  first_scan_at: string;
+  first_scan_region: string | null;
+};
+
+/**
+ * Stores the location on the scan, its new verdict, the label's location history and any new
+ * alert; answers the label's counters, or null when the scan already had a device location
+ * (another request located it first: nothing is changed).
+ */
+export async function storeScanLocation(
+  databases: ScanDatabases,
+  database: string,
+  write: ScanLocationWrite,
+): Promise<LabelCountersAfterLocation | undefined | null> {
+  const { scan, lat, lng, regionCode } = write;
+  const location: ScanLedgerLocation = {
+    lat,
+    lng,
+    regionCode,
+    verdict: write.verdict as ScanLedgerLocation["verdict"],
+    reasons: write.reasons,
+  };
+  const d1 = databases.registry;
+  if (database === REGISTRY_DATABASE) {
+    const sc = scans;
+    // Whether this request's location is the one stored (another request may have located it).
+    const located = sql`(SELECT ${sc.locationSource} = 'gps' AND ${sc.lat} IS ${lat} AND ${sc.lng} IS ${lng} FROM ${sc} WHERE ${sc.id} = ${scan.id})`;
+    const recount = recountLocatedScanStatements(scan.id, regionCode, write.verdict);
+    const statements = registryStatements(
+      write,
+      [...recount, rowUpdate(scan.id, location)],
+      located,
+    );
+    const results = await d1.batch(prepareAll(d1, statements));
+    if ((results[recount.length]?.meta.changes ?? 0) === 0) return null;
+    return results[recount.length + 1]?.results[0] as LabelCountersAfterLocation | undefined;
+  }
+  const claim = crypto.randomUUID();
+  const claimed = sql`((SELECT ${scanLedger.locatedBy} FROM ${scanLedger} WHERE ${scanLedger.scanId} = ${scan.id}) = ${claim})`;
+  const first = [
+    toStatement(
+      sql`UPDATE ${scanLedger} SET ${bare(scanLedger.locatedBy)} = ${claim}, ${bare(scanLedger.location)} = ${JSON.stringify(location)}
+         WHERE ${scanLedger.scanId} = ${scan.id} AND ${scanLedger.locatedBy} IS NULL`,
+    ),
+    ...recountRoutedLocatedScanStatements(
+      {
+        id: scan.id,
+        at: scan.scannedAt,
+        organizationId: scan.organizationId,
+        batchId: scan.batchId,
+        regionCode: scan.regionCode,
+        verdict: scan.verdict,
+      },
+      claim,
+      regionCode,
+      write.verdict,
+    ),
+  ];
+  const results = await d1.batch(prepareAll(d1, registryStatements(write, first, claimed)));
+  if ((results[0]?.meta.changes ?? 0) === 0) return null;
+  const province = databases.byKey(database);
+  await province.batch(prepareAll(province, [rowUpdate(scan.id, location)]));
+  return results[first.length]?.results[0] as LabelCountersAfterLocation | undefined;
 }

@@ -4,7 +4,7 @@
 // code never reaches the labels table: one read of recent invalid scans (the burst rule) and
 // one write, both the consumer's in queue mode.
 
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { groupBatch, type Statement, statement } from "../../lib/d1-group-batch";
 import {
   type authorizations,
@@ -12,6 +12,7 @@ import {
   type giProducts,
   labels,
   type organizations,
+  scanLedger,
   scans,
   type traceEvents,
 } from "../schema";
@@ -216,22 +217,44 @@ const SCAN_COLUMNS = [
   "scannedAt",
 ] as const satisfies readonly (keyof typeof scans.$inferInsert)[];
 
-const insertScan = statementTemplate<Record<(typeof SCAN_COLUMNS)[number], unknown>>(
-  sql`INSERT INTO ${scans} (${sql.join(
-    SCAN_COLUMNS.map((key) => bare(scans[key])),
-    sql`, `,
-  )}) VALUES (${sql.join(
-    SCAN_COLUMNS.map((key) => p(key)),
-    sql`, `,
-  )})`,
-);
+const insertInto = (verb: SQL) =>
+  statementTemplate<Record<(typeof SCAN_COLUMNS)[number], unknown>>(
+    sql`${verb} ${scans} (${sql.join(
+      SCAN_COLUMNS.map((key) => bare(scans[key])),
+      sql`, `,
+    )}) VALUES (${sql.join(
+      SCAN_COLUMNS.map((key) => p(key)),
+      sql`, `,
+    )})`,
+  );
+const insertScan = insertInto(sql`INSERT INTO`);
+const insertScanIfAbsent = insertInto(sql`INSERT OR IGNORE INTO`);
+const scanValues = (scan: ScanRecord) => ({
+  ...scan,
+  reasons: JSON.stringify(scan.reasons),
+  scannedAt: scan.at,
+});
 
 function insertScanStatement(scan: ScanRecord): Statement {
-  return insertScan({
-    ...scan,
-    reasons: JSON.stringify(scan.reasons),
-    scannedAt: scan.at,
-  });
+  return insertScan(scanValues(scan));
+}
+
+/** The scan's row in a province's scan database: written after the registry's part, maybe twice. */
+export function insertScanIfAbsentStatement(scan: ScanRecord): Statement {
+  return insertScanIfAbsent(scanValues(scan));
+}
+
+const insertLedger = statementTemplate<{ id: string; database: string; at: string }>(
+  sql`INSERT INTO ${scanLedger} (${bare(scanLedger.scanId)}, ${bare(scanLedger.database)}, ${bare(scanLedger.scannedAt)})
+      VALUES (${p("id")}, ${p("database")}, ${p("at")})`,
+);
+
+/**
+ * What stands for the scan row in the registry's transaction when the row goes to a province's
+ * database: its ledger entry, which fails on its primary key on a second delivery, as the row would.
+ */
+export function scanLedgerStatement(scan: ScanRecord, database: string): Statement {
+  return insertLedger({ id: scan.id, database, at: scan.at });
 }
 
 /** What storing the scan of an unknown or forged code writes, with any forgery-probe alerts. */
@@ -316,6 +339,8 @@ export type LabelScanWrite = {
   alerts: AlertRaise[];
   /** From when an open alert absorbs these hits (cooldownStart). */
   cooldownStart: string;
+  /** The producer's region code: which scan database holds the row (SCAN_DATABASES). */
+  producerRegionCode?: string | null;
 };
 
 export type LabelCounters = {
@@ -357,14 +382,17 @@ const touchBatch = statementTemplate(
  * label are all counted, and the first and last scan are taken by time, not by arrival, so that
  * queued scans written out of order leave the same label.
  */
-export function labelScanStatements(write: LabelScanWrite): Statement[] {
+export function labelScanStatements(
+  write: LabelScanWrite,
+  scanRow: Statement = insertScanStatement(write.scan),
+): Statement[] {
   const { scan } = write;
   const code = scan.labelCode as string;
   // Only device GPS feeds the location rules: IP geolocation of mobile networks in China often
   // points at the carrier's gateway city, which would make genuine scans look like travel.
   const gps = scan.locationSource === "gps" && scan.lat !== null && scan.lng !== null;
   const statements = [
-    insertScanStatement(scan),
+    scanRow,
     updateLabel({
       at: scan.at,
       region: scan.regionCode,

@@ -1,13 +1,11 @@
 import { and, asc, desc, eq } from "drizzle-orm";
 import { getDb } from "../../db/client";
 import { alertListQuery } from "../../db/queries/alert-list";
-import {
-  actionStatements,
-  alertTransitionStatements,
-  scansBehind,
-} from "../../db/queries/alert-store";
+import { alertScans } from "../../db/queries/alert-scans";
+import { actionStatements, alertTransitionStatements } from "../../db/queries/alert-store";
 import { auditEntry } from "../../db/queries/audit";
 import { enqueueRecallNotices } from "../../db/queries/recall-notices";
+import { scanDatabases } from "../../db/scan-databases";
 import { alertEvents, reports, scans } from "../../db/schema";
 import { rowExists } from "../../db/sql";
 import { regionCondition } from "../../lib/access";
@@ -51,40 +49,35 @@ export const get: AppRouteHandler<typeof routes.get> = async (c) => {
   const db = getDb(c.env.DB);
   // A bureau that sees the alert only through scans on its markets sees only those scans.
   const foreign = user.role === "regulator" && !canManageAlert(user, alert);
-  const behind = foreign
-    ? and(scansBehind(db, alert), regionCondition(user.regionCodes, scans.regionCode))
-    : scansBehind(db, alert);
-  const [events, scanRows, reportRows] = await db.batch([
-    db
-      .select()
-      .from(alertEvents)
-      .where(eq(alertEvents.alertId, alert.id))
-      .orderBy(asc(alertEvents.at), asc(alertEvents.id)),
-    db
-      .select()
-      .from(scans)
-      .where(behind ?? eq(scans.id, ""))
-      .orderBy(desc(scans.scannedAt), desc(scans.id))
-      .limit(MAX_ALERT_SCANS),
-    db
-      .select()
-      .from(reports)
-      .where(
-        and(
-          eq(reports.alertId, alert.id),
-          foreign ? regionCondition(user.regionCodes, reports.regionCode) : undefined,
-        ),
-      )
-      .orderBy(desc(reports.createdAt), desc(reports.id))
-      .limit(MAX_ALERT_SCANS),
+  const within = foreign ? regionCondition(user.regionCodes, scans.regionCode) : undefined;
+  const [[events, reportRows], scansOfAlert] = await Promise.all([
+    db.batch([
+      db
+        .select()
+        .from(alertEvents)
+        .where(eq(alertEvents.alertId, alert.id))
+        .orderBy(asc(alertEvents.at), asc(alertEvents.id)),
+      db
+        .select()
+        .from(reports)
+        .where(
+          and(
+            eq(reports.alertId, alert.id),
+            foreign ? regionCondition(user.regionCodes, reports.regionCode) : undefined,
+          ),
+        )
+        .orderBy(desc(reports.createdAt), desc(reports.id))
+        .limit(MAX_ALERT_SCANS),
+    ]),
+    alertScans(scanDatabases(c.env), alert, within, MAX_ALERT_SCANS),
   ]);
   return c.json(
     {
       ...toAlertDto(alert),
       events: events.map(toAlertEventDto),
-      scans: scanRows.map(toScanDto),
+      scans: scansOfAlert.map(toScanDto),
       reports: reportRows.map(toReportDto),
-      geojson: scanFeatureCollection(scanRows),
+      geojson: scanFeatureCollection(scansOfAlert),
     },
     200,
   );

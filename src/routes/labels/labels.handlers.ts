@@ -1,7 +1,9 @@
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type { Context } from "hono";
 import { getDb } from "../../db/client";
 import { auditStatementWhen } from "../../db/queries/audit";
+import { producerScans } from "../../db/queries/scan-list";
+import { scanDatabases } from "../../db/scan-databases";
 import { batches, labels, organizations, scans } from "../../db/schema";
 import { canEnforce, canRead } from "../../lib/access";
 import { chunk } from "../../lib/chunk";
@@ -11,6 +13,8 @@ import { labelOrigin, labelUrl } from "../../lib/label-links";
 import { labelQrPng, labelQrSvg } from "../../lib/qr";
 import type { AppEnv, AppRouteHandler } from "../../types";
 import type * as routes from "./labels.routes";
+
+const RECENT_SCANS = 100;
 
 const notFound = (code: string) => new ApiError("not_found", `No label ${code} exists.`);
 
@@ -42,13 +46,13 @@ async function readableLabel(c: Context<AppEnv>, input: string) {
 }
 
 export const get: AppRouteHandler<typeof routes.get> = async (c) => {
-  const { label, batch } = await readableLabel(c, c.req.valid("param").code);
-  const recent = await getDb(c.env.DB)
-    .select()
-    .from(scans)
-    .where(eq(scans.labelCode, label.code))
-    .orderBy(desc(scans.scannedAt))
-    .limit(100);
+  const { label, batch, regionCode } = await readableLabel(c, c.req.valid("param").code);
+  const recent = await producerScans(
+    scanDatabases(c.env),
+    regionCode,
+    eq(scans.labelCode, label.code),
+    RECENT_SCANS,
+  );
   return c.json(
     {
       code: label.code,

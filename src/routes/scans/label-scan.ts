@@ -66,6 +66,7 @@ export function evaluateScanOf(
       touchBatch: firstScan || firstFlag,
       alerts,
       cooldownStart: cooldownStart(base.at, settings),
+      producerRegionCode: row.organization.regionCode,
     },
   };
 }

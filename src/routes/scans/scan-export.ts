@@ -1,10 +1,8 @@
 // GET /v1/scans?format=csv|geojson: every scan the list would page through, as one stream.
 // Everything that can fail as a request (validation, scope) is settled before the first byte;
 // the stream itself only reads.
-import type { SQL } from "drizzle-orm";
 import type { Context } from "hono";
-import { getDb } from "../../db/client";
-import { type ScanKey, scanExportChunk } from "../../db/queries/scan-list";
+import type { ScanKey, ScanReader } from "../../db/queries/scan-list";
 import { attachmentDisposition } from "../../lib/exports/attachment";
 import { csvLines, UTF8_BOM } from "../../lib/exports/csv";
 import { keysetStream } from "../../lib/exports/keyset-stream";
@@ -15,16 +13,15 @@ import type { AppEnv } from "../../types";
 
 export function exportScans(
   c: Context<AppEnv>,
-  where: SQL | undefined,
+  reader: ScanReader,
   format: "csv" | "geojson",
 ): Response {
-  const db = getDb(c.env.DB);
   const lang = requestLanguage(c.req.header("Accept-Language"));
   const day = chinaDate();
   const located = format === "geojson";
   const chunks = {
     readChunk: (after: ScanKey | undefined, size: number) =>
-      scanExportChunk(db, where, after, size, located),
+      reader.exportChunk(after, size, located),
     keyOf: (row: { scan: { scannedAt: string; id: string } }) => ({
       at: row.scan.scannedAt,
       id: row.scan.id,

@@ -2,6 +2,7 @@ import { alertUpsertStatements } from "../../db/queries/alert-store";
 import { loadRiskSettings } from "../../db/queries/risk-settings";
 import { readScanToLocate, storeScanLocation } from "../../db/queries/scan-location";
 import { labelContextOf, readLabelContext } from "../../db/queries/scan-store";
+import { scanDatabases } from "../../db/scan-databases";
 import { MAX_USEFUL_ACCURACY_M } from "../../lib/client-context";
 import { ApiError } from "../../lib/errors";
 import { prefectureAt, roundToKilometre } from "../../lib/geo";
@@ -35,7 +36,8 @@ export const addLocation: AppRouteHandler<typeof routes.addLocation> = async (c)
       `A location less precise than ${MAX_USEFUL_ACCURACY_M} m says too little about where the scan happened.`,
     );
   }
-  const found = await readScanToLocate(c.env.DB, id);
+  const databases = scanDatabases(c.env);
+  const found = await readScanToLocate(databases, id);
   if (!found && scanIngestMode(c.env.SCAN_INGEST) === "queue") {
     // The token proves the scan was answered within minutes: it is still in the queue.
     throw new ApiError(
@@ -78,7 +80,7 @@ export const addLocation: AppRouteHandler<typeof routes.addLocation> = async (c)
   const newHits = evaluation.hits.filter((hit) => !scan.reasons.includes(hit.rule));
   const firstFlag = row.label.flaggedByScan === null && newHits.some((hit) => isCopyRule(hit.rule));
   const cooldown = cooldownStart(scan.scannedAt, settings);
-  const counters = await storeScanLocation(c.env.DB, {
+  const counters = await storeScanLocation(databases, found.database, {
     scan,
     lat: rounded.lat,
     lng: rounded.lng,

@@ -1,8 +1,6 @@
 import type { z } from "@hono/zod-openapi";
-import { and, desc, eq } from "drizzle-orm";
 import type { Context } from "hono";
-import { getDb } from "../../db/client";
-import { scanFilterCondition } from "../../db/queries/scan-list";
+import { scanFilterCondition, scanReader } from "../../db/queries/scan-list";
 import {
   countersAfter,
   readLabelContext,
@@ -10,7 +8,7 @@ import {
   storeLabelScan,
 } from "../../db/queries/scan-store";
 import { scanScope } from "../../db/queries/scopes";
-import { organizations, scans } from "../../db/schema";
+import { scanDatabases } from "../../db/scan-databases";
 import { waitUntilOf } from "../../lib/background";
 import { userAgentClass } from "../../lib/client-context";
 import { newId } from "../../lib/ids";
@@ -18,7 +16,7 @@ import { verifyLabelCode } from "../../lib/label-code";
 import { labelKeys } from "../../lib/label-links";
 import { parseScanInput } from "../../lib/label-url";
 import { languageOf } from "../../lib/language";
-import { afterCursor, nextPageLink, toPage } from "../../lib/pagination";
+import { cursorKey, nextPageLink, toPage } from "../../lib/pagination";
 import { type IpGeolocation, locateScan } from "../../lib/scan-locate";
 import { toScanDto } from "../../lib/schemas/scan";
 import { afterRateLimit } from "../../middleware/rate-limit";
@@ -114,21 +112,20 @@ export const scan: AppRouteHandler<typeof routes.scan> = async (c) => {
 
 export const list: AppRouteHandler<typeof routes.list> = async (c) => {
   const query = c.req.valid("query");
-  const where = and(scanScope(c.get("user")), scanFilterCondition(query));
-  if (query.format !== "json") return exportScans(c, where, query.format);
-  const rows = await getDb(c.env.DB)
-    .select({ scan: scans })
-    .from(scans)
-    .leftJoin(organizations, eq(organizations.id, scans.organizationId))
-    .where(and(where, afterCursor(query.cursor, scans.scannedAt, scans.id)))
-    .orderBy(desc(scans.scannedAt), desc(scans.id))
-    .limit(query.limit + 1);
-  const page = toPage(
-    rows,
-    query.limit,
-    (r) => ({ k: r.scan.scannedAt, id: r.scan.id }),
-    (r) => toScanDto(r.scan),
+  const user = c.get("user");
+  const reader = await scanReader(
+    scanDatabases(c.env),
+    user,
+    scanScope(user),
+    scanFilterCondition(query),
   );
+  if (query.format !== "json") return exportScans(c, reader, query.format);
+  const cursor = cursorKey(query.cursor);
+  const rows = await reader.chunk(
+    cursor ? { at: cursor.k, id: cursor.id } : undefined,
+    query.limit + 1,
+  );
+  const page = toPage(rows, query.limit, (r) => ({ k: r.scannedAt, id: r.id }), toScanDto);
   const next = nextPageLink(c.req.url, page.next_cursor);
   if (next) c.header("Link", next);
   return c.json(page, 200);
