@@ -17,6 +17,7 @@ import {
   type verdicts,
 } from "../schema";
 import { jsonValues } from "../sql";
+import { scanScope } from "./scopes";
 
 export type ScanFilters = {
   label_code?: string;
@@ -50,31 +51,18 @@ const keyOfScan = (row: ScanRow): ScanKey => ({ at: row.scannedAt, id: row.id })
  * regions, read from the registry.
  */
 async function scopeOnScans(registry: Db, user: AuthUser): Promise<SQL | undefined> {
-  switch (user.role) {
-    case "admin":
-      return undefined;
-    case "producer":
-      return user.organizationId ? eq(scans.organizationId, user.organizationId) : sql`0`;
-    case "consumer":
-      return eq(scans.userId, user.id);
-    case "regulator": {
-      const producers = await registry
-        .select({ id: organizations.id })
-        .from(organizations)
-        .where(regionCondition(user.regionCodes, organizations.regionCode));
-      const ids = producers.map((p) => p.id);
-      return sql`(${regionCondition(user.regionCodes, scans.regionCode)}${
-        ids.length ? sql` OR ${scans.organizationId} IN ${jsonValues(ids)}` : sql``
-      })`;
-    }
-    default:
-      return sql`0`;
-  }
+  if (user.role !== "regulator") return scanScope(user);
+  const producers = await registry
+    .select({ id: organizations.id })
+    .from(organizations)
+    .where(regionCondition(user.regionCodes, organizations.regionCode));
+  const ids = producers.map((p) => p.id);
+  return scanScope(user, ids.length ? sql`${scans.organizationId} IN ${jsonValues(ids)}` : sql`0`);
 }
 
 /**
- * The scans a caller's list or export reads: `where` are its filters, `scope` its scope as the
- * single database answers it (joined to organizations), used when there is one database.
+ * The scans a caller's list or export reads: those its scope and the filters select, from the
+ * one database or merged from all of them.
  */
 export type ScanReader = {
   /** Up to `size` scans after `key`, newest first. */
@@ -86,12 +74,11 @@ export type ScanReader = {
 export async function scanReader(
   databases: ScanDatabases,
   user: AuthUser,
-  scope: SQL | undefined,
   filters: SQL | undefined,
 ): Promise<ScanReader> {
   const registry = getDb(databases.registry);
   if (!databases.split) {
-    const where = and(scope, filters);
+    const where = and(scanScope(user), filters);
     return {
       chunk: async (key, size, located = false) =>
         (
@@ -137,18 +124,20 @@ export function scanChunk(
     .limit(size);
 }
 
+/** What a reader of an export wants beside a scan's ids: its lot, producer and product. */
+const NAMES = {
+  lotCode: batches.lotCode,
+  producer: organizations.name,
+  productZh: giProducts.nameZh,
+  productEn: giProducts.nameEn,
+};
+
 /** The product, producer and lot of each scan's batch, from the registry. */
 async function withNames(registry: Db, rows: ScanRow[]): Promise<ScanExportRow[]> {
   const batchIds = [...new Set(rows.flatMap((row) => (row.batchId ? [row.batchId] : [])))];
   const names = batchIds.length
     ? await registry
-        .select({
-          batchId: batches.id,
-          lotCode: batches.lotCode,
-          producer: organizations.name,
-          productZh: giProducts.nameZh,
-          productEn: giProducts.nameEn,
-        })
+        .select({ batchId: batches.id, ...NAMES })
         .from(batches)
         .leftJoin(organizations, eq(organizations.id, batches.organizationId))
         .leftJoin(authorizations, eq(authorizations.id, batches.authorizationId))
@@ -180,13 +169,7 @@ export function scanExportChunk(
   located = false,
 ) {
   return db
-    .select({
-      scan: scans,
-      lotCode: batches.lotCode,
-      producer: organizations.name,
-      productZh: giProducts.nameZh,
-      productEn: giProducts.nameEn,
-    })
+    .select({ scan: scans, ...NAMES })
     .from(scans)
     .leftJoin(organizations, eq(organizations.id, scans.organizationId))
     .leftJoin(batches, eq(batches.id, scans.batchId))

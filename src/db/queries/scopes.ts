@@ -4,8 +4,15 @@ import { regionCondition } from "../../lib/access";
 import type { AuthUser } from "../../types";
 import { alerts, organizations, scans } from "../schema";
 
-/** Regulators see scans made in their regions and scans of labels of producers in their regions. */
-export function scanScope(user: AuthUser): SQL | undefined {
+/**
+ * Regulators see scans made in their regions and scans of labels of producers in their regions:
+ * by default with scans joined to organizations; `producersInRegions` is the same condition on
+ * the scans table alone, for a database that holds no organizations.
+ */
+export function scanScope(
+  user: AuthUser,
+  producersInRegions: SQL = regionCondition(user.regionCodes, organizations.regionCode),
+): SQL | undefined {
   switch (user.role) {
     case "admin":
       return undefined;
@@ -15,10 +22,7 @@ export function scanScope(user: AuthUser): SQL | undefined {
       // A consumer's own history: the scans made while signed in (e.g. the mini-program).
       return eq(scans.userId, user.id);
     case "regulator":
-      return or(
-        regionCondition(user.regionCodes, scans.regionCode),
-        regionCondition(user.regionCodes, organizations.regionCode),
-      );
+      return or(regionCondition(user.regionCodes, scans.regionCode), producersInRegions);
     default:
       return sql`0`;
   }

@@ -7,7 +7,6 @@ import {
   type ScanRecord,
   storeLabelScan,
 } from "../../db/queries/scan-store";
-import { scanScope } from "../../db/queries/scopes";
 import { scanDatabases } from "../../db/scan-databases";
 import { waitUntilOf } from "../../lib/background";
 import { userAgentClass } from "../../lib/client-context";
@@ -113,12 +112,7 @@ export const scan: AppRouteHandler<typeof routes.scan> = async (c) => {
 export const list: AppRouteHandler<typeof routes.list> = async (c) => {
   const query = c.req.valid("query");
   const user = c.get("user");
-  const reader = await scanReader(
-    scanDatabases(c.env),
-    user,
-    scanScope(user),
-    scanFilterCondition(query),
-  );
+  const reader = await scanReader(scanDatabases(c.env), user, scanFilterCondition(query));
   if (query.format !== "json") return exportScans(c, reader, query.format);
   const cursor = cursorKey(query.cursor);
   const rows = await reader.chunk(
