@@ -579,6 +579,8 @@ export const alertStatuses = [
   "confirmed",
   "dismissed",
 ] as const;
+/** The statuses the overview counts as open: every one an alert can still leave. */
+export const openAlertStatuses = ["new", "acknowledged", "investigating"] as const;
 
 export const alerts = sqliteTable(
   "alerts",
@@ -638,6 +640,30 @@ export const alerts = sqliteTable(
     index("alerts_scan_region_prefix4_seen_idx").on(t.scanRegionPrefix4, t.lastSeenAt, t.id),
     index("alerts_scan_region_prefix2_seen_idx").on(t.scanRegionPrefix2, t.lastSeenAt, t.id),
   ],
+);
+
+/**
+ * The overview's alerts by rule: per Beijing day and rule, the alerts last seen that day and
+ * those first seen that day, each with how many of them are open, so that the alerts seen within
+ * a period are a difference of two suffix sums (src/db/queries/alert-counts.ts). Keyed by scope:
+ * every alert counts under ('', '', ''), an organization's also under (its id, '', ''), and under
+ * each pair of its producer region's and scan region's scope codes (scopeCodesOf), '' standing for
+ * any, so that a regulator's regions are answered by equality.
+ */
+export const alertCounters = sqliteTable(
+  "alert_counters",
+  {
+    organizationId: text("organization_id").notNull().default(""),
+    regionArea: text("region_area").notNull().default(""),
+    scanArea: text("scan_area").notNull().default(""),
+    day: text("day").notNull(),
+    rule: text("rule").notNull(),
+    lastSeen: integer("last_seen").notNull().default(0),
+    openLastSeen: integer("open_last_seen").notNull().default(0),
+    firstSeen: integer("first_seen").notNull().default(0),
+    openFirstSeen: integer("open_first_seen").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.organizationId, t.regionArea, t.scanArea, t.day, t.rule] })],
 );
 
 export const alertEvents = sqliteTable(

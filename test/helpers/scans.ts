@@ -1,4 +1,8 @@
 import { env } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
+import { countStoredAlerts } from "../../src/db/queries/alert-counts";
+import { alerts } from "../../src/db/schema";
+import { prepareSql } from "../../src/db/sql";
 import { newId } from "../../src/lib/ids";
 import {
   createBatch,
@@ -119,7 +123,7 @@ export function regulatorOf(...regionCodes: string[]): Promise<TestUser> {
 
 /**
  * An alert inserted directly, for tests of the review lifecycle that need many alerts in known
- * states without replaying the scans that would raise them.
+ * states without replaying the scans that would raise them; counted as a stored alert.
  */
 export async function insertAlert(values: {
   status?: string;
@@ -157,6 +161,7 @@ export async function insertAlert(values: {
       at,
     )
     .run();
+  await prepareSql(env.DB, countStoredAlerts(eq(alerts.id, id))).run();
   return id;
 }
 

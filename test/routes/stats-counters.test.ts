@@ -4,13 +4,15 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import backfillSql from "../../migrations/0009_backfill_scans_by_verdict.sql?raw";
+import alertCountersSql from "../../migrations/0014_alert_counters.sql?raw";
 import { getDb } from "../../src/db/client";
+import { alertsByRuleQuery } from "../../src/db/queries/alert-counts";
 import { scanCountQueries } from "../../src/db/queries/scan-counters";
 import { regionsCover } from "../../src/lib/regions";
 import { chinaDate } from "../../src/lib/risk/time";
 import { rollUpOldScans } from "../../src/scheduled/retention";
 import type { AuthUser } from "../../src/types";
-import { storePastScans } from "../helpers/counted-scans";
+import { counterMismatches, storePastScans, upsertAlertAt } from "../helpers/counted-scans";
 import { createBatch, createProducerSetup, createUser, issue } from "../helpers/fixtures";
 import { call, callJson } from "../helpers/http";
 import { queryPlan } from "../helpers/query-plan";
@@ -368,6 +370,94 @@ describe("GET /v1/stats/overview from counters", () => {
   });
 });
 
+/** Alert counter rows with anything counted, in key order. */
+const alertCounterRows = async () =>
+  (
+    await env.DB.prepare(
+      "SELECT * FROM alert_counters WHERE last_seen + open_last_seen + first_seen + open_first_seen != 0 ORDER BY 1, 2, 3, 4, 5",
+    ).all()
+  ).results;
+
+/** The alert counters' mismatches (the scans of this file were partly rolled up by retention). */
+const alertMismatches = async () =>
+  (await counterMismatches()).filter((m) => m.table === "alert_counters");
+
+describe("GET /v1/stats/overview's alerts by rule from counters", () => {
+  it("give the alerts seen in each period after opens, hits on other days and status changes", async () => {
+    const { a, b, list } = await callers();
+    const admin = list[0]?.token as string;
+    const alert = (
+      at: string,
+      rule: string,
+      subject: string,
+      o: "a" | "b" | null,
+      scan: string | null,
+    ) =>
+      upsertAlertAt({
+        at,
+        rule,
+        subject,
+        organizationId: o === null ? null : (o === "a" ? a : b).org.id,
+        regionCode: o === null ? null : o === "a" ? "330903" : "110105",
+        scanRegionCode: scan,
+      });
+    // Opened late on 1 March (Beijing), seen again after midnight, then a hit queued from
+    // 28 February arrives (its first sight moves back), then one more on 2 March.
+    const copied = await alert("2026-03-01T15:30:00.000Z", "many_clients", "ACNT1", "a", "330100");
+    await alert("2026-03-01T16:30:00.000Z", "many_clients", "ACNT1", "a", "330100");
+    await alert("2026-02-28T10:00:00.000Z", "many_clients", "ACNT1", "a", "330100");
+    await alert("2026-03-02T03:00:00.000Z", "many_clients", "ACNT1", "a", "330100");
+    const voided = await alert("2026-03-03T01:00:00.000Z", "voided_label", "ACNT2", "b", "330902");
+    // Producer region and scan region both in Zhoushan: once for its regulators, not twice.
+    const spread = await alert("2026-03-02T10:00:00.000Z", "wide_spread", "ACNT3", "a", "330902");
+    await alert("2026-03-02T05:00:00.000Z", "forged_code", "ACNT4", null, "330903");
+    await alert("2026-03-05T05:00:00.000Z", "voided_label", "ACNT5", "b", null);
+    const periods: [string, string][] = [
+      ["2026-02-28", "2026-02-28"],
+      ["2026-03-01", "2026-03-01"],
+      ["2026-03-02", "2026-03-02"],
+      ["2026-03-02", "2026-03-03"],
+      ["2026-03-01", "2026-03-31"],
+      ["2026-02-01", "2026-03-04"],
+    ];
+    expect(await alertMismatches()).toEqual([]);
+    await expectOverviewsMatchRows(list, periods);
+
+    const move = async (id: string, ...steps: string[]) => {
+      for (const to of steps) {
+        const res = await call(`/v1/alerts/${id}/transition`, {
+          token: admin,
+          body: { to, note: `to ${to}` },
+        });
+        expect(res.status, `${id} → ${to}`).toBe(200);
+      }
+    };
+    await move(copied, "acknowledged");
+    expect(await alertMismatches()).toEqual([]);
+    await move(copied, "dismissed");
+    await move(voided, "investigating", "confirmed");
+    await move(spread, "dismissed");
+    expect(await alertMismatches()).toEqual([]);
+    await expectOverviewsMatchRows(list, periods);
+
+    // A dismissed alert absorbs nothing: the next hit opens another.
+    const again = await alert("2026-03-04T02:00:00.000Z", "many_clients", "ACNT1", "a", "330100");
+    expect(again).not.toBe(copied);
+    expect(await alertMismatches()).toEqual([]);
+    await expectOverviewsMatchRows(list, periods);
+  }, 60_000);
+
+  it("are back-filled by their migration as writing keeps them", async () => {
+    const kept = await alertCounterRows();
+    expect(kept.length).toBeGreaterThan(20);
+    await env.DB.prepare("DROP TABLE alert_counters").run();
+    for (const statement of alertCountersSql.split("--> statement-breakpoint")) {
+      if (statement.trim()) await env.DB.prepare(statement).run();
+    }
+    expect(await alertCounterRows()).toEqual(kept);
+  });
+});
+
 describe("the overview's counter queries", () => {
   const readers: [string, AuthUser][] = [
     ["admin", { role: "admin" } as AuthUser],
@@ -396,6 +486,19 @@ describe("the overview's counter queries", () => {
             /SEARCH organizations USING (COVERING )?INDEX organizations_region_idx \(region_code>\? AND region_code<\?\)/,
           );
         }
+      }
+    });
+
+    it(`${name}: reads the alert counters of its scope from the period on by their key`, async () => {
+      const plan = await queryPlan(
+        alertsByRuleQuery(getDb(env.DB), reader, "2026-03-01", "2026-03-30"),
+      );
+      expect(plan).toMatch(
+        /SEARCH alert_counters USING (COVERING )?INDEX sqlite_autoindex_alert_counters_1/,
+      );
+      expect(plan).not.toMatch(/SCAN alert_counters/);
+      for (const seek of plan.split("\n").filter((line) => line.includes("alert_counters"))) {
+        expect(seek).toMatch(/scan_area=\? AND day>\?\)/);
       }
     });
   }

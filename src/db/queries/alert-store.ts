@@ -20,7 +20,8 @@ import { minutesBefore } from "../../lib/risk/time";
 import type { AppEnv } from "../../types";
 import { type Db, getDb } from "../client";
 import { alertEvents, alerts, authorizations, batches, labels, scans } from "../schema";
-import { bare, jsonValues, statementTemplate } from "../sql";
+import { bare, jsonValues, prepareSql, statementTemplate } from "../sql";
+import { countAlertTransition, countAlertUpsert } from "./alert-counts";
 import { auditStatementPerRow, auditStatementWhen } from "./audit";
 
 export type AlertRow = typeof alerts.$inferSelect;
@@ -50,8 +51,8 @@ export type AlertRaise = {
 /**
  * Statements that raise an alert or, when an open one exists for the same subject and rule within
  * the cooldown, add to its count and last-seen time. A confirmed or dismissed alert absorbs
- * nothing: the next hit opens a new alert. Both run in the caller's transaction, so two
- * concurrent scans cannot open two alerts.
+ * nothing: the next hit opens a new alert. The alert counters' change comes first. All run in
+ * the caller's transaction, so two concurrent scans cannot open two alerts or count one twice.
  */
 export function alertUpsertStatements(
   raise: AlertRaise,
@@ -77,7 +78,7 @@ export function alertUpsertStatements(
     eventId: newId("ale"),
     note: `raised by rule ${raise.hit.rule}`,
   };
-  return [absorbHit(values), openAlert(values), recordOpened(values)];
+  return [countUpsert(values), absorbHit(values), openAlert(values), recordOpened(values)];
 }
 
 // The upsert's statements, rendered once (the scan path raises alerts on every scan of a
@@ -102,6 +103,17 @@ type UpsertValue =
   | "note";
 const a = alerts;
 const sameOpenAlert = sql`${a.subjectType} = ${p("subjectType")} AND ${a.subjectId} = ${p("subjectId")} AND ${a.rule} = ${p("rule")} AND ${a.lastSeenAt} >= ${p("cooldownStart")} AND ${a.status} NOT IN ('confirmed', 'dismissed')`;
+// Before the hit changes the alert it matches: the counters read its first and last sight as
+// they were.
+const countUpsert = statementTemplate<Record<UpsertValue, unknown>>(
+  countAlertUpsert(sameOpenAlert, {
+    rule: p("rule"),
+    organizationId: p("organizationId"),
+    regionCode: p("regionCode"),
+    scanRegionCode: p("scanRegionCode"),
+    at: p("at"),
+  }),
+);
 // min()/max(): queued scans may be written out of order; an alert's first and last sight stay
 // its earliest and latest.
 const absorbHit = statementTemplate<Record<UpsertValue, unknown>>(
@@ -293,7 +305,8 @@ export async function actionStatements(
 
 /**
  * The statements of a status change: the alert event, written only while the alert still has
- * status `from`; the compare-and-set of the alert; and its audit record, guarded by `applied`.
+ * status `from`; the compare-and-set of the alert (second: the caller reads its changes); the
+ * alert counters' change; and its audit record, guarded by `applied`.
  */
 export function alertTransitionStatements(
   c: Context<AppEnv>,
@@ -311,6 +324,7 @@ export function alertTransitionStatements(
   const { alert, from, to, note, actions, now, eventId } = change;
   const user = c.get("user");
   const d1 = c.env.DB;
+  const counted = countAlertTransition(alert.id, from, to, guard(applied));
   return [
     d1
       .prepare(
@@ -332,6 +346,7 @@ export function alertTransitionStatements(
     d1
       .prepare("UPDATE alerts SET status = ?, updated_at = ? WHERE id = ? AND status = ?")
       .bind(to, now, alert.id, from),
+    ...(counted ? [prepareSql(d1, counted)] : []),
     auditStatementWhen(
       c,
       {

@@ -38,8 +38,9 @@ export const scanOfJob = (job: ScanJob): ScanRecord =>
 
 /**
  * Statements per write transaction. D1 counts every statement of a batch against the Worker
- * invocation's 1,000 queries (paid plan); a job writes 3 to 4 statements and 2 per alert, so a
- * full batch of 100 jobs stays in one or two transactions with room for the reads.
+ * invocation's 1,000 queries (paid plan); a job writes up to 7 statements (its row, label, batch
+ * and four counter tables) and 4 per alert, so a full batch of 100 jobs takes two or three
+ * transactions with room for the reads.
  */
 const MAX_TRANSACTION_STATEMENTS = 400;
 

@@ -33,7 +33,7 @@ export const overview: AppRouteHandler<typeof routes.overview> = async (c) => {
   const { byDay, topBatches } = scanCountQueries(db, user, range.from, range.to);
   // An alert counts for the period when it was seen within it.
   const [byRule, ...counts] = await db.batch([
-    alertsByRuleQuery(db, user, range.startAt, range.endAt),
+    alertsByRuleQuery(db, user, range.from, range.to),
     ...byDay,
     ...topBatches,
   ]);

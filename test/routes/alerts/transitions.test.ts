@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { alertStatuses } from "../../../src/db/schema";
 import { canTransitionAlert } from "../../../src/lib/alert-lifecycle";
 import { ALLOWED_ALERT_TRANSITIONS } from "../../helpers/alert-transitions";
+import { counterMismatches } from "../../helpers/counted-scans";
 import { createBatch, createProducerSetup, createUser, issue } from "../../helpers/fixtures";
 import { call, callJson, expectProblem } from "../../helpers/http";
 import {
@@ -91,6 +92,8 @@ describe("POST /v1/alerts/{id}/transition lifecycle", () => {
       }
     }
     expect(outcomes.sort()).toEqual([...ALLOWED_ALERT_TRANSITIONS].sort());
+    // The overview's alert counters moved with every transition made, and with no refused one.
+    expect(await counterMismatches()).toEqual([]);
   });
 
   it("walks an alert through new → acknowledged → investigating → confirmed and records each step", async () => {
