@@ -43,6 +43,8 @@ export type LocalServer = {
   mf: Miniflare;
   origin: string;
   d1: D1;
+  /** The province's scan database (scanDatabases option). */
+  scansD1: D1 | null;
   compatibilityDate: string;
   /** The seeded reference rows and accounts. */
   seed: {
@@ -97,7 +99,15 @@ export type LocalServerOptions = {
    * queue of wrangler.toml, its producer binding and its consumer with the same settings.
    */
   scanIngest?: "direct" | "queue";
+  /**
+   * A scan database for Zhejiang beside the registry (SCAN_DATABASES=330000=SCANS_DB_33, with
+   * migrations-scans applied): the seeded producer's scans go there. Needs scanIngest "queue".
+   */
+  scanDatabases?: boolean;
 };
+
+/** The province scan database of the scanDatabases option. */
+export const SCANS_DB = "SCANS_DB_33";
 
 /** wrangler.toml's scan queue (its producer binding and consumer settings), as Miniflare options. */
 function scanQueueOptions() {
@@ -158,6 +168,19 @@ function serveAsset(request: MiniflareRequest): MiniflareResponse {
   return new MiniflareResponse(readFileSync(path));
 }
 
+/** migrations-scans/ (hand-written: one statement per `;` line end) into a scan database. */
+async function applyScanMigrations(d1: D1) {
+  for (const file of readdirSync("migrations-scans")
+    .filter((f) => f.endsWith(".sql"))
+    .sort()) {
+    const statements = readFileSync(join("migrations-scans", file), "utf8")
+      .split(/;\s*\n/)
+      .map((s) => s.replace(/^--.*$/gm, "").trim())
+      .filter(Boolean);
+    await d1.batch(statements.map((s) => d1.prepare(s)));
+  }
+}
+
 async function applyMigrations(d1: D1) {
   for (const file of readdirSync("migrations")
     .filter((f) => f.endsWith(".sql"))
@@ -214,7 +237,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
           modulesRoot: outdir,
           compatibilityDate,
           compatibilityFlags,
-          d1Databases: { DB: dbId },
+          d1Databases: {
+            DB: dbId,
+            ...(options.scanDatabases ? { [SCANS_DB]: `${name}-scans-33-db` } : {}),
+          },
           serviceBindings: { ASSETS: serveAsset },
           // Same limit as wrangler.toml.
           ...(options.rateLimiter === false
@@ -232,6 +258,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
             ...vars,
             ...(await generateSecrets()),
             SCAN_INGEST: options.scanIngest ?? "direct",
+            ...(options.scanDatabases ? { SCAN_DATABASES: `330000=${SCANS_DB}` } : {}),
             ...options.bindings,
           },
         },
@@ -251,14 +278,19 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
 
     let origin = (await runtime.ready).origin;
     let d1 = await runtime.getD1Database("DB");
+    const scansDatabase = () =>
+      options.scanDatabases ? runtime.getD1Database(SCANS_DB) : Promise.resolve(null);
+    let scansD1 = await scansDatabase();
     const restart = async () => {
       // setOptions stops workerd and starts a new process with the same config.
       await runtime.setOptions(mfOptions);
       origin = (await runtime.ready).origin;
       d1 = await runtime.getD1Database("DB");
+      scansD1 = await scansDatabase();
       return origin;
     };
     await applyMigrations(d1);
+    if (scansD1) await applyScanMigrations(scansD1);
 
     // ---- seed: reference rows directly (as the test fixtures do), the rest through the API --
     const api = async (path: string, init: ApiInit) =>
@@ -376,6 +408,9 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       },
       get d1() {
         return d1;
+      },
+      get scansD1() {
+        return scansD1;
       },
       restart,
       compatibilityDate,

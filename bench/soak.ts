@@ -13,11 +13,14 @@ import { gtinCheckDigit } from "../src/lib/gtin.ts";
 import { newId } from "../src/lib/ids.ts";
 import { hashPassword } from "../src/lib/password.ts";
 import { counterRecountChecks } from "./counter-recount.ts";
-import { type LocalServer, PASSWORD, startLocalServer } from "./local-server.ts";
+import { type D1, type LocalServer, PASSWORD, startLocalServer } from "./local-server.ts";
 
 const DURATION_S = Number(process.env.SOAK_DURATION ?? 60);
 /** How the worker writes scans (SCAN_INGEST): direct (default) or queue. */
 const INGEST = process.env.SOAK_INGEST === "queue" ? "queue" : "direct";
+/** With SOAK_SCAN_DATABASES=1, the producer's scans go to a database of Zhejiang's (queue mode). */
+const SPLIT = process.env.SOAK_SCAN_DATABASES === "1";
+if (SPLIT && INGEST !== "queue") throw new Error("SOAK_SCAN_DATABASES=1 needs SOAK_INGEST=queue");
 const CONNECTIONS = Number(process.env.SOAK_CONNECTIONS ?? 32);
 const GENUINE_LABELS = 3000;
 const LINK_LABELS = 1000;
@@ -121,9 +124,9 @@ process.once("SIGINT", async () => {
 });
 
 try {
-  server = await startLocalServer({ name: "soak", scanIngest: INGEST });
+  server = await startLocalServer({ name: "soak", scanIngest: INGEST, scanDatabases: SPLIT });
   console.log(
-    `soak: scans written ${INGEST === "queue" ? "by the queue consumer" : "in the request"}`,
+    `soak: scans written ${INGEST === "queue" ? "by the queue consumer" : "in the request"}${SPLIT ? ", the producer's in SCANS_DB_33" : ""}`,
   );
   const { d1, login, releasedBatch, issueLabels, origin, seed } = server;
 
@@ -400,6 +403,9 @@ try {
   // ---- wait until the database is quiet (scan writes may be deferred) ---------------------
   const signature = async () =>
     JSON.stringify(
+      (await server?.scansD1?.prepare("SELECT count(*) AS n FROM scans").first()) ?? null,
+    ) +
+    JSON.stringify(
       await d1
         .prepare(
           `SELECT (SELECT count(*) FROM scans) AS scans, (SELECT count(*) FROM reports) AS reports,
@@ -432,6 +438,25 @@ try {
   const check = (name: string, pass: boolean, detail: string) => {
     checks.push({ check: name, pass, detail });
   };
+  if (server.scansD1) {
+    // The checks below read one scans table: the province's rows join the registry's for them.
+    const routed = await copyProvinceScans(server.scansD1, d1);
+    const registryLabelScans =
+      (
+        await d1
+          .prepare(
+            "SELECT count(*) AS n FROM scans WHERE label_code IS NOT NULL AND id NOT IN (SELECT scan_id FROM scan_ledger)",
+          )
+          .first<{ n: number }>()
+      )?.n ?? 0;
+    const ledger =
+      (await d1.prepare("SELECT count(*) AS n FROM scan_ledger").first<{ n: number }>())?.n ?? 0;
+    check(
+      "0. every scan of the producer's labels in SCANS_DB_33, one ledger entry each, none in the registry",
+      routed > 0 && routed === ledger && registryLabelScans === 0,
+      `${routed} rows in SCANS_DB_33, ${ledger} ledger entries, ${registryLabelScans} label scans in the registry`,
+    );
+  }
   const all = async <T>(sql: string, ...params: unknown[]) =>
     (
       await d1
@@ -824,3 +849,21 @@ try {
   clearTimeout(watchdog);
 }
 process.exit(exitCode);
+
+/** Copies every scan row of `from` into `to`'s scans table; answers how many. */
+async function copyProvinceScans(from: D1, to: D1): Promise<number> {
+  const { results } = await from.prepare("SELECT * FROM scans").all<Record<string, unknown>>();
+  for (let i = 0; i < results.length; i += 200) {
+    await to.batch(
+      results.slice(i, i + 200).map((row) => {
+        const columns = Object.keys(row);
+        return to
+          .prepare(
+            `INSERT INTO scans (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`,
+          )
+          .bind(...columns.map((c) => row[c]));
+      }),
+    );
+  }
+  return results.length;
+}
