@@ -1,5 +1,6 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { errorResponses, jsonContent } from "../../lib/openapi";
+import { z } from "@hono/zod-openapi";
+import { jsonContent } from "../../lib/openapi";
+import { operation } from "../../lib/route-specs";
 
 const ResolverDescription = z
   .object({
@@ -15,15 +16,10 @@ const ResolverDescription = z
   })
   .openapi("ResolverDescription");
 
-export const describeResolver = createRoute({
-  method: "get",
-  path: "/.well-known/gs1resolver",
+export const describeResolver = operation("get", "/.well-known/gs1resolver", {
   operationId: "describeResolver",
   tags: ["gs1"],
-  security: [],
+  access: "public",
   summary: "GS1 resolver description file (GS1-Conformant Resolver Standard §4)",
-  responses: {
-    200: jsonContent(ResolverDescription, "What this resolver resolves and how"),
-    ...errorResponses(),
-  },
+  responses: { 200: jsonContent(ResolverDescription, "What this resolver resolves and how") },
 });

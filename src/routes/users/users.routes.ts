@@ -1,11 +1,11 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { roles } from "../../db/schema";
-import { errorResponses, jsonBody, jsonContent } from "../../lib/openapi";
-import { ListQuerySchema, pageOf } from "../../lib/pagination";
+import { jsonBody, jsonContent } from "../../lib/openapi";
+import { ListQuerySchema } from "../../lib/pagination";
 import { RegionCodeSchema } from "../../lib/region-schema";
 import { IdParam } from "../../lib/route-params";
+import { jsonPage, operation } from "../../lib/route-specs";
 import { EmailSchema, NewPasswordSchema, UserSchema } from "../../lib/schemas/user";
-import { authenticated } from "../../middleware/auth";
 
 const staffRoles = roles.filter((role) => role !== "consumer") as [
   "admin",
@@ -45,60 +45,46 @@ export const UpdateUserSchema = z
   .strict()
   .openapi("UpdateUser");
 
-export const create = createRoute({
-  method: "post",
-  path: "/v1/users",
+export const create = operation("post", "/v1/users", {
   operationId: "createUser",
   tags: ["users"],
   summary: "Create an account (admin)",
-  ...authenticated("admin"),
+  access: ["admin"],
   request: { body: jsonBody(CreateUserSchema) },
-  responses: {
-    201: jsonContent(UserSchema, "The new account"),
-    ...errorResponses(400, 401, 403, 409, 413, 415),
-  },
+  responses: { 201: jsonContent(UserSchema, "The new account") },
+  errors: [409],
 });
 
-export const list = createRoute({
-  method: "get",
-  path: "/v1/users",
+export const list = operation("get", "/v1/users", {
   operationId: "listUsers",
   tags: ["users"],
   summary: "List accounts (admin), newest first",
-  ...authenticated("admin"),
+  access: ["admin"],
   request: {
     query: ListQuerySchema.extend({
       role: z.enum(roles).optional(),
       organization_id: z.string().max(64).optional(),
     }),
   },
-  responses: {
-    200: jsonContent(pageOf(UserSchema), "A page of accounts"),
-    ...errorResponses(400, 401, 403),
-  },
+  responses: { 200: jsonPage(UserSchema, "A page of accounts") },
 });
 
-export const get = createRoute({
-  method: "get",
-  path: "/v1/users/{id}",
+export const get = operation("get", "/v1/users/{id}", {
   operationId: "getUser",
   tags: ["users"],
   summary: "Read an account (admin)",
-  ...authenticated("admin"),
+  access: ["admin"],
   request: { params: IdParam },
-  responses: { 200: jsonContent(UserSchema, "The account"), ...errorResponses(400, 401, 403, 404) },
+  responses: { 200: jsonContent(UserSchema, "The account") },
+  errors: [404],
 });
 
-export const update = createRoute({
-  method: "patch",
-  path: "/v1/users/{id}",
+export const update = operation("patch", "/v1/users/{id}", {
   operationId: "updateUser",
   tags: ["users"],
   summary: "Update or disable an account (admin)",
-  ...authenticated("admin"),
+  access: ["admin"],
   request: { params: IdParam, body: jsonBody(UpdateUserSchema) },
-  responses: {
-    200: jsonContent(UserSchema, "The updated account"),
-    ...errorResponses(400, 401, 403, 404, 413, 415, 422),
-  },
+  responses: { 200: jsonContent(UserSchema, "The updated account") },
+  errors: [404, 422],
 });
