@@ -4,12 +4,16 @@ import type { Role } from "../db/schema";
 import { requireAuth } from "../middleware/auth";
 import type { AppEnv } from "../types";
 import { type ErrorStatus, errorResponses, jsonContent } from "./openapi";
+import type { Tag } from "./openapi-document";
 import { pageOf } from "./pagination";
 
 /** Who may call an operation: anyone, any signed-in user, or signed-in users of these roles. */
 export type Access = "public" | "signed-in" | readonly [Role, ...Role[]];
 
-type OperationSpec = Omit<RouteConfig, "method" | "path" | "security" | "middleware"> & {
+type OperationSpec = Omit<
+  RouteConfig,
+  "method" | "path" | "operationId" | "tags" | "security" | "middleware"
+> & {
   access: Access;
   /** Error statuses beyond those that the request and the access imply (impliedErrors). */
   errors?: readonly ErrorStatus[];
@@ -32,20 +36,24 @@ export function impliedErrors(request: RouteConfig["request"], access: Access): 
 }
 
 /**
- * A createRoute spec with what every operation shares written once: the bearer security and the
- * role check of its access (or `security: []` when public), and the problem answers that follow
- * from its request and access beside its own `errors`. The spec gives only its success answers.
+ * A createRoute spec with what every operation shares written once: its tag, the bearer security
+ * and the role check of its access (or `security: []` when public), and the problem answers that
+ * follow from its request and access beside its own `errors`. The spec gives its success answers.
  */
-export function operation<
-  M extends RouteConfig["method"],
-  P extends string,
-  S extends OperationSpec,
->(method: M, path: P, spec: S) {
+function operation<M extends RouteConfig["method"], P extends string, S extends OperationSpec>(
+  tag: Tag,
+  method: M,
+  path: P,
+  operationId: string,
+  spec: S,
+) {
   const { access, errors = [], middleware = [], responses, ...rest } = spec;
   const signIn =
     access === "public" ? [] : [requireAuth(...(access === "signed-in" ? [] : access))];
   const allMiddleware = [...signIn, ...middleware];
   return createRoute({
+    operationId,
+    tags: [tag],
     ...rest,
     method,
     path,
@@ -56,6 +64,24 @@ export function operation<
       ...errorResponses(...impliedErrors(spec.request, access), ...errors),
     } as S["responses"] & ReturnType<typeof errorResponses>,
   });
+}
+
+/**
+ * The operations of one tag, a route file's resource: `registry.get(path, operationId, spec)`
+ * and likewise for the other methods.
+ */
+export function operationsOf(tag: Tag) {
+  const method =
+    <M extends RouteConfig["method"]>(m: M) =>
+    <P extends string, S extends OperationSpec>(path: P, operationId: string, spec: S) =>
+      operation(tag, m, path, operationId, spec);
+  return {
+    get: method("get"),
+    post: method("post"),
+    put: method("put"),
+    patch: method("patch"),
+    delete: method("delete"),
+  };
 }
 
 /** The JSON answer of a list operation: one page of `item`s and the cursor of the next. */

@@ -2,9 +2,10 @@ import { z } from "@hono/zod-openapi";
 import { describe, expect, it } from "vitest";
 import { jsonBody, jsonContent } from "../../src/lib/openapi";
 import { IdParam } from "../../src/lib/route-params";
-import { impliedErrors, operation } from "../../src/lib/route-specs";
+import { impliedErrors, operationsOf } from "../../src/lib/route-specs";
 
 const Thing = z.object({ id: z.string() });
+const registry = operationsOf("registry");
 
 describe("impliedErrors", () => {
   it("gives a public operation without input no problem of its own", () => {
@@ -28,17 +29,16 @@ describe("impliedErrors", () => {
   });
 });
 
-describe("operation", () => {
+describe("operationsOf", () => {
   it("declares a public operation with `security: []` and no sign-in middleware", () => {
-    const spec = operation("get", "/v1/things/{id}", {
-      operationId: "getThing",
-      tags: ["registry"],
+    const spec = registry.get("/v1/things/{id}", "getThing", {
       summary: "A thing",
       access: "public",
       request: { params: IdParam },
       responses: { 200: jsonContent(Thing, "The thing") },
       errors: [404],
     });
+    expect(spec).toMatchObject({ method: "get", operationId: "getThing", tags: ["registry"] });
     expect(spec.security).toEqual([]);
     expect(spec).not.toHaveProperty("middleware");
     expect(Object.keys(spec.responses)).toEqual(["200", "400", "404", "500", "503"]);
@@ -50,9 +50,7 @@ describe("operation", () => {
       calls.push("own");
       await next();
     };
-    const spec = operation("post", "/v1/things", {
-      operationId: "createThing",
-      tags: ["registry"],
+    const spec = registry.post("/v1/things", "createThing", {
       summary: "Create a thing",
       access: ["admin"],
       middleware: [own],

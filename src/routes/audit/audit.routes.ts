@@ -1,12 +1,12 @@
 import { z } from "@hono/zod-openapi";
 import { InstantSchema } from "../../lib/instant";
 import { ListQuerySchema } from "../../lib/pagination";
-import { jsonPage, operation } from "../../lib/route-specs";
+import { jsonPage, operationsOf } from "../../lib/route-specs";
 import { AuditRecordSchema } from "./audit.schemas";
 
-export const list = operation("get", "/v1/audit", {
-  operationId: "listAuditRecords",
-  tags: ["audit"],
+const audit = operationsOf("audit");
+
+export const list = audit.get("/v1/audit", "listAuditRecords", {
   summary: "The append-only audit log, newest first (admin)",
   access: ["admin"],
   request: {

@@ -1,8 +1,10 @@
 import { z } from "@hono/zod-openapi";
 import { ACCESS_TOKEN_TTL_SECONDS } from "../../lib/access-tokens";
 import { jsonBody, jsonContent } from "../../lib/openapi";
-import { operation } from "../../lib/route-specs";
+import { operationsOf } from "../../lib/route-specs";
 import { EmailSchema, UserSchema } from "../../lib/schemas/user";
+
+const auth = operationsOf("auth");
 
 const TokenPairSchema = z
   .object({
@@ -16,9 +18,7 @@ const TokenPairSchema = z
 
 const RefreshBody = z.object({ refresh_token: z.string().min(1).max(256) }).strict();
 
-export const login = operation("post", "/v1/auth/login", {
-  operationId: "signIn",
-  tags: ["auth"],
+export const login = auth.post("/v1/auth/login", "signIn", {
   access: "public",
   summary: "Sign in with email and password",
   description:
@@ -30,9 +30,7 @@ export const login = operation("post", "/v1/auth/login", {
   errors: [401, 429],
 });
 
-export const refresh = operation("post", "/v1/auth/refresh", {
-  operationId: "refreshTokens",
-  tags: ["auth"],
+export const refresh = auth.post("/v1/auth/refresh", "refreshTokens", {
   access: "public",
   summary: "Exchange a refresh token for a new pair (the old one is spent)",
   description:
@@ -42,18 +40,14 @@ export const refresh = operation("post", "/v1/auth/refresh", {
   errors: [401],
 });
 
-export const logout = operation("post", "/v1/auth/logout", {
-  operationId: "signOut",
-  tags: ["auth"],
+export const logout = auth.post("/v1/auth/logout", "signOut", {
   summary: "Spend a refresh token",
   access: "signed-in",
   request: { body: jsonBody(RefreshBody) },
   responses: { 204: { description: "Signed out" } },
 });
 
-export const wechat = operation("post", "/v1/auth/wechat", {
-  operationId: "signInWithWechat",
-  tags: ["auth"],
+export const wechat = auth.post("/v1/auth/wechat", "signInWithWechat", {
   access: "public",
   summary: "Sign in a consumer with a WeChat mini-program login code",
   description:
@@ -63,9 +57,7 @@ export const wechat = operation("post", "/v1/auth/wechat", {
   errors: [403, 429, 502],
 });
 
-export const me = operation("get", "/v1/me", {
-  operationId: "getCurrentUser",
-  tags: ["auth"],
+export const me = auth.get("/v1/me", "getCurrentUser", {
   summary: "The signed-in user",
   access: "signed-in",
   responses: { 200: jsonContent(UserSchema, "The caller") },
@@ -74,9 +66,7 @@ export const me = operation("get", "/v1/me", {
 
 const JwksSchema = z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).openapi("JWKS");
 
-export const jwks = operation("get", "/.well-known/jwks.json", {
-  operationId: "getJwks",
-  tags: ["auth"],
+export const jwks = auth.get("/.well-known/jwks.json", "getJwks", {
   access: "public",
   summary: "Public keys that verify access tokens",
   responses: { 200: jsonContent(JwksSchema, "JSON Web Key Set") },

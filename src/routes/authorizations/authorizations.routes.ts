@@ -3,7 +3,7 @@ import { authorizationStatuses } from "../../db/schema";
 import { jsonBody, jsonContent } from "../../lib/openapi";
 import { ListQuerySchema } from "../../lib/pagination";
 import { IdParam } from "../../lib/route-params";
-import { jsonPage, operation } from "../../lib/route-specs";
+import { jsonPage, operationsOf } from "../../lib/route-specs";
 import {
   AuthorizationSchema,
   CreateAuthorizationSchema,
@@ -11,9 +11,10 @@ import {
   StatusChangeSchema,
 } from "./authorizations.schemas";
 
-export const create = operation("post", "/v1/authorizations", {
-  operationId: "createAuthorization",
-  tags: ["registry"],
+const registry = operationsOf("registry");
+const publicLookups = operationsOf("public");
+
+export const create = registry.post("/v1/authorizations", "createAuthorization", {
   summary: "Authorize an organization to use a GI mark (admin)",
   description:
     "An organization cannot hold two overlapping active or suspended authorizations for one GI product (409).",
@@ -23,9 +24,7 @@ export const create = operation("post", "/v1/authorizations", {
   errors: [409, 422],
 });
 
-export const list = operation("get", "/v1/authorizations", {
-  operationId: "listAuthorizations",
-  tags: ["registry"],
+export const list = registry.get("/v1/authorizations", "listAuthorizations", {
   summary: "List authorizations in the caller's reach",
   access: ["admin", "regulator", "producer"],
   request: {
@@ -38,9 +37,7 @@ export const list = operation("get", "/v1/authorizations", {
   responses: { 200: jsonPage(AuthorizationSchema, "A page of authorizations") },
 });
 
-export const get = operation("get", "/v1/authorizations/{id}", {
-  operationId: "getAuthorization",
-  tags: ["registry"],
+export const get = registry.get("/v1/authorizations/{id}", "getAuthorization", {
   summary: "Read an authorization",
   access: ["admin", "regulator", "producer"],
   request: { params: IdParam },
@@ -48,31 +45,35 @@ export const get = operation("get", "/v1/authorizations/{id}", {
   errors: [404],
 });
 
-export const changeStatus = operation("post", "/v1/authorizations/{id}/status", {
-  operationId: "changeAuthorizationStatus",
-  tags: ["registry"],
-  summary: "Suspend, reinstate or revoke (admin; regulator whose region covers the organization)",
-  description: "A reason is required. Revocation is final.",
-  access: ["admin", "regulator", "producer"],
-  request: { params: IdParam, body: jsonBody(StatusChangeSchema) },
-  responses: { 200: jsonContent(AuthorizationSchema, "The authorization after the change") },
-  errors: [404, 409],
-});
+export const changeStatus = registry.post(
+  "/v1/authorizations/{id}/status",
+  "changeAuthorizationStatus",
+  {
+    summary: "Suspend, reinstate or revoke (admin; regulator whose region covers the organization)",
+    description: "A reason is required. Revocation is final.",
+    access: ["admin", "regulator", "producer"],
+    request: { params: IdParam, body: jsonBody(StatusChangeSchema) },
+    responses: { 200: jsonContent(AuthorizationSchema, "The authorization after the change") },
+    errors: [404, 409],
+  },
+);
 
-export const publicLookup = operation("get", "/v1/public/authorizations", {
-  operationId: "lookUpPublicAuthorizations",
-  tags: ["public"],
-  access: "public",
-  summary: "Is this company authorized to use this GI? (anyone)",
-  description: "Give exactly one of uscc or number. Contacts and quotas are never shown.",
-  request: {
-    query: z.object({
-      uscc: z.string().trim().min(1).max(32).optional(),
-      number: z.string().trim().min(1).max(64).optional(),
-    }),
+export const publicLookup = publicLookups.get(
+  "/v1/public/authorizations",
+  "lookUpPublicAuthorizations",
+  {
+    access: "public",
+    summary: "Is this company authorized to use this GI? (anyone)",
+    description: "Give exactly one of uscc or number. Contacts and quotas are never shown.",
+    request: {
+      query: z.object({
+        uscc: z.string().trim().min(1).max(32).optional(),
+        number: z.string().trim().min(1).max(64).optional(),
+      }),
+    },
+    responses: {
+      200: jsonContent(PublicAuthorizationSchema, "The organization and its authorizations"),
+    },
+    errors: [404],
   },
-  responses: {
-    200: jsonContent(PublicAuthorizationSchema, "The organization and its authorizations"),
-  },
-  errors: [404],
-});
+);

@@ -3,7 +3,7 @@ import { batchStatuses } from "../../db/schema";
 import { jsonBody, jsonContent } from "../../lib/openapi";
 import { ListQuerySchema } from "../../lib/pagination";
 import { IdParam } from "../../lib/route-params";
-import { jsonPage, operation } from "../../lib/route-specs";
+import { jsonPage, operationsOf } from "../../lib/route-specs";
 import { IdempotencyHeader, idempotent } from "../../middleware/idempotency";
 import {
   BatchSchema,
@@ -13,9 +13,9 @@ import {
   TraceEventSchema,
 } from "./batches.schemas";
 
-export const create = operation("post", "/v1/batches", {
-  operationId: "createBatch",
-  tags: ["batches"],
+const batches = operationsOf("batches");
+
+export const create = batches.post("/v1/batches", "createBatch", {
   summary: "Register a batch (producer)",
   description:
     "Under one of the producer's own active authorizations and one of its own sites. If the GI product defines a protected area and the site is outside it, 422 outside_protected_area.",
@@ -26,9 +26,7 @@ export const create = operation("post", "/v1/batches", {
   errors: [409, 422],
 });
 
-export const list = operation("get", "/v1/batches", {
-  operationId: "listBatches",
-  tags: ["batches"],
+export const list = batches.get("/v1/batches", "listBatches", {
   summary: "List batches in the caller's reach, newest first",
   access: ["producer", "regulator", "admin"],
   request: {
@@ -41,9 +39,7 @@ export const list = operation("get", "/v1/batches", {
   responses: { 200: jsonPage(BatchSchema, "A page of batches") },
 });
 
-export const get = operation("get", "/v1/batches/{id}", {
-  operationId: "getBatch",
-  tags: ["batches"],
+export const get = batches.get("/v1/batches/{id}", "getBatch", {
   summary: "Read a batch",
   access: ["producer", "regulator", "admin"],
   request: { params: IdParam },
@@ -51,9 +47,7 @@ export const get = operation("get", "/v1/batches/{id}", {
   errors: [404],
 });
 
-export const release = operation("post", "/v1/batches/{id}/release", {
-  operationId: "releaseBatch",
-  tags: ["batches"],
+export const release = batches.post("/v1/batches/{id}/release", "releaseBatch", {
   summary: "Release a draft batch to market (producer)",
   access: ["producer"],
   request: { params: IdParam },
@@ -61,9 +55,7 @@ export const release = operation("post", "/v1/batches/{id}/release", {
   errors: [404, 409],
 });
 
-export const recall = operation("post", "/v1/batches/{id}/recall", {
-  operationId: "recallBatch",
-  tags: ["batches"],
+export const recall = batches.post("/v1/batches/{id}/recall", "recallBatch", {
   summary: "Recall a batch (producer; regulator in region; admin)",
   description: "Every label of a recalled batch answers the verdict recalled from then on.",
   access: ["producer", "regulator", "admin"],
@@ -72,9 +64,7 @@ export const recall = operation("post", "/v1/batches/{id}/recall", {
   errors: [404, 409],
 });
 
-export const createEvent = operation("post", "/v1/batches/{id}/events", {
-  operationId: "createTraceEvent",
-  tags: ["batches"],
+export const createEvent = batches.post("/v1/batches/{id}/events", "createTraceEvent", {
   summary: "Append a trace event (producer); events are never edited or deleted",
   access: ["producer"],
   request: { params: IdParam, body: jsonBody(CreateTraceEventSchema) },
@@ -82,9 +72,7 @@ export const createEvent = operation("post", "/v1/batches/{id}/events", {
   errors: [404, 409],
 });
 
-export const listEvents = operation("get", "/v1/batches/{id}/events", {
-  operationId: "listTraceEvents",
-  tags: ["batches"],
+export const listEvents = batches.get("/v1/batches/{id}/events", "listTraceEvents", {
   summary: "The trace chain of a batch, oldest first",
   access: ["producer", "regulator", "admin"],
   request: { params: IdParam },

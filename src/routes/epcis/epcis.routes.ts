@@ -1,4 +1,4 @@
-import { operation } from "../../lib/route-specs";
+import { operationsOf } from "../../lib/route-specs";
 import {
   BatchIdParam,
   CaptureJobSchema,
@@ -8,14 +8,14 @@ import {
   JobIdParam,
 } from "./epcis.schemas";
 
+const epcis = operationsOf("epcis");
+
 const ld = (description: string) => ({
   description,
   content: { "application/ld+json": { schema: EpcisDocumentSchema } },
 });
 
-export const exportBatch = operation("get", "/v1/batches/{id}/epcis", {
-  operationId: "exportBatchEpcis",
-  tags: ["epcis"],
+export const exportBatch = epcis.get("/v1/batches/{id}/epcis", "exportBatchEpcis", {
   summary: "The batch's trace as an EPCIS 2.0 document",
   access: ["producer", "regulator", "admin"],
   request: { params: BatchIdParam },
@@ -23,9 +23,7 @@ export const exportBatch = operation("get", "/v1/batches/{id}/epcis", {
   errors: [404],
 });
 
-export const capture = operation("post", "/epcis/capture", {
-  operationId: "captureEpcisEvents",
-  tags: ["epcis"],
+export const capture = epcis.post("/epcis/capture", "captureEpcisEvents", {
   summary: "EPCIS 2.0 capture: store the events of a document, all or nothing",
   access: ["producer", "partner", "admin"],
   request: {
@@ -43,9 +41,7 @@ export const capture = operation("post", "/epcis/capture", {
   },
 });
 
-export const captureJob = operation("get", "/epcis/capture/{id}", {
-  operationId: "getCaptureJob",
-  tags: ["epcis"],
+export const captureJob = epcis.get("/epcis/capture/{id}", "getCaptureJob", {
   summary: "A capture job: success, or each event's error",
   access: ["producer", "partner", "admin"],
   request: { params: JobIdParam },
@@ -55,18 +51,14 @@ export const captureJob = operation("get", "/epcis/capture/{id}", {
   errors: [404],
 });
 
-export const listEvents = operation("get", "/epcis/events", {
-  operationId: "queryEpcisEvents",
-  tags: ["epcis"],
+export const listEvents = epcis.get("/epcis/events", "queryEpcisEvents", {
   summary: "EPCIS 2.0 events the caller may see, with the standard's simple query parameters",
   access: ["producer", "partner", "admin"],
   request: { query: EventsQuerySchema },
   responses: { 200: ld("EPCISQueryDocument; Link rel=next for the next page") },
 });
 
-export const getEvent = operation("get", "/epcis/events/{eventID}", {
-  operationId: "getEpcisEvent",
-  tags: ["epcis"],
+export const getEvent = epcis.get("/epcis/events/{eventID}", "getEpcisEvent", {
   summary: "One EPCIS event by its eventID",
   access: ["producer", "partner", "admin"],
   request: { params: EventIdParam },

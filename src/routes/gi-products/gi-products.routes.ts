@@ -3,16 +3,16 @@ import { giCategories, giProductStatuses, protectionTypes } from "../../db/schem
 import { jsonBody, jsonContent } from "../../lib/openapi";
 import { ListQuerySchema } from "../../lib/pagination";
 import { IdParam } from "../../lib/route-params";
-import { jsonPage, operation } from "../../lib/route-specs";
+import { jsonPage, operationsOf } from "../../lib/route-specs";
 import {
   CreateGiProductSchema,
   GiProductSchema,
   UpdateGiProductSchema,
 } from "./gi-products.schemas";
 
-export const create = operation("post", "/v1/gi-products", {
-  operationId: "createGiProduct",
-  tags: ["registry"],
+const registry = operationsOf("registry");
+
+export const create = registry.post("/v1/gi-products", "createGiProduct", {
   summary: "Register a GI product (admin)",
   access: ["admin"],
   request: { body: jsonBody(CreateGiProductSchema) },
@@ -20,9 +20,7 @@ export const create = operation("post", "/v1/gi-products", {
   errors: [409],
 });
 
-export const list = operation("get", "/v1/gi-products", {
-  operationId: "listGiProducts",
-  tags: ["registry"],
+export const list = registry.get("/v1/gi-products", "listGiProducts", {
   access: "public",
   summary: "Search the GI registry (public)",
   request: {
@@ -51,9 +49,7 @@ export const list = operation("get", "/v1/gi-products", {
   responses: { 200: jsonPage(GiProductSchema, "A page of products") },
 });
 
-export const get = operation("get", "/v1/gi-products/{id}", {
-  operationId: "getGiProduct",
-  tags: ["registry"],
+export const get = registry.get("/v1/gi-products/{id}", "getGiProduct", {
   access: "public",
   summary: "Read a GI product (public)",
   request: { params: IdParam },
@@ -61,9 +57,7 @@ export const get = operation("get", "/v1/gi-products/{id}", {
   errors: [404],
 });
 
-export const update = operation("patch", "/v1/gi-products/{id}", {
-  operationId: "updateGiProduct",
-  tags: ["registry"],
+export const update = registry.patch("/v1/gi-products/{id}", "updateGiProduct", {
   summary: "Update a GI product or change its status (admin)",
   access: ["admin"],
   request: { params: IdParam, body: jsonBody(UpdateGiProductSchema) },

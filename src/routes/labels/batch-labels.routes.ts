@@ -4,13 +4,13 @@ import { DEFAULT_LABEL_TEMPLATE, labelTemplateIds } from "../../lib/label-templa
 import { jsonBody, jsonContent } from "../../lib/openapi";
 import { ListQuerySchema, pageOf } from "../../lib/pagination";
 import { IdParam } from "../../lib/route-params";
-import { operation } from "../../lib/route-specs";
+import { operationsOf } from "../../lib/route-specs";
 import { IdempotencyHeader, idempotent } from "../../middleware/idempotency";
 import { IssuedLabelsSchema, IssueLabelsSchema, LabelSchema } from "./labels.schemas";
 
-export const issueLabels = operation("post", "/v1/batches/{id}/labels", {
-  operationId: "issueLabels",
-  tags: ["labels"],
+const labels = operationsOf("labels");
+
+export const issueLabels = labels.post("/v1/batches/{id}/labels", "issueLabels", {
   summary: "Issue 1 to 10,000 labels for a batch (producer)",
   description:
     "All or nothing, within the authorization's annual quota even under concurrency (422 quota_exceeded with `remaining`). Not for recalled batches or inactive authorizations.",
@@ -21,9 +21,7 @@ export const issueLabels = operation("post", "/v1/batches/{id}/labels", {
   errors: [404, 409, 422],
 });
 
-export const listLabels = operation("get", "/v1/batches/{id}/labels", {
-  operationId: "listLabels",
-  tags: ["labels"],
+export const listLabels = labels.get("/v1/batches/{id}/labels", "listLabels", {
   summary: "Labels of a batch as JSON pages, or all of them as one CSV stream",
   description:
     "In the batch's label order, the order labels were issued in (issue time, then code), the same in JSON and CSV: the nth label here is position n of `labels.pdf?from=`. JSON comes in pages with a `Link` to the next one. `format=csv` streams every label of the batch (`limit` and `cursor` do not apply) as UTF-8 with a BOM, so that Excel opens it as UTF-8: code, url, position, then product, lot, status, scans and first scan in words of the `Accept-Language` (Chinese unless English is asked for), first-scan time in UTC and Beijing time.",
@@ -75,9 +73,7 @@ export const LabelsPdfQuery = z.object({
     }),
 });
 
-export const labelsPdf = operation("get", "/v1/batches/{id}/labels.pdf", {
-  operationId: "printLabels",
-  tags: ["labels"],
+export const labelsPdf = labels.get("/v1/batches/{id}/labels.pdf", "printLabels", {
   summary: "Printable labels of a batch on a label template, all or a range (producer)",
   description: `Positions count every label of the batch in its label order (issue time, then code: the order of \`GET /v1/batches/{id}/labels\` and its CSV), so a range can be reprinted after a printer jam; voided labels in the range are skipped, and each label prints its position. Default template ${DEFAULT_LABEL_TEMPLATE}. 400 for an unknown template, a range outside the batch or a batch without labels; 422 unprintable_text when a name holds a character the label font lacks.`,
   access: ["producer", "admin"],

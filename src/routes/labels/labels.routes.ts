@@ -1,8 +1,10 @@
 import { z } from "@hono/zod-openapi";
 import { verdicts } from "../../db/schema";
 import { jsonBody, jsonContent } from "../../lib/openapi";
-import { operation } from "../../lib/route-specs";
+import { operationsOf } from "../../lib/route-specs";
 import { LabelSchema } from "./labels.schemas";
+
+const labels = operationsOf("labels");
 
 const CodeParam = z.object({
   code: z
@@ -26,9 +28,7 @@ export const LabelDetailSchema = LabelSchema.extend({
   ),
 }).openapi("LabelDetail");
 
-export const get = operation("get", "/v1/labels/{code}", {
-  operationId: "getLabel",
-  tags: ["labels"],
+export const get = labels.get("/v1/labels/{code}", "getLabel", {
   summary: "One label with its latest 100 scans (producer own; regulator in region; admin)",
   access: ["producer", "regulator", "admin"],
   request: { params: CodeParam },
@@ -36,9 +36,7 @@ export const get = operation("get", "/v1/labels/{code}", {
   errors: [404],
 });
 
-export const qrSvg = operation("get", "/v1/labels/{code}/qr.svg", {
-  operationId: "getLabelQrSvg",
-  tags: ["labels"],
+export const qrSvg = labels.get("/v1/labels/{code}/qr.svg", "getLabelQrSvg", {
   summary: "The label's QR code as SVG (error correction M, quiet zone 4)",
   access: ["producer", "regulator", "admin"],
   request: { params: CodeParam },
@@ -46,9 +44,7 @@ export const qrSvg = operation("get", "/v1/labels/{code}/qr.svg", {
   errors: [404],
 });
 
-export const qrPng = operation("get", "/v1/labels/{code}/qr.png", {
-  operationId: "getLabelQrPng",
-  tags: ["labels"],
+export const qrPng = labels.get("/v1/labels/{code}/qr.png", "getLabelQrPng", {
   summary: "The label's QR code as PNG",
   access: ["producer", "regulator", "admin"],
   request: {
@@ -72,9 +68,7 @@ export const qrPng = operation("get", "/v1/labels/{code}/qr.png", {
   errors: [404],
 });
 
-export const voidLabels = operation("post", "/v1/labels/void", {
-  operationId: "voidLabels",
-  tags: ["labels"],
+export const voidLabels = labels.post("/v1/labels/void", "voidLabels", {
   summary: "Void labels (producer own; regulator in region; admin)",
   description:
     "All or nothing: if any code is unknown or out of reach, 404 lists them and nothing changes. Already voided codes are reported, not an error.",

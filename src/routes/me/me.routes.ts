@@ -1,11 +1,11 @@
 import { jsonBody, jsonContent } from "../../lib/openapi";
 import { ListQuerySchema } from "../../lib/pagination";
-import { jsonPage, operation } from "../../lib/route-specs";
+import { jsonPage, operationsOf } from "../../lib/route-specs";
 import { NotificationSchema, SubscribeBody, SubscriptionSchema } from "./me.schemas";
 
-export const subscribe = operation("post", "/v1/me/subscriptions", {
-  operationId: "createSubscription",
-  tags: ["notifications"],
+const notifications = operationsOf("notifications");
+
+export const subscribe = notifications.post("/v1/me/subscriptions", "createSubscription", {
   summary: "Subscribe the signed-in consumer to recall notices",
   description:
     "Records one acceptance of the WeChat one-time subscribe message: when a batch the consumer scanned is recalled, a notice is recorded (GET /v1/me/notifications) and, for each acceptance with a wechat_code, one WeChat message is sent. The code must belong to the signed-in consumer (422 otherwise); WeChat login errors answer as for POST /v1/auth/wechat.",
@@ -15,9 +15,7 @@ export const subscribe = operation("post", "/v1/me/subscriptions", {
   errors: [422, 429, 502],
 });
 
-export const notificationsList = operation("get", "/v1/me/notifications", {
-  operationId: "listNotifications",
-  tags: ["notifications"],
+export const notificationsList = notifications.get("/v1/me/notifications", "listNotifications", {
   summary: "The signed-in consumer's notices, newest first",
   access: ["consumer"],
   request: { query: ListQuerySchema },

@@ -3,7 +3,7 @@ import { organizationKinds } from "../../db/schema";
 import { jsonBody, jsonContent } from "../../lib/openapi";
 import { ListQuerySchema } from "../../lib/pagination";
 import { IdParam } from "../../lib/route-params";
-import { jsonPage, operation } from "../../lib/route-specs";
+import { jsonPage, operationsOf } from "../../lib/route-specs";
 import {
   CreateOrganizationSchema,
   CreateSiteSchema,
@@ -13,9 +13,9 @@ import {
 } from "./organizations.schemas";
 import { ImportReportSchema, MAX_IMPORT_ROWS } from "./organizations-import";
 
-export const create = operation("post", "/v1/organizations", {
-  operationId: "createOrganization",
-  tags: ["registry"],
+const registry = operationsOf("registry");
+
+export const create = registry.post("/v1/organizations", "createOrganization", {
   summary: "Register a producer organization (admin)",
   access: ["admin"],
   request: { body: jsonBody(CreateOrganizationSchema) },
@@ -23,9 +23,7 @@ export const create = operation("post", "/v1/organizations", {
   errors: [409],
 });
 
-export const list = operation("get", "/v1/organizations", {
-  operationId: "listOrganizations",
-  tags: ["registry"],
+export const list = registry.get("/v1/organizations", "listOrganizations", {
   summary: "List organizations: all for admins, the region's for regulators, the own for producers",
   access: ["admin", "regulator", "producer"],
   request: {
@@ -48,9 +46,7 @@ export const list = operation("get", "/v1/organizations", {
   responses: { 200: jsonPage(OrganizationSchema, "A page of organizations") },
 });
 
-export const get = operation("get", "/v1/organizations/{id}", {
-  operationId: "getOrganization",
-  tags: ["registry"],
+export const get = registry.get("/v1/organizations/{id}", "getOrganization", {
   summary: "Read an organization",
   access: ["admin", "regulator", "producer"],
   request: { params: IdParam },
@@ -58,9 +54,7 @@ export const get = operation("get", "/v1/organizations/{id}", {
   errors: [404],
 });
 
-export const update = operation("patch", "/v1/organizations/{id}", {
-  operationId: "updateOrganization",
-  tags: ["registry"],
+export const update = registry.patch("/v1/organizations/{id}", "updateOrganization", {
   summary: "Update an organization (admin); the USCC never changes",
   access: ["admin"],
   request: { params: IdParam, body: jsonBody(UpdateOrganizationSchema) },
@@ -68,9 +62,7 @@ export const update = operation("patch", "/v1/organizations/{id}", {
   errors: [404],
 });
 
-export const createSite = operation("post", "/v1/organizations/{id}/sites", {
-  operationId: "createSite",
-  tags: ["registry"],
+export const createSite = registry.post("/v1/organizations/{id}/sites", "createSite", {
   summary: "Add a site (farm, fishing ground, base, processing plant, port, warehouse)",
   access: ["admin", "producer"],
   request: { params: IdParam, body: jsonBody(CreateSiteSchema) },
@@ -80,9 +72,7 @@ export const createSite = operation("post", "/v1/organizations/{id}/sites", {
   errors: [404],
 });
 
-export const listSites = operation("get", "/v1/organizations/{id}/sites", {
-  operationId: "listSites",
-  tags: ["registry"],
+export const listSites = registry.get("/v1/organizations/{id}/sites", "listSites", {
   summary: "Sites of an organization",
   access: ["admin", "regulator", "producer"],
   request: { params: IdParam, query: ListQuerySchema },
@@ -90,9 +80,7 @@ export const listSites = operation("get", "/v1/organizations/{id}/sites", {
   errors: [404],
 });
 
-export const importCsv = operation("post", "/v1/organizations/import", {
-  operationId: "importOrganizations",
-  tags: ["registry"],
+export const importCsv = registry.post("/v1/organizations/import", "importOrganizations", {
   summary: "Import organizations and authorizations from CSV (admin)",
   description: `Columns: name, uscc, kind, region_code, address, contact_name, contact_phone, contact_email, and for an authorization gi_product_id or gi_registration_no, valid_from, valid_until, annual_label_quota. An existing USCC reuses its organization. All or nothing: any invalid row answers 422 with the per-row report in \`report\` and writes nothing. At most ${MAX_IMPORT_ROWS} rows.`,
   access: ["admin"],

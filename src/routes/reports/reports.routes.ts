@@ -4,9 +4,11 @@ import { InstantSchema } from "../../lib/instant";
 import { jsonBody, jsonContent } from "../../lib/openapi";
 import { ListQuerySchema } from "../../lib/pagination";
 import { IdParam } from "../../lib/route-params";
-import { jsonPage, operation } from "../../lib/route-specs";
+import { jsonPage, operationsOf } from "../../lib/route-specs";
 import { ReportSchema } from "../../lib/schemas/report";
 import { idempotent } from "../../middleware/idempotency";
+
+const reports = operationsOf("reports");
 
 export const CreateReportSchema = z
   .object({
@@ -36,9 +38,7 @@ export const ReportCreatedSchema = z
   .object({ id: z.string(), status: z.enum(reportStatuses) })
   .openapi("ReportCreated");
 
-export const create = operation("post", "/v1/reports", {
-  operationId: "createReport",
-  tags: ["reports"],
+export const create = reports.post("/v1/reports", "createReport", {
   access: "public",
   summary: "Report a suspected fake (anyone; a consumer token is optional)",
   description:
@@ -58,9 +58,7 @@ export const create = operation("post", "/v1/reports", {
   errors: [409, 429],
 });
 
-export const list = operation("get", "/v1/reports", {
-  operationId: "listReports",
-  tags: ["reports"],
+export const list = reports.get("/v1/reports", "listReports", {
   summary: "Consumers' reports in the caller's reach, newest first",
   description:
     "Regulator: reports made in its regions or about labels of producers in its regions; producer: reports about its own labels; admin: all.",
@@ -77,9 +75,7 @@ export const list = operation("get", "/v1/reports", {
   responses: { 200: jsonPage(ReportSchema, "A page of reports") },
 });
 
-export const get = operation("get", "/v1/reports/{id}", {
-  operationId: "getReport",
-  tags: ["reports"],
+export const get = reports.get("/v1/reports/{id}", "getReport", {
   summary: "One consumer's report",
   access: ["admin", "regulator", "producer"],
   request: { params: IdParam },

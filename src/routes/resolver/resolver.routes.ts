@@ -1,6 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { jsonContent } from "../../lib/openapi";
-import { operation } from "../../lib/route-specs";
+import { operationsOf } from "../../lib/route-specs";
+
+const gs1 = operationsOf("gs1");
 
 const ResolverDescription = z
   .object({
@@ -16,9 +18,7 @@ const ResolverDescription = z
   })
   .openapi("ResolverDescription");
 
-export const describeResolver = operation("get", "/.well-known/gs1resolver", {
-  operationId: "describeResolver",
-  tags: ["gs1"],
+export const describeResolver = gs1.get("/.well-known/gs1resolver", "describeResolver", {
   access: "public",
   summary: "GS1 resolver description file (GS1-Conformant Resolver Standard §4)",
   responses: { 200: jsonContent(ResolverDescription, "What this resolver resolves and how") },

@@ -4,8 +4,10 @@ import { jsonBody, jsonContent } from "../../lib/openapi";
 import { ListQuerySchema } from "../../lib/pagination";
 import { RegionCodeSchema } from "../../lib/region-schema";
 import { IdParam } from "../../lib/route-params";
-import { jsonPage, operation } from "../../lib/route-specs";
+import { jsonPage, operationsOf } from "../../lib/route-specs";
 import { EmailSchema, NewPasswordSchema, UserSchema } from "../../lib/schemas/user";
+
+const users = operationsOf("users");
 
 const staffRoles = roles.filter((role) => role !== "consumer") as [
   "admin",
@@ -45,9 +47,7 @@ export const UpdateUserSchema = z
   .strict()
   .openapi("UpdateUser");
 
-export const create = operation("post", "/v1/users", {
-  operationId: "createUser",
-  tags: ["users"],
+export const create = users.post("/v1/users", "createUser", {
   summary: "Create an account (admin)",
   access: ["admin"],
   request: { body: jsonBody(CreateUserSchema) },
@@ -55,9 +55,7 @@ export const create = operation("post", "/v1/users", {
   errors: [409],
 });
 
-export const list = operation("get", "/v1/users", {
-  operationId: "listUsers",
-  tags: ["users"],
+export const list = users.get("/v1/users", "listUsers", {
   summary: "List accounts (admin), newest first",
   access: ["admin"],
   request: {
@@ -69,9 +67,7 @@ export const list = operation("get", "/v1/users", {
   responses: { 200: jsonPage(UserSchema, "A page of accounts") },
 });
 
-export const get = operation("get", "/v1/users/{id}", {
-  operationId: "getUser",
-  tags: ["users"],
+export const get = users.get("/v1/users/{id}", "getUser", {
   summary: "Read an account (admin)",
   access: ["admin"],
   request: { params: IdParam },
@@ -79,9 +75,7 @@ export const get = operation("get", "/v1/users/{id}", {
   errors: [404],
 });
 
-export const update = operation("patch", "/v1/users/{id}", {
-  operationId: "updateUser",
-  tags: ["users"],
+export const update = users.patch("/v1/users/{id}", "updateUser", {
   summary: "Update or disable an account (admin)",
   access: ["admin"],
   request: { params: IdParam, body: jsonBody(UpdateUserSchema) },
