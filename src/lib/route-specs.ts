@@ -35,6 +35,15 @@ export function impliedErrors(request: RouteConfig["request"], access: Access): 
   return statuses;
 }
 
+// Module namespaces list their exports alphabetically: routerOf registers the specs in the order
+// their route file declares them, which is the order of the document.
+let specsDeclared = 0;
+const declaredAt = new WeakMap<object, number>();
+
+/** The place of a spec among all specs made here, in the order they were declared. */
+export const declarationOrder = (route: object) =>
+  declaredAt.get(route) ?? Number.POSITIVE_INFINITY;
+
 /**
  * A createRoute spec with what every operation shares written once: its tag, the bearer security
  * and the role check of its access (or `security: []` when public), and the problem answers that
@@ -51,7 +60,7 @@ function operation<M extends RouteConfig["method"], P extends string, S extends 
   const signIn =
     access === "public" ? [] : [requireAuth(...(access === "signed-in" ? [] : access))];
   const allMiddleware = [...signIn, ...middleware];
-  return createRoute({
+  const route = createRoute({
     operationId,
     tags: [tag],
     ...rest,
@@ -64,6 +73,8 @@ function operation<M extends RouteConfig["method"], P extends string, S extends 
       ...errorResponses(...impliedErrors(spec.request, access), ...errors),
     } as S["responses"] & ReturnType<typeof errorResponses>,
   });
+  declaredAt.set(route, specsDeclared++);
+  return route;
 }
 
 /**
