@@ -6,7 +6,7 @@ import { ListQuerySchema } from "../../lib/pagination";
 import { IdParam } from "../../lib/route-params";
 import { jsonPage, operationsOf } from "../../lib/route-specs";
 import { ReportSchema } from "../../lib/schemas/report";
-import { idempotent } from "../../middleware/idempotency";
+import { IdempotencyHeader, idempotent } from "../../middleware/idempotency";
 
 const reports = operationsOf("reports");
 
@@ -46,12 +46,7 @@ export const create = reports.post("/v1/reports", "createReport", {
   // A phone on a weak network retries; with a key the retry does not count as a second report.
   middleware: [idempotent("reports.create")],
   request: {
-    headers: z.object({
-      "idempotency-key": z
-        .string()
-        .optional()
-        .openapi({ description: "Retries with the same key and body return the first answer" }),
-    }),
+    headers: IdempotencyHeader,
     body: jsonBody(CreateReportSchema),
   },
   responses: { 201: jsonContent(ReportCreatedSchema, "The report was stored") },

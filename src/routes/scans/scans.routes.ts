@@ -8,7 +8,7 @@ import { ListQuerySchema, pageOf } from "../../lib/pagination";
 import { IdParam } from "../../lib/route-params";
 import { operationsOf } from "../../lib/route-specs";
 import { ScanSchema } from "../../lib/schemas/scan";
-import { idempotent } from "../../middleware/idempotency";
+import { idempotencyHeader, idempotent } from "../../middleware/idempotency";
 
 const scans = operationsOf("scans");
 
@@ -142,11 +142,7 @@ export const scan = scans.post("/v1/scans", "createScan", {
   // must not count as a second scan (and a second client) of the code.
   middleware: [idempotent("scans.create")],
   request: {
-    headers: z.object({
-      "idempotency-key": z.string().optional().openapi({
-        description: "One per scan; a retry with the same key and body is the same scan",
-      }),
-    }),
+    headers: idempotencyHeader("One per scan; a retry with the same key and body is the same scan"),
     body: jsonBody(ScanRequestSchema),
   },
   responses: { 200: jsonContent(ScanResultSchema, "The verdict") },
