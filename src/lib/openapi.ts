@@ -18,7 +18,7 @@ export const ProblemSchema = z
   })
   .openapi("Problem", { description: "RFC 9457 problem details." });
 
-type ErrorStatus = (typeof errorStatus)[ErrorCode];
+export type ErrorStatus = (typeof errorStatus)[ErrorCode];
 
 const meanings: Record<ErrorStatus, string> = {
   400: "Invalid input",

@@ -22,13 +22,12 @@ import { sha256Base64Url } from "../lib/keyed-hash";
 import type { AppEnv } from "../types";
 import { optionalClaims } from "./auth";
 
-/** The documented request header of an idempotent operation. */
-export const IdempotencyHeader = z.object({
-  "idempotency-key": z
-    .string()
-    .optional()
-    .openapi({ description: "Retries with the same key and body return the first answer" }),
-});
+/** The documented request header of an idempotent operation, described for that operation. */
+export const idempotencyHeader = (
+  description = "Retries with the same key and body return the first answer",
+) => z.object({ "idempotency-key": z.string().optional().openapi({ description }) });
+
+export const IdempotencyHeader = idempotencyHeader();
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 const TTL_MS = 24 * 3600_000;

@@ -6,6 +6,7 @@
 // the earlier scan, since one request cannot move the server's clock.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { verdicts } from "../../src/db/schema";
 import { createBatch, createProducerSetup, createUser, issue } from "../helpers/fixtures";
 import { callJson } from "../helpers/http";
 import {
@@ -29,14 +30,6 @@ const patterns = [
   "revoked_authorization",
 ] as const;
 type Pattern = (typeof patterns)[number];
-const verdictColumns = [
-  "genuine",
-  "warning",
-  "suspicious",
-  "counterfeit",
-  "recalled",
-  "invalid",
-] as const;
 
 type Observation = { pattern: Pattern; code: string; answer: ScanAnswer };
 
@@ -189,7 +182,7 @@ describe("counterfeit simulation", () => {
     const table = patterns.map((pattern) => {
       const seen = observations.filter((o) => o.pattern === pattern);
       const row: Record<string, string | number> = { pattern, scans: seen.length };
-      for (const verdict of verdictColumns)
+      for (const verdict of verdicts)
         row[verdict] = seen.filter((o) => o.answer.verdict === verdict).length;
       row.alerts =
         [...new Set(subjectsOf[pattern].map((a) => `${a.rule}/${a.subject_type}`))]

@@ -217,26 +217,6 @@ export interface paths {
         patch: operations["updateGiProduct"];
         trace?: never;
     };
-    "/v1/organizations/import": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Import organizations and authorizations from CSV (admin)
-         * @description Columns: name, uscc, kind, region_code, address, contact_name, contact_phone, contact_email, and for an authorization gi_product_id or gi_registration_no, valid_from, valid_until, annual_label_quota. An existing USCC reuses its organization. All or nothing: any invalid row answers 422 with the per-row report in `report` and writes nothing. At most 5000 rows.
-         */
-        post: operations["importOrganizations"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/organizations": {
         parameters: {
             query?: never;
@@ -285,6 +265,26 @@ export interface paths {
         put?: never;
         /** Add a site (farm, fishing ground, base, processing plant, port, warehouse) */
         post: operations["createSite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/organizations/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import organizations and authorizations from CSV (admin)
+         * @description Columns: name, uscc, kind, region_code, address, contact_name, contact_phone, contact_email, and for an authorization gi_product_id or gi_registration_no, valid_from, valid_until, annual_label_quota. An existing USCC reuses its organization. All or nothing: any invalid row answers 422 with the per-row report in `report` and writes nothing. At most 5000 rows.
+         */
+        post: operations["importOrganizations"];
         delete?: never;
         options?: never;
         head?: never;
@@ -462,20 +462,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/labels/void": {
+    "/v1/batches/{id}/labels": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Labels of a batch as JSON pages, or all of them as one CSV stream
+         * @description In the batch's label order, the order labels were issued in (issue time, then code), the same in JSON and CSV: the nth label here is position n of `labels.pdf?from=`. JSON comes in pages with a `Link` to the next one. `format=csv` streams every label of the batch (`limit` and `cursor` do not apply) as UTF-8 with a BOM, so that Excel opens it as UTF-8: code, url, position, then product, lot, status, scans and first scan in words of the `Accept-Language` (Chinese unless English is asked for), first-scan time in UTC and Beijing time.
+         */
+        get: operations["listLabels"];
         put?: never;
         /**
-         * Void labels (producer own; regulator in region; admin)
-         * @description All or nothing: if any code is unknown or out of reach, 404 lists them and nothing changes. Already voided codes are reported, not an error.
+         * Issue 1 to 10,000 labels for a batch (producer)
+         * @description All or nothing, within the authorization's annual quota even under concurrency (422 quota_exceeded with `remaining`). Not for recalled batches or inactive authorizations.
          */
-        post: operations["voidLabels"];
+        post: operations["issueLabels"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/batches/{id}/labels.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Printable labels of a batch on a label template, all or a range (producer)
+         * @description Positions count every label of the batch in its label order (issue time, then code: the order of `GET /v1/batches/{id}/labels` and its CSV), so a range can be reprinted after a printer jam; voided labels in the range are skipped, and each label prints its position. Default template a4-4x7-52.5x42.4. 400 for an unknown template, a range outside the batch or a batch without labels; 422 unprintable_text when a name holds a character the label font lacks.
+         */
+        get: operations["printLabels"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -533,44 +557,20 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/batches/{id}/labels": {
+    "/v1/labels/void": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /**
-         * Labels of a batch as JSON pages, or all of them as one CSV stream
-         * @description In the batch's label order, the order labels were issued in (issue time, then code), the same in JSON and CSV: the nth label here is position n of `labels.pdf?from=`. JSON comes in pages with a `Link` to the next one. `format=csv` streams every label of the batch (`limit` and `cursor` do not apply) as UTF-8 with a BOM, so that Excel opens it as UTF-8: code, url, position, then product, lot, status, scans and first scan in words of the `Accept-Language` (Chinese unless English is asked for), first-scan time in UTC and Beijing time.
-         */
-        get: operations["listLabels"];
+        get?: never;
         put?: never;
         /**
-         * Issue 1 to 10,000 labels for a batch (producer)
-         * @description All or nothing, within the authorization's annual quota even under concurrency (422 quota_exceeded with `remaining`). Not for recalled batches or inactive authorizations.
+         * Void labels (producer own; regulator in region; admin)
+         * @description All or nothing: if any code is unknown or out of reach, 404 lists them and nothing changes. Already voided codes are reported, not an error.
          */
-        post: operations["issueLabels"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/batches/{id}/labels.pdf": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Printable labels of a batch on a label template, all or a range (producer)
-         * @description Positions count every label of the batch in its label order (issue time, then code: the order of `GET /v1/batches/{id}/labels` and its CSV), so a range can be reprinted after a printer jam; voided labels in the range are skipped, and each label prints its position. Default template a4-4x7-52.5x42.4. 400 for an unknown template, a range outside the batch or a batch without labels; 422 unprintable_text when a name holds a character the label font lacks.
-         */
-        get: operations["printLabels"];
-        put?: never;
-        post?: never;
+        post: operations["voidLabels"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1122,23 +1122,6 @@ export interface components {
             /** @description Required when status changes */
             status_reason?: string;
         };
-        ImportReport: {
-            dry_run: boolean;
-            rows: {
-                /** @description Line in the file (the header is line 1) */
-                row: number;
-                /** @enum {string} */
-                status: "created" | "existing" | "invalid";
-                organization_id: string | null;
-                authorization_id: string | null;
-                errors: {
-                    field: string;
-                    message: string;
-                }[];
-            }[];
-            organizations_created: number;
-            authorizations_created: number;
-        };
         Organization: {
             id: string;
             name: string;
@@ -1215,6 +1198,23 @@ export interface components {
             lng: number;
             /** @example 330900 */
             region_code: string;
+        };
+        ImportReport: {
+            dry_run: boolean;
+            rows: {
+                /** @description Line in the file (the header is line 1) */
+                row: number;
+                /** @enum {string} */
+                status: "created" | "existing" | "invalid";
+                organization_id: string | null;
+                authorization_id: string | null;
+                errors: {
+                    field: string;
+                    message: string;
+                }[];
+            }[];
+            organizations_created: number;
+            authorizations_created: number;
         };
         Authorization: {
             id: string;
@@ -1357,25 +1357,16 @@ export interface components {
                 [key: string]: unknown;
             };
         };
-        VoidResult: {
-            voided: string[];
-            already_voided: string[];
-        };
-        VoidLabels: {
-            codes: string[];
-            reason: string;
-        };
-        LabelDetail: components["schemas"]["Label"] & {
-            scans: {
-                id: string;
-                scanned_at: string;
-                /** @enum {string} */
-                verdict: "genuine" | "warning" | "suspicious" | "counterfeit" | "recalled" | "invalid";
-                reasons: string[];
-                region_code: string | null;
-                lat: number | null;
-                lng: number | null;
+        IssuedLabels: {
+            issued: number;
+            labels: {
+                code: string;
+                url: string;
             }[];
+        };
+        IssueLabels: {
+            /** @example 100 */
+            count: number;
         };
         Label: {
             code: string;
@@ -1389,16 +1380,25 @@ export interface components {
             first_scan_region: string | null;
             created_at: string;
         };
-        IssuedLabels: {
-            issued: number;
-            labels: {
-                code: string;
-                url: string;
+        LabelDetail: components["schemas"]["Label"] & {
+            scans: {
+                id: string;
+                scanned_at: string;
+                /** @enum {string} */
+                verdict: "genuine" | "warning" | "suspicious" | "counterfeit" | "recalled" | "invalid";
+                reasons: string[];
+                region_code: string | null;
+                lat: number | null;
+                lng: number | null;
             }[];
         };
-        IssueLabels: {
-            /** @example 100 */
-            count: number;
+        VoidResult: {
+            voided: string[];
+            already_voided: string[];
+        };
+        VoidLabels: {
+            codes: string[];
+            reason: string;
         };
         LabelTemplate: {
             /** @example a4-3x8-70x37 */
@@ -3101,105 +3101,6 @@ export interface operations {
             };
         };
     };
-    importOrganizations: {
-        parameters: {
-            query?: {
-                /** @description Report without writing */
-                dry_run?: "true" | "false";
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "text/csv": string;
-            };
-        };
-        responses: {
-            /** @description What was (or, with dry_run, would be) imported */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ImportReport"];
-                };
-            };
-            /** @description Invalid input (validation_failed, malformed_json) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing or invalid credentials (unauthorized) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller may not do this (forbidden) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large (payload_too_large) */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported content type (unsupported_media_type) */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A domain rule refused the request (outside_protected_area, quota_exceeded, unprocessable, unprintable_text) */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side (internal_error) */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     listOrganizations: {
         parameters: {
             query?: {
@@ -3703,6 +3604,105 @@ export interface operations {
             };
             /** @description Unsupported content type (unsupported_media_type) */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure on our side (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    importOrganizations: {
+        parameters: {
+            query?: {
+                /** @description Report without writing */
+                dry_run?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description What was (or, with dry_run, would be) imported */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description Invalid input (validation_failed, malformed_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type (unsupported_media_type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A domain rule refused the request (outside_protected_area, quota_exceeded, unprocessable, unprintable_text) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4791,333 +4791,6 @@ export interface operations {
             };
         };
     };
-    voidLabels: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["VoidLabels"];
-            };
-        };
-        responses: {
-            /** @description What changed */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["VoidResult"];
-                };
-            };
-            /** @description Invalid input (validation_failed, malformed_json) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing or invalid credentials (unauthorized) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller may not do this (forbidden) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such object, or not visible to the caller (not_found) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request body too large (payload_too_large) */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported content type (unsupported_media_type) */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side (internal_error) */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getLabel: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                code: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The label */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["LabelDetail"];
-                };
-            };
-            /** @description Invalid input (validation_failed, malformed_json) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing or invalid credentials (unauthorized) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller may not do this (forbidden) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such object, or not visible to the caller (not_found) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side (internal_error) */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getLabelQrSvg: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                code: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description SVG */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "image/svg+xml": string;
-                };
-            };
-            /** @description Invalid input (validation_failed, malformed_json) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing or invalid credentials (unauthorized) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller may not do this (forbidden) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such object, or not visible to the caller (not_found) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side (internal_error) */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getLabelQrPng: {
-        parameters: {
-            query?: {
-                /** @description Pixels per module */
-                scale?: number;
-            };
-            header?: never;
-            path: {
-                code: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description PNG */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "image/png": string;
-                };
-            };
-            /** @description Invalid input (validation_failed, malformed_json) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing or invalid credentials (unauthorized) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller may not do this (forbidden) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such object, or not visible to the caller (not_found) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unexpected failure on our side (internal_error) */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     listLabels: {
         parameters: {
             query?: {
@@ -5392,6 +5065,333 @@ export interface operations {
             };
             /** @description A domain rule refused the request (outside_protected_area, quota_exceeded, unprocessable, unprintable_text) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure on our side (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getLabel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The label */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LabelDetail"];
+                };
+            };
+            /** @description Invalid input (validation_failed, malformed_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or not visible to the caller (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure on our side (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getLabelQrSvg: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SVG */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/svg+xml": string;
+                };
+            };
+            /** @description Invalid input (validation_failed, malformed_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or not visible to the caller (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure on our side (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getLabelQrPng: {
+        parameters: {
+            query?: {
+                /** @description Pixels per module */
+                scale?: number;
+            };
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description PNG */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
+                };
+            };
+            /** @description Invalid input (validation_failed, malformed_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or not visible to the caller (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure on our side (internal_error) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency (database, upstream) is unavailable, or the server is misconfigured (service_unavailable, misconfigured) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    voidLabels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VoidLabels"];
+            };
+        };
+        responses: {
+            /** @description What changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VoidResult"];
+                };
+            };
+            /** @description Invalid input (validation_failed, malformed_json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials (unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller may not do this (forbidden) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or not visible to the caller (not_found) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large (payload_too_large) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type (unsupported_media_type) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -53,29 +53,19 @@ const GeneralSettingsSchema = z.strictObject({
   }),
 });
 const ToggleSettingsSchema = z.strictObject({ enabled });
-const ForgedCodeSettingsSchema = z.strictObject({
-  enabled,
-  burst_count: bounded(L.forged_code.burst_count),
-  burst_window_minutes: bounded(L.forged_code.burst_window_minutes),
-});
-const ManyClientsSettingsSchema = z.strictObject({
-  enabled,
-  max_clients: bounded(L.many_clients.max_clients),
-});
-const ImpossibleTravelSettingsSchema = z.strictObject({
-  enabled,
-  max_speed_kmh: bounded(L.impossible_travel.max_speed_kmh),
-  min_distance_km: bounded(L.impossible_travel.min_distance_km),
-});
-const WideSpreadSettingsSchema = z.strictObject({
-  enabled,
-  min_regions: bounded(L.wide_spread.min_regions),
-});
-const BatchAnomalySettingsSchema = z.strictObject({
-  enabled,
-  min_share: bounded(L.batch_anomaly.min_share),
-  min_labels: bounded(L.batch_anomaly.min_labels),
-});
+/** The settings of a rule that has thresholds: `enabled` and one bounded number per limit. */
+function ruleSettings<S extends Record<string, Limit>>(limits: S) {
+  const thresholds = Object.fromEntries(
+    Object.entries(limits).map(([name, limit]) => [name, bounded(limit)]),
+  ) as { [K in keyof S]: ReturnType<typeof bounded> };
+  return z.strictObject({ enabled, ...thresholds });
+}
+
+const ForgedCodeSettingsSchema = ruleSettings(L.forged_code);
+const ManyClientsSettingsSchema = ruleSettings(L.many_clients);
+const ImpossibleTravelSettingsSchema = ruleSettings(L.impossible_travel);
+const WideSpreadSettingsSchema = ruleSettings(L.wide_spread);
+const BatchAnomalySettingsSchema = ruleSettings(L.batch_anomaly);
 
 export const RiskSettingsSchema = z
   .strictObject({

@@ -1,17 +1,14 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { InstantSchema } from "../../lib/instant";
-import { errorResponses, jsonContent } from "../../lib/openapi";
-import { ListQuerySchema, pageOf } from "../../lib/pagination";
-import { authenticated } from "../../middleware/auth";
+import { ListQuerySchema } from "../../lib/pagination";
+import { jsonPage, operationsOf } from "../../lib/route-specs";
 import { AuditRecordSchema } from "./audit.schemas";
 
-export const list = createRoute({
-  method: "get",
-  path: "/v1/audit",
-  operationId: "listAuditRecords",
-  tags: ["audit"],
+const audit = operationsOf("audit");
+
+export const list = audit.get("/v1/audit", "listAuditRecords", {
   summary: "The append-only audit log, newest first (admin)",
-  ...authenticated("admin"),
+  access: ["admin"],
   request: {
     query: ListQuerySchema.extend({
       target_id: z.string().max(128).optional(),
@@ -26,8 +23,5 @@ export const list = createRoute({
       }),
     }),
   },
-  responses: {
-    200: jsonContent(pageOf(AuditRecordSchema), "A page of audit records"),
-    ...errorResponses(400, 401, 403),
-  },
+  responses: { 200: jsonPage(AuditRecordSchema, "A page of audit records") },
 });

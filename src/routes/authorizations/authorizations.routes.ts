@@ -1,9 +1,9 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { authorizationStatuses } from "../../db/schema";
-import { errorResponses, jsonBody, jsonContent } from "../../lib/openapi";
-import { ListQuerySchema, pageOf } from "../../lib/pagination";
+import { jsonBody, jsonContent } from "../../lib/openapi";
+import { ListQuerySchema } from "../../lib/pagination";
 import { IdParam } from "../../lib/route-params";
-import { authenticated } from "../../middleware/auth";
+import { jsonPage, operationsOf } from "../../lib/route-specs";
 import {
   AuthorizationSchema,
   CreateAuthorizationSchema,
@@ -11,29 +11,22 @@ import {
   StatusChangeSchema,
 } from "./authorizations.schemas";
 
-export const create = createRoute({
-  method: "post",
-  path: "/v1/authorizations",
-  operationId: "createAuthorization",
-  tags: ["registry"],
+const registry = operationsOf("registry");
+const publicLookups = operationsOf("public");
+
+export const create = registry.post("/v1/authorizations", "createAuthorization", {
   summary: "Authorize an organization to use a GI mark (admin)",
   description:
     "An organization cannot hold two overlapping active or suspended authorizations for one GI product (409).",
-  ...authenticated("admin"),
+  access: ["admin"],
   request: { body: jsonBody(CreateAuthorizationSchema) },
-  responses: {
-    201: jsonContent(AuthorizationSchema, "The authorization"),
-    ...errorResponses(400, 401, 403, 409, 413, 415, 422),
-  },
+  responses: { 201: jsonContent(AuthorizationSchema, "The authorization") },
+  errors: [409, 422],
 });
 
-export const list = createRoute({
-  method: "get",
-  path: "/v1/authorizations",
-  operationId: "listAuthorizations",
-  tags: ["registry"],
+export const list = registry.get("/v1/authorizations", "listAuthorizations", {
   summary: "List authorizations in the caller's reach",
-  ...authenticated("admin", "regulator", "producer"),
+  access: ["admin", "regulator", "producer"],
   request: {
     query: ListQuerySchema.extend({
       organization_id: z.string().max(64).optional(),
@@ -41,57 +34,46 @@ export const list = createRoute({
       status: z.enum(authorizationStatuses).optional().openapi({ description: "Stored status" }),
     }),
   },
-  responses: {
-    200: jsonContent(pageOf(AuthorizationSchema), "A page of authorizations"),
-    ...errorResponses(400, 401, 403),
-  },
+  responses: { 200: jsonPage(AuthorizationSchema, "A page of authorizations") },
 });
 
-export const get = createRoute({
-  method: "get",
-  path: "/v1/authorizations/{id}",
-  operationId: "getAuthorization",
-  tags: ["registry"],
+export const get = registry.get("/v1/authorizations/{id}", "getAuthorization", {
   summary: "Read an authorization",
-  ...authenticated("admin", "regulator", "producer"),
+  access: ["admin", "regulator", "producer"],
   request: { params: IdParam },
-  responses: {
-    200: jsonContent(AuthorizationSchema, "The authorization"),
-    ...errorResponses(400, 401, 403, 404),
-  },
+  responses: { 200: jsonContent(AuthorizationSchema, "The authorization") },
+  errors: [404],
 });
 
-export const changeStatus = createRoute({
-  method: "post",
-  path: "/v1/authorizations/{id}/status",
-  operationId: "changeAuthorizationStatus",
-  tags: ["registry"],
-  summary: "Suspend, reinstate or revoke (admin; regulator whose region covers the organization)",
-  description: "A reason is required. Revocation is final.",
-  ...authenticated("admin", "regulator", "producer"),
-  request: { params: IdParam, body: jsonBody(StatusChangeSchema) },
-  responses: {
-    200: jsonContent(AuthorizationSchema, "The authorization after the change"),
-    ...errorResponses(400, 401, 403, 404, 409, 413, 415),
+export const changeStatus = registry.post(
+  "/v1/authorizations/{id}/status",
+  "changeAuthorizationStatus",
+  {
+    summary: "Suspend, reinstate or revoke (admin; regulator whose region covers the organization)",
+    description: "A reason is required. Revocation is final.",
+    access: ["admin", "regulator", "producer"],
+    request: { params: IdParam, body: jsonBody(StatusChangeSchema) },
+    responses: { 200: jsonContent(AuthorizationSchema, "The authorization after the change") },
+    errors: [404, 409],
   },
-});
+);
 
-export const publicLookup = createRoute({
-  method: "get",
-  path: "/v1/public/authorizations",
-  operationId: "lookUpPublicAuthorizations",
-  tags: ["public"],
-  security: [],
-  summary: "Is this company authorized to use this GI? (anyone)",
-  description: "Give exactly one of uscc or number. Contacts and quotas are never shown.",
-  request: {
-    query: z.object({
-      uscc: z.string().trim().min(1).max(32).optional(),
-      number: z.string().trim().min(1).max(64).optional(),
-    }),
+export const publicLookup = publicLookups.get(
+  "/v1/public/authorizations",
+  "lookUpPublicAuthorizations",
+  {
+    access: "public",
+    summary: "Is this company authorized to use this GI? (anyone)",
+    description: "Give exactly one of uscc or number. Contacts and quotas are never shown.",
+    request: {
+      query: z.object({
+        uscc: z.string().trim().min(1).max(32).optional(),
+        number: z.string().trim().min(1).max(64).optional(),
+      }),
+    },
+    responses: {
+      200: jsonContent(PublicAuthorizationSchema, "The organization and its authorizations"),
+    },
+    errors: [404],
   },
-  responses: {
-    200: jsonContent(PublicAuthorizationSchema, "The organization and its authorizations"),
-    ...errorResponses(400, 404),
-  },
-});
+);

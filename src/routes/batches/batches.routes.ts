@@ -1,9 +1,9 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { batchStatuses } from "../../db/schema";
-import { errorResponses, jsonBody, jsonContent } from "../../lib/openapi";
-import { ListQuerySchema, pageOf } from "../../lib/pagination";
+import { jsonBody, jsonContent } from "../../lib/openapi";
+import { ListQuerySchema } from "../../lib/pagination";
 import { IdParam } from "../../lib/route-params";
-import { authenticated } from "../../middleware/auth";
+import { jsonPage, operationsOf } from "../../lib/route-specs";
 import { IdempotencyHeader, idempotent } from "../../middleware/idempotency";
 import {
   BatchSchema,
@@ -13,30 +13,22 @@ import {
   TraceEventSchema,
 } from "./batches.schemas";
 
-export const create = createRoute({
-  method: "post",
-  path: "/v1/batches",
-  operationId: "createBatch",
-  tags: ["batches"],
+const batches = operationsOf("batches");
+
+export const create = batches.post("/v1/batches", "createBatch", {
   summary: "Register a batch (producer)",
   description:
     "Under one of the producer's own active authorizations and one of its own sites. If the GI product defines a protected area and the site is outside it, 422 outside_protected_area.",
-  security: [{ bearer: [] }],
-  middleware: [...authenticated("producer").middleware, idempotent("batches.create")],
+  access: ["producer"],
+  middleware: [idempotent("batches.create")],
   request: { headers: IdempotencyHeader, body: jsonBody(CreateBatchSchema) },
-  responses: {
-    201: jsonContent(BatchSchema, "The batch, in draft"),
-    ...errorResponses(400, 401, 403, 409, 413, 415, 422),
-  },
+  responses: { 201: jsonContent(BatchSchema, "The batch, in draft") },
+  errors: [409, 422],
 });
 
-export const list = createRoute({
-  method: "get",
-  path: "/v1/batches",
-  operationId: "listBatches",
-  tags: ["batches"],
+export const list = batches.get("/v1/batches", "listBatches", {
   summary: "List batches in the caller's reach, newest first",
-  ...authenticated("producer", "regulator", "admin"),
+  access: ["producer", "regulator", "admin"],
   request: {
     query: ListQuerySchema.extend({
       status: z.enum(batchStatuses).optional(),
@@ -44,76 +36,46 @@ export const list = createRoute({
       lot_code: z.string().max(20).optional(),
     }),
   },
-  responses: {
-    200: jsonContent(pageOf(BatchSchema), "A page of batches"),
-    ...errorResponses(400, 401, 403),
-  },
+  responses: { 200: jsonPage(BatchSchema, "A page of batches") },
 });
 
-export const get = createRoute({
-  method: "get",
-  path: "/v1/batches/{id}",
-  operationId: "getBatch",
-  tags: ["batches"],
+export const get = batches.get("/v1/batches/{id}", "getBatch", {
   summary: "Read a batch",
-  ...authenticated("producer", "regulator", "admin"),
+  access: ["producer", "regulator", "admin"],
   request: { params: IdParam },
-  responses: { 200: jsonContent(BatchSchema, "The batch"), ...errorResponses(400, 401, 403, 404) },
+  responses: { 200: jsonContent(BatchSchema, "The batch") },
+  errors: [404],
 });
 
-export const release = createRoute({
-  method: "post",
-  path: "/v1/batches/{id}/release",
-  operationId: "releaseBatch",
-  tags: ["batches"],
+export const release = batches.post("/v1/batches/{id}/release", "releaseBatch", {
   summary: "Release a draft batch to market (producer)",
-  ...authenticated("producer"),
+  access: ["producer"],
   request: { params: IdParam },
-  responses: {
-    200: jsonContent(BatchSchema, "The released batch"),
-    ...errorResponses(400, 401, 403, 404, 409),
-  },
+  responses: { 200: jsonContent(BatchSchema, "The released batch") },
+  errors: [404, 409],
 });
 
-export const recall = createRoute({
-  method: "post",
-  path: "/v1/batches/{id}/recall",
-  operationId: "recallBatch",
-  tags: ["batches"],
+export const recall = batches.post("/v1/batches/{id}/recall", "recallBatch", {
   summary: "Recall a batch (producer; regulator in region; admin)",
   description: "Every label of a recalled batch answers the verdict recalled from then on.",
-  ...authenticated("producer", "regulator", "admin"),
+  access: ["producer", "regulator", "admin"],
   request: { params: IdParam, body: jsonBody(RecallSchema) },
-  responses: {
-    200: jsonContent(BatchSchema, "The recalled batch"),
-    ...errorResponses(400, 401, 403, 404, 409, 413, 415),
-  },
+  responses: { 200: jsonContent(BatchSchema, "The recalled batch") },
+  errors: [404, 409],
 });
 
-export const createEvent = createRoute({
-  method: "post",
-  path: "/v1/batches/{id}/events",
-  operationId: "createTraceEvent",
-  tags: ["batches"],
+export const createEvent = batches.post("/v1/batches/{id}/events", "createTraceEvent", {
   summary: "Append a trace event (producer); events are never edited or deleted",
-  ...authenticated("producer"),
+  access: ["producer"],
   request: { params: IdParam, body: jsonBody(CreateTraceEventSchema) },
-  responses: {
-    201: jsonContent(TraceEventSchema, "The event"),
-    ...errorResponses(400, 401, 403, 404, 409, 413, 415),
-  },
+  responses: { 201: jsonContent(TraceEventSchema, "The event") },
+  errors: [404, 409],
 });
 
-export const listEvents = createRoute({
-  method: "get",
-  path: "/v1/batches/{id}/events",
-  operationId: "listTraceEvents",
-  tags: ["batches"],
+export const listEvents = batches.get("/v1/batches/{id}/events", "listTraceEvents", {
   summary: "The trace chain of a batch, oldest first",
-  ...authenticated("producer", "regulator", "admin"),
+  access: ["producer", "regulator", "admin"],
   request: { params: IdParam },
-  responses: {
-    200: jsonContent(z.object({ items: z.array(TraceEventSchema) }), "The events"),
-    ...errorResponses(400, 401, 403, 404),
-  },
+  responses: { 200: jsonContent(z.object({ items: z.array(TraceEventSchema) }), "The events") },
+  errors: [404],
 });

@@ -1,35 +1,27 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { giCategories, giProductStatuses, protectionTypes } from "../../db/schema";
-import { errorResponses, jsonBody, jsonContent } from "../../lib/openapi";
-import { ListQuerySchema, pageOf } from "../../lib/pagination";
+import { jsonBody, jsonContent } from "../../lib/openapi";
+import { ListQuerySchema } from "../../lib/pagination";
 import { IdParam } from "../../lib/route-params";
-import { authenticated } from "../../middleware/auth";
+import { jsonPage, operationsOf } from "../../lib/route-specs";
 import {
   CreateGiProductSchema,
   GiProductSchema,
   UpdateGiProductSchema,
 } from "./gi-products.schemas";
 
-export const create = createRoute({
-  method: "post",
-  path: "/v1/gi-products",
-  operationId: "createGiProduct",
-  tags: ["registry"],
+const registry = operationsOf("registry");
+
+export const create = registry.post("/v1/gi-products", "createGiProduct", {
   summary: "Register a GI product (admin)",
-  ...authenticated("admin"),
+  access: ["admin"],
   request: { body: jsonBody(CreateGiProductSchema) },
-  responses: {
-    201: jsonContent(GiProductSchema, "The registered product"),
-    ...errorResponses(400, 401, 403, 409, 413, 415),
-  },
+  responses: { 201: jsonContent(GiProductSchema, "The registered product") },
+  errors: [409],
 });
 
-export const list = createRoute({
-  method: "get",
-  path: "/v1/gi-products",
-  operationId: "listGiProducts",
-  tags: ["registry"],
-  security: [],
+export const list = registry.get("/v1/gi-products", "listGiProducts", {
+  access: "public",
   summary: "Search the GI registry (public)",
   request: {
     query: ListQuerySchema.extend({
@@ -54,33 +46,21 @@ export const list = createRoute({
       eu_china_agreement: z.enum(["true", "false"]).optional(),
     }),
   },
-  responses: {
-    200: jsonContent(pageOf(GiProductSchema), "A page of products"),
-    ...errorResponses(400),
-  },
+  responses: { 200: jsonPage(GiProductSchema, "A page of products") },
 });
 
-export const get = createRoute({
-  method: "get",
-  path: "/v1/gi-products/{id}",
-  operationId: "getGiProduct",
-  tags: ["registry"],
-  security: [],
+export const get = registry.get("/v1/gi-products/{id}", "getGiProduct", {
+  access: "public",
   summary: "Read a GI product (public)",
   request: { params: IdParam },
-  responses: { 200: jsonContent(GiProductSchema, "The product"), ...errorResponses(400, 404) },
+  responses: { 200: jsonContent(GiProductSchema, "The product") },
+  errors: [404],
 });
 
-export const update = createRoute({
-  method: "patch",
-  path: "/v1/gi-products/{id}",
-  operationId: "updateGiProduct",
-  tags: ["registry"],
+export const update = registry.patch("/v1/gi-products/{id}", "updateGiProduct", {
   summary: "Update a GI product or change its status (admin)",
-  ...authenticated("admin"),
+  access: ["admin"],
   request: { params: IdParam, body: jsonBody(UpdateGiProductSchema) },
-  responses: {
-    200: jsonContent(GiProductSchema, "The updated product"),
-    ...errorResponses(400, 401, 403, 404, 409, 413, 415),
-  },
+  responses: { 200: jsonContent(GiProductSchema, "The updated product") },
+  errors: [404, 409],
 });

@@ -1,27 +1,19 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { errorResponses, jsonContent } from "../../lib/openapi";
+import { z } from "@hono/zod-openapi";
+import { jsonContent } from "../../lib/openapi";
+import { operationsOf } from "../../lib/route-specs";
+
+const health = operationsOf("health");
 
 const Status = z.object({ status: z.literal("ok") }).openapi("HealthStatus");
 
-export const healthz = createRoute({
-  method: "get",
-  path: "/healthz",
-  operationId: "checkLiveness",
-  tags: ["health"],
-  security: [],
+export const healthz = health.get("/healthz", "checkLiveness", {
+  access: "public",
   summary: "Liveness: answers without touching the database",
-  responses: { 200: jsonContent(Status, "The worker is running"), ...errorResponses() },
+  responses: { 200: jsonContent(Status, "The worker is running") },
 });
 
-export const readyz = createRoute({
-  method: "get",
-  path: "/readyz",
-  operationId: "checkReadiness",
-  tags: ["health"],
-  security: [],
+export const readyz = health.get("/readyz", "checkReadiness", {
+  access: "public",
   summary: "Readiness: checks that D1 answers",
-  responses: {
-    200: jsonContent(Status, "The worker and its database are ready"),
-    ...errorResponses(),
-  },
+  responses: { 200: jsonContent(Status, "The worker and its database are ready") },
 });

@@ -1,7 +1,5 @@
-import { createRouter } from "../../lib/create-router";
+import { routerOf } from "../../lib/create-router";
 import * as handlers from "./health.handlers";
 import * as routes from "./health.routes";
 
-export const healthRouter = createRouter()
-  .openapi(routes.healthz, handlers.healthz)
-  .openapi(routes.readyz, handlers.readyz);
+export const healthRouter = routerOf(routes, handlers);

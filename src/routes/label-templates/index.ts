@@ -1,5 +1,5 @@
-import { createRouter } from "../../lib/create-router";
+import { routerOf } from "../../lib/create-router";
 import * as handlers from "./label-templates.handlers";
 import * as routes from "./label-templates.routes";
 
-export const labelTemplatesRouter = createRouter().openapi(routes.list, handlers.list);
+export const labelTemplatesRouter = routerOf(routes, handlers);

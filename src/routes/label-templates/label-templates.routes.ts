@@ -1,6 +1,8 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { errorResponses, jsonContent } from "../../lib/openapi";
-import { authenticated } from "../../middleware/auth";
+import { z } from "@hono/zod-openapi";
+import { jsonContent } from "../../lib/openapi";
+import { operationsOf } from "../../lib/route-specs";
+
+const labels = operationsOf("labels");
 
 const SizeSchema = z.object({ width: z.number(), height: z.number() });
 
@@ -19,17 +21,12 @@ export const LabelTemplateSchema = z
   })
   .openapi("LabelTemplate");
 
-export const list = createRoute({
-  method: "get",
-  path: "/v1/label-templates",
-  operationId: "listLabelTemplates",
-  tags: ["labels"],
+export const list = labels.get("/v1/label-templates", "listLabelTemplates", {
   summary: "Label stock the PDF prints on: A4 sticker sheets and thermal rolls",
   description:
     "Pass an `id` as `template` to `GET /v1/batches/{id}/labels.pdf`. The default template is `a4-4x7-52.5x42.4`.",
-  ...authenticated("producer", "admin"),
+  access: ["producer", "admin"],
   responses: {
     200: jsonContent(z.object({ items: z.array(LabelTemplateSchema) }), "Every template"),
-    ...errorResponses(401, 403),
   },
 });

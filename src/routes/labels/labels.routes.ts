@@ -1,8 +1,10 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { verdicts } from "../../db/schema";
-import { errorResponses, jsonBody, jsonContent } from "../../lib/openapi";
-import { authenticated } from "../../middleware/auth";
+import { jsonBody, jsonContent } from "../../lib/openapi";
+import { operationsOf } from "../../lib/route-specs";
 import { LabelSchema } from "./labels.schemas";
+
+const labels = operationsOf("labels");
 
 const CodeParam = z.object({
   code: z
@@ -26,41 +28,25 @@ export const LabelDetailSchema = LabelSchema.extend({
   ),
 }).openapi("LabelDetail");
 
-export const get = createRoute({
-  method: "get",
-  path: "/v1/labels/{code}",
-  operationId: "getLabel",
-  tags: ["labels"],
+export const get = labels.get("/v1/labels/{code}", "getLabel", {
   summary: "One label with its latest 100 scans (producer own; regulator in region; admin)",
-  ...authenticated("producer", "regulator", "admin"),
+  access: ["producer", "regulator", "admin"],
   request: { params: CodeParam },
-  responses: {
-    200: jsonContent(LabelDetailSchema, "The label"),
-    ...errorResponses(400, 401, 403, 404),
-  },
+  responses: { 200: jsonContent(LabelDetailSchema, "The label") },
+  errors: [404],
 });
 
-export const qrSvg = createRoute({
-  method: "get",
-  path: "/v1/labels/{code}/qr.svg",
-  operationId: "getLabelQrSvg",
-  tags: ["labels"],
+export const qrSvg = labels.get("/v1/labels/{code}/qr.svg", "getLabelQrSvg", {
   summary: "The label's QR code as SVG (error correction M, quiet zone 4)",
-  ...authenticated("producer", "regulator", "admin"),
+  access: ["producer", "regulator", "admin"],
   request: { params: CodeParam },
-  responses: {
-    200: { description: "SVG", content: { "image/svg+xml": { schema: z.string() } } },
-    ...errorResponses(400, 401, 403, 404),
-  },
+  responses: { 200: { description: "SVG", content: { "image/svg+xml": { schema: z.string() } } } },
+  errors: [404],
 });
 
-export const qrPng = createRoute({
-  method: "get",
-  path: "/v1/labels/{code}/qr.png",
-  operationId: "getLabelQrPng",
-  tags: ["labels"],
+export const qrPng = labels.get("/v1/labels/{code}/qr.png", "getLabelQrPng", {
   summary: "The label's QR code as PNG",
-  ...authenticated("producer", "regulator", "admin"),
+  access: ["producer", "regulator", "admin"],
   request: {
     params: CodeParam,
     query: z.object({
@@ -78,19 +64,15 @@ export const qrPng = createRoute({
       description: "PNG",
       content: { "image/png": { schema: z.string().openapi({ format: "binary" }) } },
     },
-    ...errorResponses(400, 401, 403, 404),
   },
+  errors: [404],
 });
 
-export const voidLabels = createRoute({
-  method: "post",
-  path: "/v1/labels/void",
-  operationId: "voidLabels",
-  tags: ["labels"],
+export const voidLabels = labels.post("/v1/labels/void", "voidLabels", {
   summary: "Void labels (producer own; regulator in region; admin)",
   description:
     "All or nothing: if any code is unknown or out of reach, 404 lists them and nothing changes. Already voided codes are reported, not an error.",
-  ...authenticated("producer", "regulator", "admin"),
+  access: ["producer", "regulator", "admin"],
   request: {
     body: jsonBody(
       z
@@ -109,6 +91,6 @@ export const voidLabels = createRoute({
         .openapi("VoidResult"),
       "What changed",
     ),
-    ...errorResponses(400, 401, 403, 404, 413, 415),
   },
+  errors: [404],
 });

@@ -1,7 +1,5 @@
-import { createRouter } from "../../lib/create-router";
+import { routerOf } from "../../lib/create-router";
 import * as handlers from "./me.handlers";
 import * as routes from "./me.routes";
 
-export const meRouter = createRouter()
-  .openapi(routes.subscribe, handlers.subscribe)
-  .openapi(routes.notificationsList, handlers.notificationsList);
+export const meRouter = routerOf(routes, handlers);

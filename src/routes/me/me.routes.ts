@@ -1,35 +1,23 @@
-import { createRoute } from "@hono/zod-openapi";
-import { errorResponses, jsonBody, jsonContent } from "../../lib/openapi";
-import { ListQuerySchema, pageOf } from "../../lib/pagination";
-import { authenticated } from "../../middleware/auth";
+import { jsonBody, jsonContent } from "../../lib/openapi";
+import { ListQuerySchema } from "../../lib/pagination";
+import { jsonPage, operationsOf } from "../../lib/route-specs";
 import { NotificationSchema, SubscribeBody, SubscriptionSchema } from "./me.schemas";
 
-export const subscribe = createRoute({
-  method: "post",
-  path: "/v1/me/subscriptions",
-  operationId: "createSubscription",
-  tags: ["notifications"],
+const notifications = operationsOf("notifications");
+
+export const subscribe = notifications.post("/v1/me/subscriptions", "createSubscription", {
   summary: "Subscribe the signed-in consumer to recall notices",
   description:
     "Records one acceptance of the WeChat one-time subscribe message: when a batch the consumer scanned is recalled, a notice is recorded (GET /v1/me/notifications) and, for each acceptance with a wechat_code, one WeChat message is sent. The code must belong to the signed-in consumer (422 otherwise); WeChat login errors answer as for POST /v1/auth/wechat.",
-  ...authenticated("consumer"),
+  access: ["consumer"],
   request: { body: jsonBody(SubscribeBody) },
-  responses: {
-    201: jsonContent(SubscriptionSchema, "Subscribed"),
-    ...errorResponses(400, 401, 403, 413, 415, 422, 429, 502),
-  },
+  responses: { 201: jsonContent(SubscriptionSchema, "Subscribed") },
+  errors: [422, 429, 502],
 });
 
-export const notificationsList = createRoute({
-  method: "get",
-  path: "/v1/me/notifications",
-  operationId: "listNotifications",
-  tags: ["notifications"],
+export const notificationsList = notifications.get("/v1/me/notifications", "listNotifications", {
   summary: "The signed-in consumer's notices, newest first",
-  ...authenticated("consumer"),
+  access: ["consumer"],
   request: { query: ListQuerySchema },
-  responses: {
-    200: jsonContent(pageOf(NotificationSchema), "A page of notices"),
-    ...errorResponses(400, 401, 403),
-  },
+  responses: { 200: jsonPage(NotificationSchema, "A page of notices") },
 });

@@ -1,9 +1,9 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { organizationKinds } from "../../db/schema";
-import { errorResponses, jsonBody, jsonContent } from "../../lib/openapi";
-import { ListQuerySchema, pageOf } from "../../lib/pagination";
+import { jsonBody, jsonContent } from "../../lib/openapi";
+import { ListQuerySchema } from "../../lib/pagination";
 import { IdParam } from "../../lib/route-params";
-import { authenticated } from "../../middleware/auth";
+import { jsonPage, operationsOf } from "../../lib/route-specs";
 import {
   CreateOrganizationSchema,
   CreateSiteSchema,
@@ -13,27 +13,19 @@ import {
 } from "./organizations.schemas";
 import { ImportReportSchema, MAX_IMPORT_ROWS } from "./organizations-import";
 
-export const create = createRoute({
-  method: "post",
-  path: "/v1/organizations",
-  operationId: "createOrganization",
-  tags: ["registry"],
+const registry = operationsOf("registry");
+
+export const create = registry.post("/v1/organizations", "createOrganization", {
   summary: "Register a producer organization (admin)",
-  ...authenticated("admin"),
+  access: ["admin"],
   request: { body: jsonBody(CreateOrganizationSchema) },
-  responses: {
-    201: jsonContent(OrganizationSchema, "The organization"),
-    ...errorResponses(400, 401, 403, 409, 413, 415),
-  },
+  responses: { 201: jsonContent(OrganizationSchema, "The organization") },
+  errors: [409],
 });
 
-export const list = createRoute({
-  method: "get",
-  path: "/v1/organizations",
-  operationId: "listOrganizations",
-  tags: ["registry"],
+export const list = registry.get("/v1/organizations", "listOrganizations", {
   summary: "List organizations: all for admins, the region's for regulators, the own for producers",
-  ...authenticated("admin", "regulator", "producer"),
+  access: ["admin", "regulator", "producer"],
   request: {
     query: ListQuerySchema.extend({
       q: z
@@ -51,76 +43,47 @@ export const list = createRoute({
         .openapi({ description: "Organizations inside this region" }),
     }),
   },
-  responses: {
-    200: jsonContent(pageOf(OrganizationSchema), "A page of organizations"),
-    ...errorResponses(400, 401, 403),
-  },
+  responses: { 200: jsonPage(OrganizationSchema, "A page of organizations") },
 });
 
-export const get = createRoute({
-  method: "get",
-  path: "/v1/organizations/{id}",
-  operationId: "getOrganization",
-  tags: ["registry"],
+export const get = registry.get("/v1/organizations/{id}", "getOrganization", {
   summary: "Read an organization",
-  ...authenticated("admin", "regulator", "producer"),
+  access: ["admin", "regulator", "producer"],
   request: { params: IdParam },
-  responses: {
-    200: jsonContent(OrganizationSchema, "The organization"),
-    ...errorResponses(400, 401, 403, 404),
-  },
+  responses: { 200: jsonContent(OrganizationSchema, "The organization") },
+  errors: [404],
 });
 
-export const update = createRoute({
-  method: "patch",
-  path: "/v1/organizations/{id}",
-  operationId: "updateOrganization",
-  tags: ["registry"],
+export const update = registry.patch("/v1/organizations/{id}", "updateOrganization", {
   summary: "Update an organization (admin); the USCC never changes",
-  ...authenticated("admin"),
+  access: ["admin"],
   request: { params: IdParam, body: jsonBody(UpdateOrganizationSchema) },
-  responses: {
-    200: jsonContent(OrganizationSchema, "The organization"),
-    ...errorResponses(400, 401, 403, 404, 413, 415),
-  },
+  responses: { 200: jsonContent(OrganizationSchema, "The organization") },
+  errors: [404],
 });
 
-export const createSite = createRoute({
-  method: "post",
-  path: "/v1/organizations/{id}/sites",
-  operationId: "createSite",
-  tags: ["registry"],
+export const createSite = registry.post("/v1/organizations/{id}/sites", "createSite", {
   summary: "Add a site (farm, fishing ground, base, processing plant, port, warehouse)",
-  ...authenticated("admin", "producer"),
+  access: ["admin", "producer"],
   request: { params: IdParam, body: jsonBody(CreateSiteSchema) },
   responses: {
     201: jsonContent(SiteSchema, "The site, with the GI protected areas that contain it"),
-    ...errorResponses(400, 401, 403, 404, 413, 415),
   },
+  errors: [404],
 });
 
-export const listSites = createRoute({
-  method: "get",
-  path: "/v1/organizations/{id}/sites",
-  operationId: "listSites",
-  tags: ["registry"],
+export const listSites = registry.get("/v1/organizations/{id}/sites", "listSites", {
   summary: "Sites of an organization",
-  ...authenticated("admin", "regulator", "producer"),
+  access: ["admin", "regulator", "producer"],
   request: { params: IdParam, query: ListQuerySchema },
-  responses: {
-    200: jsonContent(pageOf(SiteSchema), "A page of sites"),
-    ...errorResponses(400, 401, 403, 404),
-  },
+  responses: { 200: jsonPage(SiteSchema, "A page of sites") },
+  errors: [404],
 });
 
-export const importCsv = createRoute({
-  method: "post",
-  path: "/v1/organizations/import",
-  operationId: "importOrganizations",
-  tags: ["registry"],
+export const importCsv = registry.post("/v1/organizations/import", "importOrganizations", {
   summary: "Import organizations and authorizations from CSV (admin)",
   description: `Columns: name, uscc, kind, region_code, address, contact_name, contact_phone, contact_email, and for an authorization gi_product_id or gi_registration_no, valid_from, valid_until, annual_label_quota. An existing USCC reuses its organization. All or nothing: any invalid row answers 422 with the per-row report in \`report\` and writes nothing. At most ${MAX_IMPORT_ROWS} rows.`,
-  ...authenticated("admin"),
+  access: ["admin"],
   request: {
     query: z.object({
       dry_run: z
@@ -141,6 +104,6 @@ export const importCsv = createRoute({
   },
   responses: {
     200: jsonContent(ImportReportSchema, "What was (or, with dry_run, would be) imported"),
-    ...errorResponses(400, 401, 403, 413, 415, 422),
   },
+  errors: [422],
 });

@@ -18,16 +18,19 @@ function onlyGet(method: string): void {
   }
 }
 
-/** The verify page; the page's script reads the code from the path and posts the scan. */
-async function verifyPage(c: Context<AppEnv>): Promise<Response> {
+/** An HTML page from the assets, with the pages' CSP and its own caching. */
+async function page(c: Context<AppEnv>, path: string, cacheControl: string): Promise<Response> {
   onlyGet(c.req.method);
-  const asset = await c.env.ASSETS.fetch(new URL("/v/index.html", c.req.url));
+  const asset = await c.env.ASSETS.fetch(new URL(path, c.req.url));
   const headers = new Headers(asset.headers);
   headers.set("Content-Security-Policy", PAGE_CSP);
-  headers.set("Cache-Control", "no-store");
+  headers.set("Cache-Control", cacheControl);
   headers.set("Content-Type", "text/html; charset=utf-8");
   return new Response(asset.body, { status: asset.ok ? 200 : asset.status, headers });
 }
+
+/** The verify page; the page's script reads the code from the path and posts the scan. */
+const verifyPage = (c: Context<AppEnv>) => page(c, "/v/index.html", "no-store");
 
 // Labels print `HTTPS://HOST/V/CODE` (upper case for the QR alphanumeric mode) and phones open
 // that text verbatim: browsers lower-case scheme and host but keep the path, so both `/V/` and
@@ -37,12 +40,4 @@ export const pagesRouter = new Hono<AppEnv>()
   .all("/V/:code", verifyPage)
   // The console is a single-page app: every route under /console/ is its index.html, so a
   // link to a case or a batch opens in a new tab. Its bundles (/console/assets/) are assets.
-  .all("/console/*", async (c) => {
-    onlyGet(c.req.method);
-    const asset = await c.env.ASSETS.fetch(new URL("/console/index.html", c.req.url));
-    const headers = new Headers(asset.headers);
-    headers.set("Content-Security-Policy", PAGE_CSP);
-    headers.set("Cache-Control", "no-cache");
-    headers.set("Content-Type", "text/html; charset=utf-8");
-    return new Response(asset.body, { status: asset.ok ? 200 : asset.status, headers });
-  });
+  .all("/console/*", (c) => page(c, "/console/index.html", "no-cache"));

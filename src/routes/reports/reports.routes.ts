@@ -1,12 +1,14 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { reportStatuses } from "../../db/schema";
 import { InstantSchema } from "../../lib/instant";
-import { errorResponses, jsonBody, jsonContent } from "../../lib/openapi";
-import { ListQuerySchema, pageOf } from "../../lib/pagination";
+import { jsonBody, jsonContent } from "../../lib/openapi";
+import { ListQuerySchema } from "../../lib/pagination";
 import { IdParam } from "../../lib/route-params";
+import { jsonPage, operationsOf } from "../../lib/route-specs";
 import { ReportSchema } from "../../lib/schemas/report";
-import { authenticated } from "../../middleware/auth";
-import { idempotent } from "../../middleware/idempotency";
+import { IdempotencyHeader, idempotent } from "../../middleware/idempotency";
+
+const reports = operationsOf("reports");
 
 export const CreateReportSchema = z
   .object({
@@ -36,41 +38,26 @@ export const ReportCreatedSchema = z
   .object({ id: z.string(), status: z.enum(reportStatuses) })
   .openapi("ReportCreated");
 
-export const create = createRoute({
-  method: "post",
-  path: "/v1/reports",
-  operationId: "createReport",
-  tags: ["reports"],
-  security: [],
+export const create = reports.post("/v1/reports", "createReport", {
+  access: "public",
   summary: "Report a suspected fake (anyone; a consumer token is optional)",
   description:
     "Stores the report whole (coordinates rounded to about 1 km, the client only as a keyed hash) and attaches it to a consumer_report alert (severity medium), raised or updated: on the label when the code is a real one, for its producer's region; otherwise on the prefecture where the report was made (or `unknown`). Limited to 10 a minute per connecting address and per signed-in user (429 with Retry-After).",
   // A phone on a weak network retries; with a key the retry does not count as a second report.
   middleware: [idempotent("reports.create")],
   request: {
-    headers: z.object({
-      "idempotency-key": z
-        .string()
-        .optional()
-        .openapi({ description: "Retries with the same key and body return the first answer" }),
-    }),
+    headers: IdempotencyHeader,
     body: jsonBody(CreateReportSchema),
   },
-  responses: {
-    201: jsonContent(ReportCreatedSchema, "The report was stored"),
-    ...errorResponses(400, 409, 413, 415, 429),
-  },
+  responses: { 201: jsonContent(ReportCreatedSchema, "The report was stored") },
+  errors: [409, 429],
 });
 
-export const list = createRoute({
-  method: "get",
-  path: "/v1/reports",
-  operationId: "listReports",
-  tags: ["reports"],
+export const list = reports.get("/v1/reports", "listReports", {
   summary: "Consumers' reports in the caller's reach, newest first",
   description:
     "Regulator: reports made in its regions or about labels of producers in its regions; producer: reports about its own labels; admin: all.",
-  ...authenticated("admin", "regulator", "producer"),
+  access: ["admin", "regulator", "producer"],
   request: {
     query: ListQuerySchema.extend({
       status: z.enum(reportStatuses).optional(),
@@ -80,22 +67,13 @@ export const list = createRoute({
       }),
     }),
   },
-  responses: {
-    200: jsonContent(pageOf(ReportSchema), "A page of reports"),
-    ...errorResponses(400, 401, 403),
-  },
+  responses: { 200: jsonPage(ReportSchema, "A page of reports") },
 });
 
-export const get = createRoute({
-  method: "get",
-  path: "/v1/reports/{id}",
-  operationId: "getReport",
-  tags: ["reports"],
+export const get = reports.get("/v1/reports/{id}", "getReport", {
   summary: "One consumer's report",
-  ...authenticated("admin", "regulator", "producer"),
+  access: ["admin", "regulator", "producer"],
   request: { params: IdParam },
-  responses: {
-    200: jsonContent(ReportSchema, "The report"),
-    ...errorResponses(400, 401, 403, 404),
-  },
+  responses: { 200: jsonContent(ReportSchema, "The report") },
+  errors: [404],
 });

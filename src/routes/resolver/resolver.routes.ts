@@ -1,5 +1,8 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { errorResponses, jsonContent } from "../../lib/openapi";
+import { z } from "@hono/zod-openapi";
+import { jsonContent } from "../../lib/openapi";
+import { operationsOf } from "../../lib/route-specs";
+
+const gs1 = operationsOf("gs1");
 
 const ResolverDescription = z
   .object({
@@ -15,15 +18,8 @@ const ResolverDescription = z
   })
   .openapi("ResolverDescription");
 
-export const describeResolver = createRoute({
-  method: "get",
-  path: "/.well-known/gs1resolver",
-  operationId: "describeResolver",
-  tags: ["gs1"],
-  security: [],
+export const describeResolver = gs1.get("/.well-known/gs1resolver", "describeResolver", {
+  access: "public",
   summary: "GS1 resolver description file (GS1-Conformant Resolver Standard §4)",
-  responses: {
-    200: jsonContent(ResolverDescription, "What this resolver resolves and how"),
-    ...errorResponses(),
-  },
+  responses: { 200: jsonContent(ResolverDescription, "What this resolver resolves and how") },
 });

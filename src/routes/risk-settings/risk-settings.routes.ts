@@ -1,32 +1,19 @@
-import { createRoute } from "@hono/zod-openapi";
-import { errorResponses, jsonBody, jsonContent } from "../../lib/openapi";
+import { jsonBody, jsonContent } from "../../lib/openapi";
 import { RiskSettingsPatchSchema, RiskSettingsSchema } from "../../lib/risk";
-import { authenticated } from "../../middleware/auth";
+import { operationsOf } from "../../lib/route-specs";
 
-export const get = createRoute({
-  method: "get",
-  path: "/v1/risk-settings",
-  operationId: "getRiskSettings",
-  tags: ["risk"],
+const risk = operationsOf("risk");
+
+export const get = risk.get("/v1/risk-settings", "getRiskSettings", {
   summary: "The thresholds of the risk rules (admin)",
-  ...authenticated("admin"),
-  responses: {
-    200: jsonContent(RiskSettingsSchema, "Effective settings"),
-    ...errorResponses(401, 403),
-  },
+  access: ["admin"],
+  responses: { 200: jsonContent(RiskSettingsSchema, "Effective settings") },
 });
 
-export const put = createRoute({
-  method: "put",
-  path: "/v1/risk-settings",
-  operationId: "updateRiskSettings",
-  tags: ["risk"],
+export const put = risk.put("/v1/risk-settings", "updateRiskSettings", {
   summary: "Change thresholds (admin); sections and fields left out keep their values",
   description: "Scans pick up a change within 30 seconds.",
-  ...authenticated("admin"),
+  access: ["admin"],
   request: { body: jsonBody(RiskSettingsPatchSchema) },
-  responses: {
-    200: jsonContent(RiskSettingsSchema, "Effective settings after the change"),
-    ...errorResponses(400, 401, 403, 413, 415),
-  },
+  responses: { 200: jsonContent(RiskSettingsSchema, "Effective settings after the change") },
 });

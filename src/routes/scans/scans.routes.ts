@@ -1,14 +1,16 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { organizationStatuses, verdicts } from "../../db/schema";
 import { attachmentHeaders, nextLinkHeaders } from "../../lib/exports/openapi-headers";
 import { SCAN_CSV_COLUMNS } from "../../lib/exports/scan-columns";
 import { InstantSchema } from "../../lib/instant";
-import { errorResponses, jsonBody, jsonContent } from "../../lib/openapi";
+import { jsonBody, jsonContent } from "../../lib/openapi";
 import { ListQuerySchema, pageOf } from "../../lib/pagination";
 import { IdParam } from "../../lib/route-params";
+import { operationsOf } from "../../lib/route-specs";
 import { ScanSchema } from "../../lib/schemas/scan";
-import { authenticated } from "../../middleware/auth";
-import { idempotent } from "../../middleware/idempotency";
+import { idempotencyHeader, idempotent } from "../../middleware/idempotency";
+
+const scans = operationsOf("scans");
 
 export const ScanRequestSchema = z
   .object({
@@ -131,12 +133,8 @@ export const ScanResultSchema = z
       "For an unknown or forged code only verdict (invalid), reasons and message: the same answer for both.",
   });
 
-export const scan = createRoute({
-  method: "post",
-  path: "/v1/scans",
-  operationId: "createScan",
-  tags: ["scans"],
-  security: [],
+export const scan = scans.post("/v1/scans", "createScan", {
+  access: "public",
   summary: "Verify a scanned label (anyone; a consumer token is optional)",
   description:
     "Every scan is stored. The message is Chinese, or English with Accept-Language: en. Rate limited per connecting address and per signed-in user (429 with Retry-After). With an Idempotency-Key (one per scan) a retry is the same scan: stored once, the first answer replayed.",
@@ -144,29 +142,19 @@ export const scan = createRoute({
   // must not count as a second scan (and a second client) of the code.
   middleware: [idempotent("scans.create")],
   request: {
-    headers: z.object({
-      "idempotency-key": z.string().optional().openapi({
-        description: "One per scan; a retry with the same key and body is the same scan",
-      }),
-    }),
+    headers: idempotencyHeader("One per scan; a retry with the same key and body is the same scan"),
     body: jsonBody(ScanRequestSchema),
   },
-  responses: {
-    200: jsonContent(ScanResultSchema, "The verdict"),
-    ...errorResponses(400, 409, 413, 415, 429),
-  },
+  responses: { 200: jsonContent(ScanResultSchema, "The verdict") },
+  errors: [409, 429],
 });
 
-export const list = createRoute({
-  method: "get",
-  path: "/v1/scans",
-  operationId: "listScans",
-  tags: ["scans"],
+export const list = scans.get("/v1/scans", "listScans", {
   summary:
     "Stored scans in the caller's reach (regulator: scan or producer region; producer: own; consumer: its own scans)",
   description:
     "Newest first. JSON comes in pages with a `Link` to the next one (same format, filters and limit). `format=csv` and `format=geojson` stream every matching scan (`limit` and `cursor` do not apply) with the same filters and scope. The CSV is UTF-8 with a BOM (Excel opens it as UTF-8) and puts beside each identifier the words a reader wants, in the language of `Accept-Language` (Chinese unless English is asked for): product, producer, lot, verdict and rules in words, region name, and the time in Beijing beside the UTC instant. The GeoJSON is an RFC 7946 FeatureCollection of the scans with a location, with the same properties.",
-  ...authenticated("admin", "regulator", "producer", "consumer"),
+  access: ["admin", "regulator", "producer", "consumer"],
   request: {
     query: ListQuerySchema.extend({
       label_code: z.string().max(64).optional(),
@@ -204,7 +192,6 @@ export const list = createRoute({
         },
       },
     },
-    ...errorResponses(400, 401, 403),
   },
 });
 
@@ -222,19 +209,13 @@ export const ScanLocationRequestSchema = z
   .strict()
   .openapi("ScanLocationRequest");
 
-export const addLocation = createRoute({
-  method: "post",
-  path: "/v1/scans/{id}/location",
-  operationId: "addScanLocation",
-  tags: ["scans"],
-  security: [],
+export const addLocation = scans.post("/v1/scans/{id}/location", "addScanLocation", {
+  access: "public",
   summary:
     "Add the device's approximate location to a scan, after its verdict (the scanning client)",
   description:
     "With the consumer's consent, after the verdict: the location (rounded to about 1 km like every stored location) is added to the same scan and the location rules run again; the answer is the scan's result with them. Accepted only with the scan's location_token (403 otherwise), within minutes of the scan (409 location_window_closed after), once per scan (409 conflict). Where scans are written by the queue consumer (SCAN_INGEST=queue), a location that arrives before its scan is stored answers 409 scan_pending with Retry-After: send it again then.",
   request: { params: IdParam, body: jsonBody(ScanLocationRequestSchema) },
-  responses: {
-    200: jsonContent(ScanResultSchema, "The scan's result with its location"),
-    ...errorResponses(400, 403, 404, 409, 413, 415, 422),
-  },
+  responses: { 200: jsonContent(ScanResultSchema, "The scan's result with its location") },
+  errors: [403, 404, 409, 422],
 });

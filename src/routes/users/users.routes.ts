@@ -1,11 +1,13 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { roles } from "../../db/schema";
-import { errorResponses, jsonBody, jsonContent } from "../../lib/openapi";
-import { ListQuerySchema, pageOf } from "../../lib/pagination";
+import { jsonBody, jsonContent } from "../../lib/openapi";
+import { ListQuerySchema } from "../../lib/pagination";
 import { RegionCodeSchema } from "../../lib/region-schema";
 import { IdParam } from "../../lib/route-params";
+import { jsonPage, operationsOf } from "../../lib/route-specs";
 import { EmailSchema, NewPasswordSchema, UserSchema } from "../../lib/schemas/user";
-import { authenticated } from "../../middleware/auth";
+
+const users = operationsOf("users");
 
 const staffRoles = roles.filter((role) => role !== "consumer") as [
   "admin",
@@ -45,60 +47,38 @@ export const UpdateUserSchema = z
   .strict()
   .openapi("UpdateUser");
 
-export const create = createRoute({
-  method: "post",
-  path: "/v1/users",
-  operationId: "createUser",
-  tags: ["users"],
+export const create = users.post("/v1/users", "createUser", {
   summary: "Create an account (admin)",
-  ...authenticated("admin"),
+  access: ["admin"],
   request: { body: jsonBody(CreateUserSchema) },
-  responses: {
-    201: jsonContent(UserSchema, "The new account"),
-    ...errorResponses(400, 401, 403, 409, 413, 415),
-  },
+  responses: { 201: jsonContent(UserSchema, "The new account") },
+  errors: [409],
 });
 
-export const list = createRoute({
-  method: "get",
-  path: "/v1/users",
-  operationId: "listUsers",
-  tags: ["users"],
+export const list = users.get("/v1/users", "listUsers", {
   summary: "List accounts (admin), newest first",
-  ...authenticated("admin"),
+  access: ["admin"],
   request: {
     query: ListQuerySchema.extend({
       role: z.enum(roles).optional(),
       organization_id: z.string().max(64).optional(),
     }),
   },
-  responses: {
-    200: jsonContent(pageOf(UserSchema), "A page of accounts"),
-    ...errorResponses(400, 401, 403),
-  },
+  responses: { 200: jsonPage(UserSchema, "A page of accounts") },
 });
 
-export const get = createRoute({
-  method: "get",
-  path: "/v1/users/{id}",
-  operationId: "getUser",
-  tags: ["users"],
+export const get = users.get("/v1/users/{id}", "getUser", {
   summary: "Read an account (admin)",
-  ...authenticated("admin"),
+  access: ["admin"],
   request: { params: IdParam },
-  responses: { 200: jsonContent(UserSchema, "The account"), ...errorResponses(400, 401, 403, 404) },
+  responses: { 200: jsonContent(UserSchema, "The account") },
+  errors: [404],
 });
 
-export const update = createRoute({
-  method: "patch",
-  path: "/v1/users/{id}",
-  operationId: "updateUser",
-  tags: ["users"],
+export const update = users.patch("/v1/users/{id}", "updateUser", {
   summary: "Update or disable an account (admin)",
-  ...authenticated("admin"),
+  access: ["admin"],
   request: { params: IdParam, body: jsonBody(UpdateUserSchema) },
-  responses: {
-    200: jsonContent(UserSchema, "The updated account"),
-    ...errorResponses(400, 401, 403, 404, 413, 415, 422),
-  },
+  responses: { 200: jsonContent(UserSchema, "The updated account") },
+  errors: [404, 422],
 });

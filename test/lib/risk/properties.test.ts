@@ -12,7 +12,7 @@ import {
   ruleSeverity,
 } from "../../../src/lib/risk/settings";
 import { chinaDate } from "../../../src/lib/risk/time";
-import { type LabelContext, ruleIds, verdicts } from "../../../src/lib/risk/types";
+import { type LabelContext, type RuleId, ruleIds, verdicts } from "../../../src/lib/risk/types";
 import {
   clientKeyArb,
   contextArb,
@@ -27,16 +27,11 @@ import {
 } from "./arbitraries";
 import { DAY_MS, northOf } from "./fixtures";
 
-const labelRules = [
-  "voided_label",
-  "recalled_batch",
-  "unreleased_batch",
-  "authorization_lapsed",
-  "past_shelf_life",
-  "many_clients",
-  "impossible_travel",
-  "wide_spread",
-] as const;
+// Every rule that evaluateLabelScan runs: forged_code and batch_anomaly are evaluated elsewhere.
+const labelRules = ruleIds.filter(
+  (rule): rule is Exclude<RuleId, "forged_code" | "batch_anomaly"> =>
+    rule !== "forged_code" && rule !== "batch_anomaly",
+);
 
 /** Any label context, scan and settings, with the last scan often close in time. */
 const anyCase = fc.record({

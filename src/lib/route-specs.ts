@@ -1,0 +1,101 @@
+import { createRoute, type RouteConfig, type z } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
+import type { Role } from "../db/schema";
+import { requireAuth } from "../middleware/auth";
+import type { AppEnv } from "../types";
+import { type ErrorStatus, errorResponses, jsonContent } from "./openapi";
+import type { Tag } from "./openapi-document";
+import { pageOf } from "./pagination";
+
+/** Who may call an operation: anyone, any signed-in user, or signed-in users of these roles. */
+export type Access = "public" | "signed-in" | readonly [Role, ...Role[]];
+
+type OperationSpec = Omit<
+  RouteConfig,
+  "method" | "path" | "operationId" | "tags" | "security" | "middleware"
+> & {
+  access: Access;
+  /** Error statuses beyond those that the request and the access imply (impliedErrors). */
+  errors?: readonly ErrorStatus[];
+  /** Middleware that runs after the sign-in check, e.g. idempotent(…). */
+  middleware?: MiddlewareHandler<AppEnv>[];
+};
+
+/**
+ * What an operation of this request and access can answer whatever it does: 400 when any part
+ * of the request is validated, 401 when it needs a token and 403 when only some roles may call,
+ * 413 and 415 when it takes a body. 500 and 503 every operation can (errorResponses).
+ */
+export function impliedErrors(request: RouteConfig["request"], access: Access): ErrorStatus[] {
+  const statuses: ErrorStatus[] = [];
+  if (request && Object.values(request).some((part) => part !== undefined)) statuses.push(400);
+  if (access !== "public") statuses.push(401);
+  if (Array.isArray(access)) statuses.push(403);
+  if (request?.body) statuses.push(413, 415);
+  return statuses;
+}
+
+// Module namespaces list their exports alphabetically: routerOf registers the specs in the order
+// their route file declares them, which is the order of the document.
+let specsDeclared = 0;
+const declaredAt = new WeakMap<object, number>();
+
+/** The place of a spec among all specs made here, in the order they were declared. */
+export const declarationOrder = (route: object) =>
+  declaredAt.get(route) ?? Number.POSITIVE_INFINITY;
+
+/**
+ * A createRoute spec with what every operation shares written once: its tag, the bearer security
+ * and the role check of its access (or `security: []` when public), and the problem answers that
+ * follow from its request and access beside its own `errors`. The spec gives its success answers.
+ */
+function operation<M extends RouteConfig["method"], P extends string, S extends OperationSpec>(
+  tag: Tag,
+  method: M,
+  path: P,
+  operationId: string,
+  spec: S,
+) {
+  const { access, errors = [], middleware = [], responses, ...rest } = spec;
+  const signIn =
+    access === "public" ? [] : [requireAuth(...(access === "signed-in" ? [] : access))];
+  const allMiddleware = [...signIn, ...middleware];
+  const route = createRoute({
+    operationId,
+    tags: [tag],
+    ...rest,
+    method,
+    path,
+    security: access === "public" ? [] : [{ bearer: [] }],
+    ...(allMiddleware.length > 0 ? { middleware: allMiddleware } : {}),
+    responses: {
+      ...responses,
+      ...errorResponses(...impliedErrors(spec.request, access), ...errors),
+    } as S["responses"] & ReturnType<typeof errorResponses>,
+  });
+  declaredAt.set(route, specsDeclared++);
+  return route;
+}
+
+/**
+ * The operations of one tag, a route file's resource: `registry.get(path, operationId, spec)`
+ * and likewise for the other methods.
+ */
+export function operationsOf(tag: Tag) {
+  const method =
+    <M extends RouteConfig["method"]>(m: M) =>
+    <P extends string, S extends OperationSpec>(path: P, operationId: string, spec: S) =>
+      operation(tag, m, path, operationId, spec);
+  return {
+    get: method("get"),
+    post: method("post"),
+    put: method("put"),
+    patch: method("patch"),
+    delete: method("delete"),
+  };
+}
+
+/** The JSON answer of a list operation: one page of `item`s and the cursor of the next. */
+export function jsonPage<T extends z.ZodType>(item: T, description: string) {
+  return jsonContent(pageOf(item), description);
+}
