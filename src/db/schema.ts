@@ -444,6 +444,15 @@ export const scans = sqliteTable(
     index("scans_invalid_region_time_idx")
       .on(t.regionCode, t.scannedAt)
       .where(sql`verdict = 'invalid'`),
+    // A regulator's scans list walks its scan regions and its producers one by one, newest
+    // first; a verdict other than genuine is a few scans in many, so it walks these, which hold
+    // only those (src/db/queries/regulator-scans.ts).
+    index("scans_flagged_region_time_idx")
+      .on(t.regionCode, t.verdict, t.scannedAt)
+      .where(sql`verdict <> 'genuine'`),
+    index("scans_flagged_org_time_idx")
+      .on(t.organizationId, t.verdict, t.scannedAt)
+      .where(sql`verdict <> 'genuine'`),
   ],
 );
 

@@ -116,3 +116,12 @@ export function scopeCodesOf(code: string | null | undefined): string[] {
 export function scopeCodesFor(scopes: readonly string[]): string[] {
   return regionScopePrefixes(scopes).map((prefix) => prefix.padEnd(6, "0"));
 }
+
+let sortedCodes: string[] | null = null;
+
+/** Every known code the scopes cover (a province: its own, its prefectures' and counties'). */
+export function regionCodesWithin(scopes: readonly string[]): string[] {
+  sortedCodes ??= Object.keys(NAMES).sort();
+  const prefixes = regionScopePrefixes(scopes);
+  return sortedCodes.filter((code) => prefixes.some((prefix) => code.startsWith(prefix)));
+}

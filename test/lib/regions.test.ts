@@ -6,6 +6,7 @@ import {
   isRegionCode,
   prefectureOf,
   provinceOf,
+  regionCodesWithin,
   regionCovers,
   regionLevel,
   regionName,
@@ -251,5 +252,18 @@ describe("scopeCodesOf", () => {
   it("answers a regulator's scopes by one code per prefix, none covering another", () => {
     expect(scopeCodesFor(["330903", "330900", "110105"])).toEqual(["110105", "330900"]);
     expect(scopeCodesFor(["330000", "330903"])).toEqual(["330000"]);
+  });
+});
+
+describe("regionCodesWithin", () => {
+  it("lists every known code a scope covers, each once, and none of other scopes", () => {
+    const zhoushan = regionCodesWithin(["330900"]);
+    expect(zhoushan).toEqual(["330900", "330902", "330903", "330921", "330922"]);
+    expect(regionCodesWithin(["330900", "330903"])).toEqual(zhoushan);
+    const zhejiang = regionCodesWithin(["330000"]);
+    expect(zhejiang.length).toBeGreaterThan(90);
+    expect(zhejiang.every((code) => code.startsWith("33"))).toBe(true);
+    expect(regionCodesWithin(["330903"])).toEqual(["330903"]);
+    expect(regionCodesWithin(["33"])).toEqual([]);
   });
 });

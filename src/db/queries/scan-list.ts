@@ -17,6 +17,7 @@ import {
   type verdicts,
 } from "../schema";
 import { jsonValues } from "../sql";
+import { regulatorScans } from "./regulator-scans";
 import { scanScope } from "./scopes";
 
 export type ScanFilters = {
@@ -50,14 +51,13 @@ const keyOfScan = (row: ScanRow): ScanKey => ({ at: row.scannedAt, id: row.id })
  * hold no organizations: a regulator's producers as the ids of the organizations in its
  * regions, read from the registry.
  */
-async function scopeOnScans(registry: Db, user: AuthUser): Promise<SQL | undefined> {
-  if (user.role !== "regulator") return scanScope(user);
+/** The ids of the organizations in a regulator's regions, from the registry. */
+async function producersOf(registry: Db, user: AuthUser): Promise<string[]> {
   const producers = await registry
     .select({ id: organizations.id })
     .from(organizations)
     .where(regionCondition(user.regionCodes, organizations.regionCode));
-  const ids = producers.map((p) => p.id);
-  return scanScope(user, ids.length ? sql`${scans.organizationId} IN ${jsonValues(ids)}` : sql`0`);
+  return producers.map((p) => p.id);
 }
 
 /**
@@ -74,11 +74,28 @@ export type ScanReader = {
 export async function scanReader(
   databases: ScanDatabases,
   user: AuthUser,
-  filters: SQL | undefined,
+  filters: ScanFilters,
 ): Promise<ScanReader> {
   const registry = getDb(databases.registry);
+  const filtered = scanFilterCondition(filters);
+  // A regulator's list without a label or batch to narrow it: walks per region and producer.
+  if (user.role === "regulator" && !filters.label_code && !filters.batch_id) {
+    const producerIds = await producersOf(registry, user);
+    const since = filters.since ? new Date(filters.since).toISOString() : undefined;
+    return mergedReader(databases, (db, key, size, located) =>
+      regulatorScans(db, {
+        regionCodes: user.regionCodes,
+        producerIds,
+        verdict: filters.verdict,
+        since,
+        after: key,
+        located,
+        size,
+      }),
+    );
+  }
   if (!databases.split) {
-    const where = and(scanScope(user), filters);
+    const where = and(scanScope(user), filtered);
     return {
       chunk: async (key, size, located = false) =>
         (
@@ -94,17 +111,31 @@ export async function scanReader(
         scanExportChunk(registry, where, key, size, located),
     };
   }
-  const where = and(await scopeOnScans(registry, user), filters);
+  const producers =
+    user.role === "regulator"
+      ? sql`${scans.organizationId} IN ${jsonValues(await producersOf(registry, user))}`
+      : undefined;
+  const where = and(scanScope(user, producers), filtered);
+  return mergedReader(databases, (db, key, size, located) =>
+    scanChunk(db, where, key, size, located),
+  );
+}
+
+/** A reader over every scan database: each read to the chunk's size, merged on the keyset. */
+function mergedReader(
+  databases: ScanDatabases,
+  read: (db: Db, key: ScanKey | undefined, size: number, located: boolean) => Promise<ScanRow[]>,
+): ScanReader {
   const chunk = async (key: ScanKey | undefined, size: number, located = false) => {
     const lists = await Promise.all(
-      databases.all.map(({ d1 }) => scanChunk(getDb(d1), where, key, size, located)),
+      databases.all.map(({ d1 }) => read(getDb(d1), key, size, located)),
     );
     return newestFirst(lists, size, keyOfScan);
   };
   return {
     chunk,
     exportChunk: async (key, size, located = false) =>
-      withNames(registry, await chunk(key, size, located)),
+      withNames(getDb(databases.registry), await chunk(key, size, located)),
   };
 }
 

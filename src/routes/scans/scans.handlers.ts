@@ -1,6 +1,6 @@
 import type { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { scanFilterCondition, scanReader } from "../../db/queries/scan-list";
+import { scanReader } from "../../db/queries/scan-list";
 import {
   countersAfter,
   readLabelContext,
@@ -112,7 +112,7 @@ export const scan: AppRouteHandler<typeof routes.scan> = async (c) => {
 export const list: AppRouteHandler<typeof routes.list> = async (c) => {
   const query = c.req.valid("query");
   const user = c.get("user");
-  const reader = await scanReader(scanDatabases(c.env), user, scanFilterCondition(query));
+  const reader = await scanReader(scanDatabases(c.env), user, query);
   if (query.format !== "json") return exportScans(c, reader, query.format);
   const cursor = cursorKey(query.cursor);
   const rows = await reader.chunk(
