@@ -463,6 +463,14 @@ try {
     { name: "labels json (producer)", path: `/v1/batches/${exportBatch}/labels`, token: producer },
   ];
 
+  const itemsOf = (body: string) => {
+    try {
+      const items = (JSON.parse(body) as { items?: unknown }).items;
+      return Array.isArray(items) ? items.length : null;
+    } catch {
+      return null;
+    }
+  };
   const rowsReadOf = (res: Response) => {
     const timing = res.headers.get("server-timing") ?? "";
     const match = /d1-rows-read;desc="(\d+)"/.exec(timing);
@@ -475,6 +483,8 @@ try {
     parts?: Record<string, number>;
     header: number | null;
     status: number;
+    /** The items a JSON list answered (null for other answers). */
+    items: number | null;
   };
   async function measure() {
     const out: Record<string, Measured> = {};
@@ -482,10 +492,11 @@ try {
       const times: number[] = [];
       let header: number | null = null;
       let status = 0;
+      let body = "";
       for (let i = 0; i < RUNS + 2; i++) {
         const t0 = performance.now();
         const res = await server.api(endpoint.path, { token: endpoint.token });
-        await res.arrayBuffer();
+        body = await res.text();
         const ms = performance.now() - t0;
         status = res.status;
         header = rowsReadOf(res);
@@ -499,6 +510,7 @@ try {
         ...(parts ? { parts } : {}),
         header,
         status,
+        items: itemsOf(body),
       };
     }
     return out;
@@ -533,11 +545,16 @@ try {
   // Rows read measured by the bench where it runs the endpoint's queries (with the parts, e.g.
   // counters + alerts), else the Server-Timing figure marked "h" (it misses raw() reads).
   const fmtRows = (m: Measured) =>
-    m.rowsRead !== null
+    (m.rowsRead !== null
       ? `${m.rowsRead}${m.parts ? ` (${Object.values(m.parts).join(" + ")})` : ""}`
       : m.header
         ? `${m.header} h`
-        : "n/a";
+        : "n/a") + (m.items !== null && m.rowsRead !== null ? ` for ${m.items} items` : "");
+  // A list costs in proportion to what it returns: its rows read are compared per item answered
+  // (plus the one past the page that tells whether there is a next), a page that was not full
+  // at the first size being no growth in cost.
+  const rowsPerResult = (m: Measured) =>
+    m.rowsRead === null ? null : m.rowsRead / (m.items === null ? 1 : m.items + 1);
   console.log(
     `\n| endpoint | p50 ms at ${first.scans} | p50 ms at ${last.scans} | growth | rows read at ${first.scans} | rows read at ${last.scans} | growth |`,
   );
@@ -548,8 +565,8 @@ try {
     const b = last.at[endpoint.name];
     if (!a || !b) continue;
     const growth = b.p50 / a.p50;
-    const rowsGrowth =
-      a.rowsRead !== null && b.rowsRead !== null ? b.rowsRead / Math.max(1, a.rowsRead) : null;
+    const [ra, rb] = [rowsPerResult(a), rowsPerResult(b)];
+    const rowsGrowth = ra !== null && rb !== null ? rb / Math.max(ra, 1e-9) : null;
     if (growth > TARGET || (rowsGrowth !== null && rowsGrowth > TARGET)) within = false;
     const status = a.status === 200 && b.status === 200 ? "" : ` (status ${a.status}/${b.status})`;
     console.log(

@@ -1,12 +1,15 @@
 // What a consumer is told about a scan of a real label: the verdict and everything about the
 // item, in the shape of ScanResult. One builder for the scan and for the location added after it.
 
+import type { Context } from "hono";
 import type { LabelContextRow } from "../../db/queries/scan-store";
 import { effectiveAuthorizationStatus, underOrganization } from "../../lib/authorization-status";
+import { languageOf } from "../../lib/language";
 import { regionName } from "../../lib/regions";
 import { type Evaluation, verdictMessage } from "../../lib/risk";
 import { issueLocationToken } from "../../lib/scan-location-token";
 import { cbvBusinessStep, traceStepName } from "../../lib/trace-events";
+import type { AppEnv } from "../../types";
 
 export type LabelCounters = {
   scan_count: number;
@@ -15,14 +18,16 @@ export type LabelCounters = {
 };
 
 export async function labelScanAnswer(
-  pepper: string,
-  scanId: string,
-  scannedAt: string,
+  c: Context<AppEnv>,
+  scan: { id: string; at: string },
   row: LabelContextRow,
   evaluation: Pick<Evaluation, "verdict" | "reasons">,
   counters: LabelCounters,
-  lang: "zh" | "en",
 ) {
+  const pepper = c.env.CLIENT_ID_PEPPER;
+  const scanId = scan.id;
+  const scannedAt = scan.at;
+  const lang = languageOf(c.req.header("Accept-Language"));
   const firstRegion = counters.first_scan_region;
   const firstRegionName = firstRegion ? regionName(firstRegion) : null;
   const { product, batch, organization, authorization } = row;

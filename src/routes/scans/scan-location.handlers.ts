@@ -6,7 +6,6 @@ import { scanDatabases } from "../../db/scan-databases";
 import { MAX_USEFUL_ACCURACY_M } from "../../lib/client-context";
 import { ApiError } from "../../lib/errors";
 import { prefectureAt, roundToKilometre } from "../../lib/geo";
-import { languageOf } from "../../lib/language";
 import { copiedCodeRules, evaluateLabelScan } from "../../lib/risk";
 import { cooldownStart, raiseFor } from "../../lib/risk/alert-raise";
 import { scanIngestMode } from "../../lib/scan-ingest-mode";
@@ -96,15 +95,7 @@ export const addLocation: AppRouteHandler<typeof routes.addLocation> = async (c)
   });
   if (!counters) throw new ApiError("conflict", "This scan already has its device location.");
   return c.json(
-    await labelScanAnswer(
-      c.env.CLIENT_ID_PEPPER,
-      scan.id,
-      scan.scannedAt,
-      row,
-      evaluation,
-      counters,
-      languageOf(c.req.header("Accept-Language")),
-    ),
+    await labelScanAnswer(c, { id: scan.id, at: scan.scannedAt }, row, evaluation, counters),
     200,
   );
 };

@@ -14,7 +14,6 @@ import { newId } from "../../lib/ids";
 import { verifyLabelCode } from "../../lib/label-code";
 import { labelKeys } from "../../lib/label-links";
 import { parseScanInput } from "../../lib/label-url";
-import { languageOf } from "../../lib/language";
 import { cursorKey, nextPageLink, toPage } from "../../lib/pagination";
 import { type IpGeolocation, locateScan } from "../../lib/scan-locate";
 import { toScanDto } from "../../lib/schemas/scan";
@@ -96,15 +95,7 @@ export const scan: AppRouteHandler<typeof routes.scan> = async (c) => {
     ? countersAfter(write.scan, row.label)
     : await storeLabelScan(c.env.DB, write, waitUntilOf(c));
   return c.json(
-    await labelScanAnswer(
-      c.env.CLIENT_ID_PEPPER,
-      base.id,
-      base.at,
-      row,
-      evaluation,
-      counters,
-      languageOf(c.req.header("Accept-Language")),
-    ),
+    await labelScanAnswer(c, { id: base.id, at: base.at }, row, evaluation, counters),
     200,
   );
 };
