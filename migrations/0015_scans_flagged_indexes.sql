@@ -1,2 +1,2 @@
-CREATE INDEX `scans_flagged_region_time_idx` ON `scans` (`region_code`,`verdict`,`scanned_at`) WHERE verdict <> 'genuine';--> statement-breakpoint
-CREATE INDEX `scans_flagged_org_time_idx` ON `scans` (`organization_id`,`verdict`,`scanned_at`) WHERE verdict <> 'genuine';
+CREATE INDEX `scans_flagged_region_time_idx` ON `scans` (`region_code`,`verdict`,`scanned_at`) WHERE verdict NOT IN ('genuine', 'invalid');--> statement-breakpoint
+CREATE INDEX `scans_flagged_org_time_idx` ON `scans` (`organization_id`,`verdict`,`scanned_at`) WHERE verdict NOT IN ('genuine', 'invalid');

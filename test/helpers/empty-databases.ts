@@ -10,9 +10,11 @@ export async function emptyDatabases() {
   const { results: tables } = await env.DB.prepare(
     "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name <> 'd1_migrations'",
   ).all<{ name: string }>();
+  // alert_counters last: deleting the alerts moves them by trigger (migration 0016).
+  const names = tables.map(({ name }) => name).filter((name) => name !== "alert_counters");
   await env.DB.batch([
     env.DB.prepare("PRAGMA defer_foreign_keys = ON"),
-    ...tables.map(({ name }) => env.DB.prepare(`DELETE FROM "${name}"`)),
+    ...[...names, "alert_counters"].map((name) => env.DB.prepare(`DELETE FROM "${name}"`)),
   ]);
   await env.SCANS_DB_33.prepare("DELETE FROM scans").run();
   rememberRiskSettings(mergeRiskSettings(undefined));

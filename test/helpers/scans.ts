@@ -1,8 +1,4 @@
 import { env } from "cloudflare:workers";
-import { eq } from "drizzle-orm";
-import { countStoredAlerts } from "../../src/db/queries/alert-counts";
-import { alerts } from "../../src/db/schema";
-import { prepareSql } from "../../src/db/sql";
 import { newId } from "../../src/lib/ids";
 import {
   createBatch,
@@ -161,7 +157,6 @@ export async function insertAlert(values: {
       at,
     )
     .run();
-  await prepareSql(env.DB, countStoredAlerts(eq(alerts.id, id))).run();
   return id;
 }
 

@@ -97,9 +97,14 @@ describe("a regulator's scans walk", () => {
     expect(flagged).toMatch(
       /SEARCH scans USING INDEX scans_flagged_org_time_idx \(organization_id=\? AND verdict=\?/,
     );
+    const forged = await plan({ verdict: "invalid" });
+    expect(forged).toMatch(
+      /SEARCH scans USING INDEX scans_invalid_region_time_idx \(region_code=\?/,
+    );
+    expect(forged).not.toMatch(/organization_id=/);
     const any = await plan({});
     expect(any).toMatch(/SEARCH scans USING INDEX scans_region_time_idx \(region_code=\?\)/);
     expect(any).toMatch(/SEARCH scans USING INDEX scans_org_time_idx \(organization_id=\?\)/);
-    for (const p of [flagged, any]) expect(p).not.toMatch(/SCAN scans\b/);
+    for (const p of [flagged, forged, any]) expect(p).not.toMatch(/SCAN scans\b/);
   });
 });

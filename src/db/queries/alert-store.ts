@@ -20,8 +20,7 @@ import { minutesBefore } from "../../lib/risk/time";
 import type { AppEnv } from "../../types";
 import { type Db, getDb } from "../client";
 import { alertEvents, alerts, authorizations, batches, labels, scans } from "../schema";
-import { bare, jsonValues, prepareSql, statementTemplate } from "../sql";
-import { countAlertTransition, countAlertUpsert } from "./alert-counts";
+import { bare, jsonValues, statementTemplate } from "../sql";
 import { auditStatementPerRow, auditStatementWhen } from "./audit";
 
 export type AlertRow = typeof alerts.$inferSelect;
@@ -78,7 +77,8 @@ export function alertUpsertStatements(
     eventId: newId("ale"),
     note: `raised by rule ${raise.hit.rule}`,
   };
-  return [countUpsert(values), absorbHit(values), openAlert(values), recordOpened(values)];
+  // alert_counters follow by trigger (migration 0016).
+  return [absorbHit(values), openAlert(values), recordOpened(values)];
 }
 
 // The upsert's statements, rendered once (the scan path raises alerts on every scan of a
@@ -103,17 +103,6 @@ type UpsertValue =
   | "note";
 const a = alerts;
 const sameOpenAlert = sql`${a.subjectType} = ${p("subjectType")} AND ${a.subjectId} = ${p("subjectId")} AND ${a.rule} = ${p("rule")} AND ${a.lastSeenAt} >= ${p("cooldownStart")} AND ${a.status} NOT IN ('confirmed', 'dismissed')`;
-// Before the hit changes the alert it matches: the counters read its first and last sight as
-// they were.
-const countUpsert = statementTemplate<Record<UpsertValue, unknown>>(
-  countAlertUpsert(sameOpenAlert, {
-    rule: p("rule"),
-    organizationId: p("organizationId"),
-    regionCode: p("regionCode"),
-    scanRegionCode: p("scanRegionCode"),
-    at: p("at"),
-  }),
-);
 // min()/max(): queued scans may be written out of order; an alert's first and last sight stay
 // its earliest and latest.
 const absorbHit = statementTemplate<Record<UpsertValue, unknown>>(
@@ -324,7 +313,6 @@ export function alertTransitionStatements(
   const { alert, from, to, note, actions, now, eventId } = change;
   const user = c.get("user");
   const d1 = c.env.DB;
-  const counted = countAlertTransition(alert.id, from, to, guard(applied));
   return [
     d1
       .prepare(
@@ -346,7 +334,6 @@ export function alertTransitionStatements(
     d1
       .prepare("UPDATE alerts SET status = ?, updated_at = ? WHERE id = ? AND status = ?")
       .bind(to, now, alert.id, from),
-    ...(counted ? [prepareSql(d1, counted)] : []),
     auditStatementWhen(
       c,
       {

@@ -2,7 +2,8 @@
 // labels, as one index walk per known region code of its scope and one per producer, each
 // stopping at the page, merged newest first. A single walk of all scans by time filtered by the
 // scope (and a verdict) reads rows in proportion to the scans outside it; these read at most a
-// page per walk. A verdict other than genuine walks the partial indexes that hold only those.
+// page per walk. A flagged verdict walks the partial indexes that hold only flagged scans, the
+// invalid verdict those of forged codes.
 import { and, type SQL, sql } from "drizzle-orm";
 import { regionCodesWithin } from "../../lib/regions";
 import type { Db } from "../client";
@@ -20,11 +21,13 @@ export type RegulatorScanWalk = {
 };
 
 export function regulatorScans(db: Db, walk: RegulatorScanWalk) {
-  const flagged = walk.verdict !== undefined && walk.verdict !== "genuine";
+  const invalid = walk.verdict === "invalid";
+  const flagged = walk.verdict !== undefined && walk.verdict !== "genuine" && !invalid;
   const conditions = and(
+    // The partial indexes' own conditions, in the words SQLite needs to use them.
+    invalid ? sql`verdict = 'invalid'` : undefined,
+    flagged ? sql`verdict NOT IN ('genuine', 'invalid')` : undefined,
     walk.verdict ? sql`${scans.verdict} = ${walk.verdict}` : undefined,
-    // Implies the partial indexes' condition in the words SQLite needs to use them.
-    flagged ? sql`${scans.verdict} <> 'genuine'` : undefined,
     walk.since ? sql`${scans.scannedAt} >= ${walk.since}` : undefined,
     walk.after
       ? sql`(${scans.scannedAt}, ${scans.id}) < (${walk.after.at}, ${walk.after.id})`
@@ -44,11 +47,16 @@ export function regulatorScans(db: Db, walk: RegulatorScanWalk) {
     regions.length
       ? walkOf(
           sql`${scans.regionCode}`,
-          flagged ? "scans_flagged_region_time_idx" : "scans_region_time_idx",
+          invalid
+            ? "scans_invalid_region_time_idx"
+            : flagged
+              ? "scans_flagged_region_time_idx"
+              : "scans_region_time_idx",
           regions,
         )
       : undefined,
-    walk.producerIds.length
+    // A forged code has no producer.
+    walk.producerIds.length && !invalid
       ? walkOf(
           sql`${scans.organizationId}`,
           flagged ? "scans_flagged_org_time_idx" : "scans_org_time_idx",
