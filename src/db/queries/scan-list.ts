@@ -1,7 +1,7 @@
 // The reads of GET /v1/scans: the list's filters, and the chunks of its exports. Both walk the
-// same order (newest first, then id) and take the caller's scope as a condition. With scan
-// databases per province, every database the list can reach is read to the page's size and
-// the pages merged on the keyset; names come from the registry.
+// same order (newest first, then id) and take the caller's scope as a condition on the scans
+// table alone. Every scan database (one, or one per province) is read to the page's size and
+// the pages merged on the keyset; an export's names come from the registry per chunk.
 import { and, desc, eq, gte, isNotNull, type SQL, sql } from "drizzle-orm";
 import { regionCondition } from "../../lib/access";
 import { newestFirst } from "../../lib/newest-first";
@@ -46,11 +46,6 @@ const withPoint = (located: boolean) =>
   located ? and(isNotNull(scans.lat), isNotNull(scans.lng)) : undefined;
 const keyOfScan = (row: ScanRow): ScanKey => ({ at: row.scannedAt, id: row.id });
 
-/**
- * The scope of `user` over scans as conditions on the scans table alone, for databases that
- * hold no organizations: a regulator's producers as the ids of the organizations in its
- * regions, read from the registry.
- */
 /** The ids of the organizations in a regulator's regions, from the registry. */
 async function producersOf(registry: Db, user: AuthUser): Promise<string[]> {
   const producers = await registry
@@ -93,23 +88,6 @@ export async function scanReader(
         size,
       }),
     );
-  }
-  if (!databases.split) {
-    const where = and(scanScope(user), filtered);
-    return {
-      chunk: async (key, size, located = false) =>
-        (
-          await registry
-            .select({ scan: scans })
-            .from(scans)
-            .leftJoin(organizations, eq(organizations.id, scans.organizationId))
-            .where(and(where, after(key), withPoint(located)))
-            .orderBy(desc(scans.scannedAt), desc(scans.id))
-            .limit(size)
-        ).map((r) => r.scan),
-      exportChunk: (key, size, located = false) =>
-        scanExportChunk(registry, where, key, size, located),
-    };
   }
   const producers =
     user.role === "regulator"
@@ -186,29 +164,6 @@ async function withNames(registry: Db, rows: ScanRow[]): Promise<ScanExportRow[]
       productEn: name?.productEn ?? null,
     };
   });
-}
-
-/**
- * One chunk of an export of scans: the scans matching `where` after `after`, with the product,
- * producer and lot a reader of the file wants beside the ids. `located` keeps scans with a point.
- */
-export function scanExportChunk(
-  db: Db,
-  where: SQL | undefined,
-  key: ScanKey | undefined,
-  size: number,
-  located = false,
-) {
-  return db
-    .select({ scan: scans, ...NAMES })
-    .from(scans)
-    .leftJoin(organizations, eq(organizations.id, scans.organizationId))
-    .leftJoin(batches, eq(batches.id, scans.batchId))
-    .leftJoin(authorizations, eq(authorizations.id, batches.authorizationId))
-    .leftJoin(giProducts, eq(giProducts.id, authorizations.giProductId))
-    .where(and(where, after(key), withPoint(located)))
-    .orderBy(desc(scans.scannedAt), desc(scans.id))
-    .limit(size);
 }
 
 export type ScanExportRow = {

@@ -2,17 +2,14 @@
 import { eq, or, type SQL, sql } from "drizzle-orm";
 import { regionCondition } from "../../lib/access";
 import type { AuthUser } from "../../types";
-import { alerts, organizations, scans } from "../schema";
+import { alerts, scans } from "../schema";
 
 /**
  * Regulators see scans made in their regions and scans of labels of producers in their regions:
- * by default with scans joined to organizations; `producersInRegions` is the same condition on
- * the scans table alone, for a database that holds no organizations.
+ * `producersInRegions` is the latter as a condition on the scans table alone (the ids of those
+ * producers, read from the registry), so that it holds in every scan database.
  */
-export function scanScope(
-  user: AuthUser,
-  producersInRegions: SQL = regionCondition(user.regionCodes, organizations.regionCode),
-): SQL | undefined {
+export function scanScope(user: AuthUser, producersInRegions: SQL = sql`0`): SQL | undefined {
   switch (user.role) {
     case "admin":
       return undefined;
