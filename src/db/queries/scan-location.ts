@@ -3,10 +3,11 @@
 // transaction spans two databases: the registry's part (counters, label, alerts) claimed on the
 // scan's ledger entry, which records the location, then the row. A request that finds a claimed
 // ledger entry whose row was never written writes it from the ledger.
-import { type SQL, sql } from "drizzle-orm";
+import { eq, type SQL, sql } from "drizzle-orm";
 import { prepareAll, type Statement } from "../../lib/d1-group-batch";
 import { MAX_TRACKED_SCAN_REGIONS } from "../../lib/risk";
 import { REGISTRY_DATABASE } from "../../lib/scan-database-routes";
+import { getDb } from "../client";
 import type { ScanDatabases } from "../scan-databases";
 import { batches, labels, type ScanLedgerLocation, scanLedger, scans } from "../schema";
 import { bare, toStatement } from "../sql";
@@ -44,20 +45,25 @@ export async function readScanToLocate(
   databases: ScanDatabases,
   id: string,
 ): Promise<FoundScan | null> {
-  const here = await readScanIn(databases.registry, id);
-  if (here || !databases.split) return here ? { ...here, database: REGISTRY_DATABASE } : null;
-  const ledger = await databases.registry
-    .prepare("SELECT database, located_by, location FROM scan_ledger WHERE scan_id = ?")
-    .bind(id)
-    .first<{ database: string; located_by: string | null; location: string | null }>();
+  // The registry's row and, with split databases, the ledger entry, read side by side.
+  const [here, ledger] = await Promise.all([
+    readScanIn(databases.registry, id),
+    databases.split
+      ? getDb(databases.registry)
+          .select({ database: scanLedger.database, location: scanLedger.location })
+          .from(scanLedger)
+          .where(eq(scanLedger.scanId, id))
+          .get()
+      : undefined,
+  ]);
+  if (here) return { ...here, database: REGISTRY_DATABASE };
   if (!ledger) return null;
-  const found = await readScanIn(databases.byKey(ledger.database), id);
+  const province = databases.byKey(ledger.database);
+  const found = await readScanIn(province, id);
   if (!found) return null;
   if (ledger.location && found.scan.locationSource !== "gps") {
     // A request located it in the registry and stopped before the row: finish its write.
-    const province = databases.byKey(ledger.database);
-    const location = JSON.parse(ledger.location) as ScanLedgerLocation;
-    await province.batch(prepareAll(province, [rowUpdate(id, location)]));
+    await province.batch(prepareAll(province, [rowUpdate(id, ledger.location)]));
     found.scan.locationSource = "gps";
   }
   return { ...found, database: ledger.database };
