@@ -3,7 +3,6 @@ import { alertSeverities, alertStatuses } from "../../db/schema";
 import { InstantSchema } from "../../lib/instant";
 import { jsonBody, jsonContent } from "../../lib/openapi";
 import { ListQuerySchema } from "../../lib/pagination";
-import { IdParam } from "../../lib/route-params";
 import { jsonPage, operationsOf } from "../../lib/route-specs";
 import {
   AlertDetailSchema,
@@ -47,9 +46,7 @@ export const get = alerts.get("/v1/alerts/{id}", "getAlert", {
   description:
     "Scans: of the label (label alert), of the batch (batch alert), of the authorization's batches within the alert's time span (authorization alert), or the invalid scans of the client or region within that span (forgery probes). At most 500, newest first.",
   access: ["admin", "regulator", "producer"],
-  request: { params: IdParam },
   responses: { 200: jsonContent(AlertDetailSchema, "The alert") },
-  errors: [404],
 });
 
 export const transition = alerts.post("/v1/alerts/{id}/transition", "transitionAlert", {
@@ -57,14 +54,14 @@ export const transition = alerts.post("/v1/alerts/{id}/transition", "transitionA
   description:
     "new → acknowledged → investigating → confirmed | dismissed; also new → investigating, new or acknowledged → dismissed, acknowledged → confirmed. Confirmed and dismissed are final (409); a later hit on the same subject opens a new alert. Only admins and regulators of the owning region (the producer's; the scan region for an alert without a producer) move an alert (403 for a regulator who sees it only through scans on its markets: it may add a note). Confirming may take actions (void_labels, suspend_authorization, recall_batch) in the same transaction as the status change; an action that does not fit the alert's subject answers 422. A concurrent change of the same alert answers 409 and changes nothing.",
   access: ["admin", "regulator"],
-  request: { params: IdParam, body: jsonBody(TransitionSchema) },
+  request: { body: jsonBody(TransitionSchema) },
   responses: {
     200: jsonContent(
       TransitionResultSchema,
       "The alert after the change, with what the actions did",
     ),
   },
-  errors: [404, 409, 422],
+  errors: [409, 422],
 });
 
 export const addNote = alerts.post("/v1/alerts/{id}/notes", "addAlertNote", {
@@ -72,7 +69,6 @@ export const addNote = alerts.post("/v1/alerts/{id}/notes", "addAlertNote", {
   description:
     "For a bureau that sees the alert through scans on its markets and wants the owning bureau to know what it found. Recorded in the alert's history with from_status = to_status.",
   access: ["admin", "regulator"],
-  request: { params: IdParam, body: jsonBody(AlertNoteSchema) },
+  request: { body: jsonBody(AlertNoteSchema) },
   responses: { 201: jsonContent(AlertEventSchema, "The note as a history entry") },
-  errors: [404],
 });

@@ -2,7 +2,6 @@ import { z } from "@hono/zod-openapi";
 import { authorizationStatuses } from "../../db/schema";
 import { jsonBody, jsonContent } from "../../lib/openapi";
 import { ListQuerySchema } from "../../lib/pagination";
-import { IdParam } from "../../lib/route-params";
 import { jsonPage, operationsOf } from "../../lib/route-specs";
 import {
   AuthorizationSchema,
@@ -40,9 +39,7 @@ export const list = registry.get("/v1/authorizations", "listAuthorizations", {
 export const get = registry.get("/v1/authorizations/{id}", "getAuthorization", {
   summary: "Read an authorization",
   access: ["admin", "regulator", "producer"],
-  request: { params: IdParam },
   responses: { 200: jsonContent(AuthorizationSchema, "The authorization") },
-  errors: [404],
 });
 
 export const changeStatus = registry.post(
@@ -52,9 +49,9 @@ export const changeStatus = registry.post(
     summary: "Suspend, reinstate or revoke (admin; regulator whose region covers the organization)",
     description: "A reason is required. Revocation is final.",
     access: ["admin", "regulator", "producer"],
-    request: { params: IdParam, body: jsonBody(StatusChangeSchema) },
+    request: { body: jsonBody(StatusChangeSchema) },
     responses: { 200: jsonContent(AuthorizationSchema, "The authorization after the change") },
-    errors: [404, 409],
+    errors: [409],
   },
 );
 

@@ -2,9 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { batchStatuses } from "../../db/schema";
 import { jsonBody, jsonContent } from "../../lib/openapi";
 import { ListQuerySchema } from "../../lib/pagination";
-import { IdParam } from "../../lib/route-params";
 import { jsonPage, operationsOf } from "../../lib/route-specs";
-import { IdempotencyHeader, idempotent } from "../../middleware/idempotency";
 import {
   BatchSchema,
   CreateBatchSchema,
@@ -20,10 +18,10 @@ export const create = batches.post("/v1/batches", "createBatch", {
   description:
     "Under one of the producer's own active authorizations and one of its own sites. If the GI product defines a protected area and the site is outside it, 422 outside_protected_area.",
   access: ["producer"],
-  middleware: [idempotent("batches.create")],
-  request: { headers: IdempotencyHeader, body: jsonBody(CreateBatchSchema) },
+  idempotent: "batches.create",
+  request: { body: jsonBody(CreateBatchSchema) },
   responses: { 201: jsonContent(BatchSchema, "The batch, in draft") },
-  errors: [409, 422],
+  errors: [422],
 });
 
 export const list = batches.get("/v1/batches", "listBatches", {
@@ -42,40 +40,35 @@ export const list = batches.get("/v1/batches", "listBatches", {
 export const get = batches.get("/v1/batches/{id}", "getBatch", {
   summary: "Read a batch",
   access: ["producer", "regulator", "admin"],
-  request: { params: IdParam },
   responses: { 200: jsonContent(BatchSchema, "The batch") },
-  errors: [404],
 });
 
 export const release = batches.post("/v1/batches/{id}/release", "releaseBatch", {
   summary: "Release a draft batch to market (producer)",
   access: ["producer"],
-  request: { params: IdParam },
   responses: { 200: jsonContent(BatchSchema, "The released batch") },
-  errors: [404, 409],
+  errors: [409],
 });
 
 export const recall = batches.post("/v1/batches/{id}/recall", "recallBatch", {
   summary: "Recall a batch (producer; regulator in region; admin)",
   description: "Every label of a recalled batch answers the verdict recalled from then on.",
   access: ["producer", "regulator", "admin"],
-  request: { params: IdParam, body: jsonBody(RecallSchema) },
+  request: { body: jsonBody(RecallSchema) },
   responses: { 200: jsonContent(BatchSchema, "The recalled batch") },
-  errors: [404, 409],
+  errors: [409],
 });
 
 export const createEvent = batches.post("/v1/batches/{id}/events", "createTraceEvent", {
   summary: "Append a trace event (producer); events are never edited or deleted",
   access: ["producer"],
-  request: { params: IdParam, body: jsonBody(CreateTraceEventSchema) },
+  request: { body: jsonBody(CreateTraceEventSchema) },
   responses: { 201: jsonContent(TraceEventSchema, "The event") },
-  errors: [404, 409],
+  errors: [409],
 });
 
 export const listEvents = batches.get("/v1/batches/{id}/events", "listTraceEvents", {
   summary: "The trace chain of a batch, oldest first",
   access: ["producer", "regulator", "admin"],
-  request: { params: IdParam },
   responses: { 200: jsonContent(z.object({ items: z.array(TraceEventSchema) }), "The events") },
-  errors: [404],
 });

@@ -1,12 +1,5 @@
 import { operationsOf } from "../../lib/route-specs";
-import {
-  BatchIdParam,
-  CaptureJobSchema,
-  EpcisDocumentSchema,
-  EventIdParam,
-  EventsQuerySchema,
-  JobIdParam,
-} from "./epcis.schemas";
+import { CaptureJobSchema, EpcisDocumentSchema, EventsQuerySchema } from "./epcis.schemas";
 
 const epcis = operationsOf("epcis");
 
@@ -18,9 +11,7 @@ const ld = (description: string) => ({
 export const exportBatch = epcis.get("/v1/batches/{id}/epcis", "exportBatchEpcis", {
   summary: "The batch's trace as an EPCIS 2.0 document",
   access: ["producer", "regulator", "admin"],
-  request: { params: BatchIdParam },
   responses: { 200: ld("EPCISDocument (JSON-LD)") },
-  errors: [404],
 });
 
 export const capture = epcis.post("/epcis/capture", "captureEpcisEvents", {
@@ -44,11 +35,9 @@ export const capture = epcis.post("/epcis/capture", "captureEpcisEvents", {
 export const captureJob = epcis.get("/epcis/capture/{id}", "getCaptureJob", {
   summary: "A capture job: success, or each event's error",
   access: ["producer", "partner", "admin"],
-  request: { params: JobIdParam },
   responses: {
     200: { description: "The job", content: { "application/json": { schema: CaptureJobSchema } } },
   },
-  errors: [404],
 });
 
 export const listEvents = epcis.get("/epcis/events", "queryEpcisEvents", {
@@ -61,7 +50,5 @@ export const listEvents = epcis.get("/epcis/events", "queryEpcisEvents", {
 export const getEvent = epcis.get("/epcis/events/{eventID}", "getEpcisEvent", {
   summary: "One EPCIS event by its eventID",
   access: ["producer", "partner", "admin"],
-  request: { params: EventIdParam },
   responses: { 200: ld("The event (JSON-LD)") },
-  errors: [404],
 });

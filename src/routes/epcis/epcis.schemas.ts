@@ -35,7 +35,3 @@ export const EventsQuerySchema = z.object({
   perPage: z.coerce.number().int().min(1).max(200).default(50),
   nextPageToken: z.string().max(200).optional(),
 });
-
-export const EventIdParam = z.object({ eventID: z.string().min(1).max(200) });
-export const JobIdParam = z.object({ id: z.string().min(1).max(64) });
-export const BatchIdParam = z.object({ id: z.string().min(1).max(64) });

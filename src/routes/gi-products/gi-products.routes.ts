@@ -2,7 +2,6 @@ import { z } from "@hono/zod-openapi";
 import { giCategories, giProductStatuses, protectionTypes } from "../../db/schema";
 import { jsonBody, jsonContent } from "../../lib/openapi";
 import { ListQuerySchema } from "../../lib/pagination";
-import { IdParam } from "../../lib/route-params";
 import { jsonPage, operationsOf } from "../../lib/route-specs";
 import {
   CreateGiProductSchema,
@@ -52,15 +51,13 @@ export const list = registry.get("/v1/gi-products", "listGiProducts", {
 export const get = registry.get("/v1/gi-products/{id}", "getGiProduct", {
   access: "public",
   summary: "Read a GI product (public)",
-  request: { params: IdParam },
   responses: { 200: jsonContent(GiProductSchema, "The product") },
-  errors: [404],
 });
 
 export const update = registry.patch("/v1/gi-products/{id}", "updateGiProduct", {
   summary: "Update a GI product or change its status (admin)",
   access: ["admin"],
-  request: { params: IdParam, body: jsonBody(UpdateGiProductSchema) },
+  request: { body: jsonBody(UpdateGiProductSchema) },
   responses: { 200: jsonContent(GiProductSchema, "The updated product") },
-  errors: [404, 409],
+  errors: [409],
 });

@@ -3,9 +3,7 @@ import { attachmentHeaders, nextLinkHeaders } from "../../lib/exports/openapi-he
 import { DEFAULT_LABEL_TEMPLATE, labelTemplateIds } from "../../lib/label-templates";
 import { jsonBody, jsonContent } from "../../lib/openapi";
 import { ListQuerySchema, pageOf } from "../../lib/pagination";
-import { IdParam } from "../../lib/route-params";
 import { operationsOf } from "../../lib/route-specs";
-import { IdempotencyHeader, idempotent } from "../../middleware/idempotency";
 import { IssuedLabelsSchema, IssueLabelsSchema, LabelSchema } from "./labels.schemas";
 
 const labels = operationsOf("labels");
@@ -15,10 +13,10 @@ export const issueLabels = labels.post("/v1/batches/{id}/labels", "issueLabels",
   description:
     "All or nothing, within the authorization's annual quota even under concurrency (422 quota_exceeded with `remaining`). Not for recalled batches or inactive authorizations.",
   access: ["producer"],
-  middleware: [idempotent("labels.issue")],
-  request: { params: IdParam, headers: IdempotencyHeader, body: jsonBody(IssueLabelsSchema) },
+  idempotent: "labels.issue",
+  request: { body: jsonBody(IssueLabelsSchema) },
   responses: { 201: jsonContent(IssuedLabelsSchema, "The new labels") },
-  errors: [404, 409, 422],
+  errors: [422],
 });
 
 export const listLabels = labels.get("/v1/batches/{id}/labels", "listLabels", {
@@ -27,7 +25,6 @@ export const listLabels = labels.get("/v1/batches/{id}/labels", "listLabels", {
     "In the batch's label order, the order labels were issued in (issue time, then code), the same in JSON and CSV: the nth label here is position n of `labels.pdf?from=`. JSON comes in pages with a `Link` to the next one. `format=csv` streams every label of the batch (`limit` and `cursor` do not apply) as UTF-8 with a BOM, so that Excel opens it as UTF-8: code, url, position, then product, lot, status, scans and first scan in words of the `Accept-Language` (Chinese unless English is asked for), first-scan time in UTC and Beijing time.",
   access: ["producer", "regulator", "admin"],
   request: {
-    params: IdParam,
     query: ListQuerySchema.extend({ format: z.enum(["json", "csv"]).default("json") }),
   },
   responses: {
@@ -45,7 +42,6 @@ export const listLabels = labels.get("/v1/batches/{id}/labels", "listLabels", {
       },
     },
   },
-  errors: [404],
 });
 
 /** Labels one PDF prints at most: a 2,000-label PDF is about 1.5 MB and a second of Worker CPU. */
@@ -77,12 +73,12 @@ export const labelsPdf = labels.get("/v1/batches/{id}/labels.pdf", "printLabels"
   summary: "Printable labels of a batch on a label template, all or a range (producer)",
   description: `Positions count every label of the batch in its label order (issue time, then code: the order of \`GET /v1/batches/{id}/labels\` and its CSV), so a range can be reprinted after a printer jam; voided labels in the range are skipped, and each label prints its position. Default template ${DEFAULT_LABEL_TEMPLATE}. 400 for an unknown template, a range outside the batch or a batch without labels; 422 unprintable_text when a name holds a character the label font lacks.`,
   access: ["producer", "admin"],
-  request: { params: IdParam, query: LabelsPdfQuery },
+  request: { query: LabelsPdfQuery },
   responses: {
     200: {
       description: "PDF",
       content: { "application/pdf": { schema: z.string().openapi({ format: "binary" }) } },
     },
   },
-  errors: [404, 422],
+  errors: [422],
 });

@@ -6,14 +6,6 @@ import { LabelSchema } from "./labels.schemas";
 
 const labels = operationsOf("labels");
 
-const CodeParam = z.object({
-  code: z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({ param: { name: "code", in: "path" }, example: "1ABCDEFGHJKMNPQRSTVWX" }),
-});
-
 export const LabelDetailSchema = LabelSchema.extend({
   scans: z.array(
     z.object({
@@ -31,24 +23,19 @@ export const LabelDetailSchema = LabelSchema.extend({
 export const get = labels.get("/v1/labels/{code}", "getLabel", {
   summary: "One label with its latest 100 scans (producer own; regulator in region; admin)",
   access: ["producer", "regulator", "admin"],
-  request: { params: CodeParam },
   responses: { 200: jsonContent(LabelDetailSchema, "The label") },
-  errors: [404],
 });
 
 export const qrSvg = labels.get("/v1/labels/{code}/qr.svg", "getLabelQrSvg", {
   summary: "The label's QR code as SVG (error correction M, quiet zone 4)",
   access: ["producer", "regulator", "admin"],
-  request: { params: CodeParam },
   responses: { 200: { description: "SVG", content: { "image/svg+xml": { schema: z.string() } } } },
-  errors: [404],
 });
 
 export const qrPng = labels.get("/v1/labels/{code}/qr.png", "getLabelQrPng", {
   summary: "The label's QR code as PNG",
   access: ["producer", "regulator", "admin"],
   request: {
-    params: CodeParam,
     query: z.object({
       scale: z.coerce
         .number()
@@ -65,7 +52,6 @@ export const qrPng = labels.get("/v1/labels/{code}/qr.png", "getLabelQrPng", {
       content: { "image/png": { schema: z.string().openapi({ format: "binary" }) } },
     },
   },
-  errors: [404],
 });
 
 export const voidLabels = labels.post("/v1/labels/void", "voidLabels", {

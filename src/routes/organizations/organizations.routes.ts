@@ -2,7 +2,6 @@ import { z } from "@hono/zod-openapi";
 import { organizationKinds } from "../../db/schema";
 import { jsonBody, jsonContent } from "../../lib/openapi";
 import { ListQuerySchema } from "../../lib/pagination";
-import { IdParam } from "../../lib/route-params";
 import { jsonPage, operationsOf } from "../../lib/route-specs";
 import {
   CreateOrganizationSchema,
@@ -49,35 +48,30 @@ export const list = registry.get("/v1/organizations", "listOrganizations", {
 export const get = registry.get("/v1/organizations/{id}", "getOrganization", {
   summary: "Read an organization",
   access: ["admin", "regulator", "producer"],
-  request: { params: IdParam },
   responses: { 200: jsonContent(OrganizationSchema, "The organization") },
-  errors: [404],
 });
 
 export const update = registry.patch("/v1/organizations/{id}", "updateOrganization", {
   summary: "Update an organization (admin); the USCC never changes",
   access: ["admin"],
-  request: { params: IdParam, body: jsonBody(UpdateOrganizationSchema) },
+  request: { body: jsonBody(UpdateOrganizationSchema) },
   responses: { 200: jsonContent(OrganizationSchema, "The organization") },
-  errors: [404],
 });
 
 export const createSite = registry.post("/v1/organizations/{id}/sites", "createSite", {
   summary: "Add a site (farm, fishing ground, base, processing plant, port, warehouse)",
   access: ["admin", "producer"],
-  request: { params: IdParam, body: jsonBody(CreateSiteSchema) },
+  request: { body: jsonBody(CreateSiteSchema) },
   responses: {
     201: jsonContent(SiteSchema, "The site, with the GI protected areas that contain it"),
   },
-  errors: [404],
 });
 
 export const listSites = registry.get("/v1/organizations/{id}/sites", "listSites", {
   summary: "Sites of an organization",
   access: ["admin", "regulator", "producer"],
-  request: { params: IdParam, query: ListQuerySchema },
+  request: { query: ListQuerySchema },
   responses: { 200: jsonPage(SiteSchema, "A page of sites") },
-  errors: [404],
 });
 
 export const importCsv = registry.post("/v1/organizations/import", "importOrganizations", {

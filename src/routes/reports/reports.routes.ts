@@ -3,10 +3,8 @@ import { reportStatuses } from "../../db/schema";
 import { InstantSchema } from "../../lib/instant";
 import { jsonBody, jsonContent } from "../../lib/openapi";
 import { ListQuerySchema } from "../../lib/pagination";
-import { IdParam } from "../../lib/route-params";
 import { jsonPage, operationsOf } from "../../lib/route-specs";
 import { ReportSchema } from "../../lib/schemas/report";
-import { IdempotencyHeader, idempotent } from "../../middleware/idempotency";
 
 const reports = operationsOf("reports");
 
@@ -44,13 +42,12 @@ export const create = reports.post("/v1/reports", "createReport", {
   description:
     "Stores the report whole (coordinates rounded to about 1 km, the client only as a keyed hash) and attaches it to a consumer_report alert (severity medium), raised or updated: on the label when the code is a real one, for its producer's region; otherwise on the prefecture where the report was made (or `unknown`). Limited to 10 a minute per connecting address and per signed-in user (429 with Retry-After).",
   // A phone on a weak network retries; with a key the retry does not count as a second report.
-  middleware: [idempotent("reports.create")],
+  idempotent: "reports.create",
   request: {
-    headers: IdempotencyHeader,
     body: jsonBody(CreateReportSchema),
   },
   responses: { 201: jsonContent(ReportCreatedSchema, "The report was stored") },
-  errors: [409, 429],
+  errors: [429],
 });
 
 export const list = reports.get("/v1/reports", "listReports", {
@@ -73,7 +70,5 @@ export const list = reports.get("/v1/reports", "listReports", {
 export const get = reports.get("/v1/reports/{id}", "getReport", {
   summary: "One consumer's report",
   access: ["admin", "regulator", "producer"],
-  request: { params: IdParam },
   responses: { 200: jsonContent(ReportSchema, "The report") },
-  errors: [404],
 });

@@ -5,10 +5,8 @@ import { SCAN_CSV_COLUMNS } from "../../lib/exports/scan-columns";
 import { InstantSchema } from "../../lib/instant";
 import { jsonBody, jsonContent } from "../../lib/openapi";
 import { ListQuerySchema, pageOf } from "../../lib/pagination";
-import { IdParam } from "../../lib/route-params";
 import { operationsOf } from "../../lib/route-specs";
 import { ScanSchema } from "../../lib/schemas/scan";
-import { idempotencyHeader, idempotent } from "../../middleware/idempotency";
 
 const scans = operationsOf("scans");
 
@@ -140,13 +138,13 @@ export const scan = scans.post("/v1/scans", "createScan", {
     "Every scan is stored. The message is Chinese, or English with Accept-Language: en. Rate limited per connecting address and per signed-in user (429 with Retry-After). With an Idempotency-Key (one per scan) a retry is the same scan: stored once, the first answer replayed.",
   // The mini-program and the verify page send a key per scan: a retry after a lost answer
   // must not count as a second scan (and a second client) of the code.
-  middleware: [idempotent("scans.create")],
-  request: {
-    headers: idempotencyHeader("One per scan; a retry with the same key and body is the same scan"),
-    body: jsonBody(ScanRequestSchema),
+  idempotent: {
+    scope: "scans.create",
+    header: "One per scan; a retry with the same key and body is the same scan",
   },
+  request: { body: jsonBody(ScanRequestSchema) },
   responses: { 200: jsonContent(ScanResultSchema, "The verdict") },
-  errors: [409, 429],
+  errors: [429],
 });
 
 export const list = scans.get("/v1/scans", "listScans", {
@@ -215,7 +213,7 @@ export const addLocation = scans.post("/v1/scans/{id}/location", "addScanLocatio
     "Add the device's approximate location to a scan, after its verdict (the scanning client)",
   description:
     "With the consumer's consent, after the verdict: the location (rounded to about 1 km like every stored location) is added to the same scan and the location rules run again; the answer is the scan's result with them. Accepted only with the scan's location_token (403 otherwise), within minutes of the scan (409 location_window_closed after), once per scan (409 conflict). Where scans are written by the queue consumer (SCAN_INGEST=queue), a location that arrives before its scan is stored answers 409 scan_pending with Retry-After: send it again then.",
-  request: { params: IdParam, body: jsonBody(ScanLocationRequestSchema) },
+  request: { body: jsonBody(ScanLocationRequestSchema) },
   responses: { 200: jsonContent(ScanResultSchema, "The scan's result with its location") },
-  errors: [403, 404, 409, 422],
+  errors: [403, 409, 422],
 });

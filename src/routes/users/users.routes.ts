@@ -3,7 +3,6 @@ import { roles } from "../../db/schema";
 import { jsonBody, jsonContent } from "../../lib/openapi";
 import { ListQuerySchema } from "../../lib/pagination";
 import { RegionCodeSchema } from "../../lib/region-schema";
-import { IdParam } from "../../lib/route-params";
 import { jsonPage, operationsOf } from "../../lib/route-specs";
 import { EmailSchema, NewPasswordSchema, UserSchema } from "../../lib/schemas/user";
 
@@ -70,15 +69,13 @@ export const list = users.get("/v1/users", "listUsers", {
 export const get = users.get("/v1/users/{id}", "getUser", {
   summary: "Read an account (admin)",
   access: ["admin"],
-  request: { params: IdParam },
   responses: { 200: jsonContent(UserSchema, "The account") },
-  errors: [404],
 });
 
 export const update = users.patch("/v1/users/{id}", "updateUser", {
   summary: "Update or disable an account (admin)",
   access: ["admin"],
-  request: { params: IdParam, body: jsonBody(UpdateUserSchema) },
+  request: { body: jsonBody(UpdateUserSchema) },
   responses: { 200: jsonContent(UserSchema, "The updated account") },
-  errors: [404, 422],
+  errors: [422],
 });
