@@ -3,39 +3,13 @@
 // does it offer, with an explanation, to add the approximate location to that same scan.
 // No framework, no inline script (CSP script-src 'self'); bundled by scripts/build-web.ts.
 import { type Language, type WordKind, wordFor } from "../../src/lib/i18n/domain-words";
+import type { components } from "../api/schema";
 import { verdictMessage } from "../../src/lib/risk/messages";
 import { formatBeijingTime } from "../../src/lib/risk/time";
 import type { Verdict } from "../../src/lib/risk/types";
 
-type TraceEvent = {
-  type: string;
-  cbv_business_step: string;
-  occurred_at: string;
-  place_name: string | null;
-};
-
-type ScanResult = {
-  verdict: string;
-  reasons: string[];
-  message: string;
-  scan_id?: string;
-  location_token?: string;
-  scan_count?: number;
-  first_scan?: { at: string; region_code: string | null; region_name: string | null } | null;
-  product?: {
-    name_zh: string;
-    name_en: string | null;
-    category: string;
-    protection_type: string;
-    registration_no: string;
-    holder_name: string;
-    eu_china_agreement: boolean;
-  };
-  batch?: { lot_code: string; produced_at: string; quantity: number; unit: string };
-  producer?: { name: string; kind: string; region_code: string; region_name: string | null };
-  authorization?: { number: string; status: string; valid_from: string; valid_until: string };
-  trace?: TraceEvent[];
-};
+/** The answer of POST /v1/scans, as the app's OpenAPI document describes it. */
+type ScanResult = components["schemas"]["ScanResult"];
 
 const TEXT = {
   zh: {
