@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { reportStatuses, type reports } from "../../db/schema";
 import { regionName } from "../regions";
+import { apiObject } from "./api-object";
 
 /** A consumer's report as regulators, admins and the reported producer read it. */
 export const ReportSchema = z
@@ -24,16 +25,7 @@ export const ReportSchema = z
 
 export type ReportRow = typeof reports.$inferSelect;
 
-export const toReportDto = (row: ReportRow): z.infer<typeof ReportSchema> => ({
-  id: row.id,
-  label_code: row.labelCode,
-  description: row.description,
-  lat: row.lat,
-  lng: row.lng,
-  region_code: row.regionCode,
-  region_name: row.regionCode ? regionName(row.regionCode) : null,
-  organization_id: row.organizationId,
-  alert_id: row.alertId,
-  status: row.status,
-  created_at: row.createdAt,
-});
+export const toReportDto = (row: ReportRow): z.infer<typeof ReportSchema> =>
+  apiObject(ReportSchema, row, {
+    region_name: row.regionCode ? regionName(row.regionCode) : null,
+  });

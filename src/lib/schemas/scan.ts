@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { type scans, verdicts } from "../../db/schema";
+import { apiObject } from "./api-object";
 
 /** A stored scan as regulators, producers and consumers read it (GET /v1/scans, alert detail). */
 export const ScanSchema = z
@@ -21,17 +22,4 @@ export const ScanSchema = z
 
 type ScanRow = typeof scans.$inferSelect;
 
-export const toScanDto = (row: ScanRow): z.infer<typeof ScanSchema> => ({
-  id: row.id,
-  scanned_at: row.scannedAt,
-  label_code: row.labelCode,
-  batch_id: row.batchId,
-  raw_input: row.rawInput,
-  verdict: row.verdict,
-  reasons: row.reasons,
-  region_code: row.regionCode,
-  lat: row.lat,
-  lng: row.lng,
-  location_source: row.locationSource,
-  user_agent_class: row.userAgentClass,
-});
+export const toScanDto = (row: ScanRow): z.infer<typeof ScanSchema> => apiObject(ScanSchema, row);

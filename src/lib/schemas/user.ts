@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import type { users } from "../../db/schema";
 import { roles } from "../../db/schema";
 import { PASSWORD_MIN_LENGTH } from "../password";
+import { apiObject } from "./api-object";
 
 export const UserSchema = z
   .object({
@@ -21,18 +22,7 @@ export const UserSchema = z
 export type UserDto = z.infer<typeof UserSchema>;
 
 export function toUserDto(row: typeof users.$inferSelect): UserDto {
-  return {
-    id: row.id,
-    email: row.email,
-    role: row.role,
-    display_name: row.displayName,
-    organization_id: row.organizationId,
-    region_codes: row.regionCodes,
-    disabled: row.disabledAt !== null,
-    last_login_at: row.lastLoginAt,
-    created_at: row.createdAt,
-    updated_at: row.updatedAt,
-  };
+  return apiObject(UserSchema, row, { disabled: row.disabledAt !== null });
 }
 
 export const EmailSchema = z

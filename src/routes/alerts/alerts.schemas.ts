@@ -10,6 +10,7 @@ import {
 } from "../../db/schema";
 import { alertActions } from "../../lib/alert-lifecycle";
 import { regionName } from "../../lib/regions";
+import { apiObject } from "../../lib/schemas/api-object";
 import { ReportSchema } from "../../lib/schemas/report";
 import { ScanSchema } from "../../lib/schemas/scan";
 
@@ -50,28 +51,11 @@ export const AlertSchema = z
 const nameOf = (code: string | null) => (code ? regionName(code) : null);
 
 export function toAlertDto(row: AlertRow): z.infer<typeof AlertSchema> {
-  return {
-    id: row.id,
-    rule: row.rule,
-    subject_type: row.subjectType,
-    subject_id: row.subjectId,
-    label_code: row.labelCode,
-    batch_id: row.batchId,
-    authorization_id: row.authorizationId,
-    organization_id: row.organizationId,
-    region_code: row.regionCode,
+  return apiObject(AlertSchema, row, {
     region_name: nameOf(row.regionCode),
-    scan_region_code: row.scanRegionCode,
     scan_region_name: nameOf(row.scanRegionCode),
-    severity: row.severity,
-    status: row.status,
-    count: row.count,
-    first_seen_at: row.firstSeenAt,
-    last_seen_at: row.lastSeenAt,
     details: row.details ?? null,
-    created_at: row.createdAt,
-    updated_at: row.updatedAt,
-  };
+  });
 }
 
 export const AlertEventSchema = z
@@ -90,15 +74,7 @@ export const AlertEventSchema = z
   .openapi("AlertEvent");
 
 export function toAlertEventDto(row: AlertEventRow): z.infer<typeof AlertEventSchema> {
-  return {
-    id: row.id,
-    from_status: row.fromStatus,
-    to_status: row.toStatus,
-    note: row.note,
-    actions: row.actions,
-    actor_user_id: row.actorUserId,
-    at: row.at,
-  };
+  return apiObject(AlertEventSchema, row);
 }
 
 export const ScanFeatureCollectionSchema = z

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { auditLog } from "../../db/schema";
+import { apiObject } from "../../lib/schemas/api-object";
 
 export const AuditRecordSchema = z
   .object({
@@ -18,15 +19,5 @@ export const AuditRecordSchema = z
 
 type AuditRow = typeof auditLog.$inferSelect;
 
-export const toAuditDto = (row: AuditRow): z.infer<typeof AuditRecordSchema> => ({
-  id: row.id,
-  actor_user_id: row.actorUserId,
-  actor_role: row.actorRole,
-  action: row.action,
-  target_type: row.targetType,
-  target_id: row.targetId,
-  before: row.before ?? null,
-  after: row.after ?? null,
-  request_id: row.requestId,
-  at: row.at,
-});
+export const toAuditDto = (row: AuditRow): z.infer<typeof AuditRecordSchema> =>
+  apiObject(AuditRecordSchema, row, { before: row.before ?? null, after: row.after ?? null });

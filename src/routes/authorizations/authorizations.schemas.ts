@@ -6,6 +6,7 @@ import {
   protectionTypes,
 } from "../../db/schema";
 import { effectiveAuthorizationStatus } from "../../lib/authorization-status";
+import { apiObject } from "../../lib/schemas/api-object";
 import { DateSchema } from "../../lib/schemas/date";
 
 const effectiveStatuses = [...authorizationStatuses, "expired", "pending"] as const;
@@ -37,21 +38,9 @@ export const AuthorizationSchema = z
 export type AuthorizationRow = typeof authorizations.$inferSelect;
 
 export function toAuthorizationDto(row: AuthorizationRow): z.infer<typeof AuthorizationSchema> {
-  return {
-    id: row.id,
-    number: row.number,
-    organization_id: row.organizationId,
-    gi_product_id: row.giProductId,
-    valid_from: row.validFrom,
-    valid_until: row.validUntil,
-    annual_label_quota: row.annualLabelQuota,
+  return apiObject(AuthorizationSchema, row, {
     status: effectiveAuthorizationStatus(row.status, row.validFrom, row.validUntil),
-    status_reason: row.statusReason,
-    status_changed_by: row.statusChangedBy,
-    status_changed_at: row.statusChangedAt,
-    created_at: row.createdAt,
-    updated_at: row.updatedAt,
-  };
+  });
 }
 
 export const CreateAuthorizationSchema = z

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { type batches, batchStatuses, type traceEvents, traceEventTypes } from "../../db/schema";
 import { InstantSchema } from "../../lib/instant";
+import { apiObject } from "../../lib/schemas/api-object";
 import {
   cbvBusinessStep,
   jsonDepth,
@@ -41,25 +42,7 @@ export const BatchSchema = z
 export type BatchRow = typeof batches.$inferSelect;
 
 export function toBatchDto(row: BatchRow): z.infer<typeof BatchSchema> {
-  return {
-    id: row.id,
-    organization_id: row.organizationId,
-    authorization_id: row.authorizationId,
-    site_id: row.siteId,
-    lot_code: row.lotCode,
-    gtin: row.gtin,
-    quantity: row.quantity,
-    unit: row.unit,
-    produced_at: row.producedAt,
-    description: row.description,
-    status: row.status,
-    status_reason: row.statusReason,
-    released_at: row.releasedAt,
-    recalled_at: row.recalledAt,
-    label_count: row.labelCount,
-    created_at: row.createdAt,
-    updated_at: row.updatedAt,
-  };
+  return apiObject(BatchSchema, row);
 }
 
 export const CreateBatchSchema = z
@@ -114,18 +97,10 @@ export const TraceEventSchema = z
 export function toTraceEventDto(
   row: typeof traceEvents.$inferSelect,
 ): z.infer<typeof TraceEventSchema> {
-  return {
-    id: row.id,
-    batch_id: row.batchId,
-    type: row.type,
+  return apiObject(TraceEventSchema, row, {
     cbv_business_step: cbvBusinessStep[row.type],
-    occurred_at: row.occurredAt,
-    lat: row.lat,
-    lng: row.lng,
-    place_name: row.placeName,
     data: row.data ?? null,
-    created_at: row.createdAt,
-  };
+  });
 }
 
 export const CreateTraceEventSchema = z

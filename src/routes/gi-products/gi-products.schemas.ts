@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { giCategories, giProductStatuses, type giProducts, protectionTypes } from "../../db/schema";
 import { RegionCodeSchema } from "../../lib/region-schema";
+import { apiObject } from "../../lib/schemas/api-object";
 
 export const GiProductSchema = z
   .object({
@@ -29,24 +30,9 @@ export const GiProductSchema = z
 export type GiProductRow = typeof giProducts.$inferSelect;
 
 export function toGiProductDto(row: GiProductRow): z.infer<typeof GiProductSchema> {
-  return {
-    id: row.id,
-    name_zh: row.nameZh,
-    name_en: row.nameEn,
-    category: row.category,
-    protection_type: row.protectionType,
-    registration_no: row.registrationNo,
-    holder_name: row.holderName,
-    protected_region_codes: row.protectedRegionCodes,
+  return apiObject(GiProductSchema, row, {
     protected_area: (row.protectedArea as Record<string, unknown> | null) ?? null,
-    quality_standard: row.qualityStandard,
-    shelf_life_days: row.shelfLifeDays,
-    eu_china_agreement: row.euChinaAgreement,
-    status: row.status,
-    status_reason: row.statusReason,
-    created_at: row.createdAt,
-    updated_at: row.updatedAt,
-  };
+  });
 }
 
 const text = (max: number) => z.string().trim().min(1).max(max);

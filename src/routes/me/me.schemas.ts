@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { noticeDeliveries, noticeTopics, type notifications } from "../../db/schema";
+import { apiObject } from "../../lib/schemas/api-object";
 
 export const SubscribeBody = z
   .object({
@@ -41,13 +42,4 @@ export const NotificationSchema = z
 
 export const toNotificationDto = (
   row: typeof notifications.$inferSelect,
-): z.infer<typeof NotificationSchema> => ({
-  id: row.id,
-  topic: row.topic,
-  batch_id: row.batchId,
-  title: row.title,
-  body: row.body,
-  delivery: row.delivery,
-  created_at: row.createdAt,
-  delivered_at: row.deliveredAt,
-});
+): z.infer<typeof NotificationSchema> => apiObject(NotificationSchema, row);

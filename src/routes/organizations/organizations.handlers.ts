@@ -8,9 +8,15 @@ import { ApiError } from "../../lib/errors";
 import { pointInArea } from "../../lib/geo";
 import { newId } from "../../lib/ids";
 import { afterCursor, toPage } from "../../lib/pagination";
+import { apiObject } from "../../lib/schemas/api-object";
 import type { AppEnv, AppRouteHandler, AuthUser } from "../../types";
 import type * as routes from "./organizations.routes";
-import { type SiteRow, toOrganizationDto, toOrganizationValues } from "./organizations.schemas";
+import {
+  type SiteRow,
+  SiteSchema,
+  toOrganizationDto,
+  toOrganizationValues,
+} from "./organizations.schemas";
 import { importOrganizations } from "./organizations-import";
 
 type OrganizationRow = typeof organizations.$inferSelect;
@@ -136,17 +142,7 @@ async function protectedAreaMatcher(c: Context<AppEnv>) {
 }
 
 function toSiteDto(row: SiteRow, within: { gi_product_id: string; name_zh: string }[]) {
-  return {
-    id: row.id,
-    organization_id: row.organizationId,
-    name: row.name,
-    kind: row.kind,
-    lat: row.lat,
-    lng: row.lng,
-    region_code: row.regionCode,
-    within_protected_areas: within,
-    created_at: row.createdAt,
-  };
+  return apiObject(SiteSchema, row, { within_protected_areas: within });
 }
 
 export const createSite: AppRouteHandler<typeof routes.createSite> = async (c) => {

@@ -7,6 +7,7 @@ import {
   type sites,
 } from "../../db/schema";
 import { RegionCodeSchema } from "../../lib/region-schema";
+import { apiObject } from "../../lib/schemas/api-object";
 import { checkUscc } from "../../lib/uscc";
 
 export const UsccSchema = z
@@ -47,20 +48,7 @@ export const OrganizationSchema = z
 export function toOrganizationDto(
   row: typeof organizations.$inferSelect,
 ): z.infer<typeof OrganizationSchema> {
-  return {
-    id: row.id,
-    name: row.name,
-    uscc: row.uscc,
-    kind: row.kind,
-    region_code: row.regionCode,
-    address: row.address,
-    contact_name: row.contactName,
-    contact_phone: row.contactPhone,
-    contact_email: row.contactEmail,
-    status: row.status,
-    created_at: row.createdAt,
-    updated_at: row.updatedAt,
-  };
+  return apiObject(OrganizationSchema, row);
 }
 
 const text = (max: number) => z.string().trim().min(1).max(max);
