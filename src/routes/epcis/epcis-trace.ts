@@ -1,7 +1,7 @@
 // Trace events as EPCIS events: captured ones as they were sent, our own ones built from the row.
-import type { batches, traceEvents } from "../../db/schema";
+import type { batches } from "../../db/schema";
 import { digitalLinkUri } from "../../lib/digital-link";
-import type { EpcisBatch, EpcisTraceEvent } from "../../lib/epcis/document";
+import type { EpcisBatch } from "../../lib/epcis/document";
 
 type BatchRow = Pick<
   typeof batches.$inferSelect,
@@ -40,13 +40,3 @@ export function epcisBatch(
     site,
   };
 }
-
-export const epcisTraceEvent = (row: typeof traceEvents.$inferSelect): EpcisTraceEvent => ({
-  type: row.type,
-  occurredAt: row.occurredAt,
-  lat: row.lat,
-  lng: row.lng,
-  placeName: row.placeName,
-  data: row.data ?? null,
-  epcisEvent: row.epcisEvent ?? null,
-});

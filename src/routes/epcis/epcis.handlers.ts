@@ -22,7 +22,7 @@ import { cbvBusinessStep } from "../../lib/trace-events";
 import type { AppEnv, AppRouteHandler, AuthUser } from "../../types";
 import { toCaptureJobDto } from "./capture-job";
 import type * as routes from "./epcis.routes";
-import { epcisBatch, epcisTraceEvent } from "./epcis-trace";
+import { epcisBatch } from "./epcis-trace";
 
 const originOf = (c: Context<AppEnv>) => new URL(c.req.url).origin;
 const ldJson = (c: Context<AppEnv>, body: unknown, status: 200 = 200) =>
@@ -37,7 +37,7 @@ export const exportBatch: AppRouteHandler<typeof routes.exportBatch> = async (c)
     origin: originOf(c),
     batch: epcisBatch(c.env.PUBLIC_HOST, batch, { lat: batch.siteLat, lng: batch.siteLng }),
     epcs: codes.map((code) => labelUrl(labelOrigin(c.env, c.req.url), batch, code)),
-    events: events.map(epcisTraceEvent),
+    events,
     now: new Date(),
   });
   return ldJson(c, document) as never;
@@ -110,10 +110,7 @@ async function toEpcisEvents(
 ) {
   return Promise.all(
     rows.map(({ event, batch }) =>
-      traceObjectEvent(
-        epcisBatch(c.env.PUBLIC_HOST, batch, { lat: 0, lng: 0 }),
-        epcisTraceEvent(event),
-      ),
+      traceObjectEvent(epcisBatch(c.env.PUBLIC_HOST, batch, { lat: 0, lng: 0 }), event),
     ),
   );
 }
