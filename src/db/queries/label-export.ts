@@ -1,6 +1,6 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { authorizations, giProducts, labels } from "../schema";
+import { authorizations, giProducts, labels, organizations } from "../schema";
 
 export type LabelKey = { at: string; code: string };
 
@@ -33,12 +33,32 @@ export function labelExportChunk(
     .limit(size);
 }
 
-/** The GI product names of an authorization, for the files people read. */
-export async function productNamesOf(db: Db, authorizationId: string) {
+/**
+ * Labels `from` (1-based) to `from + count - 1` of a batch in the batch's label order: the
+ * positions a label sheet prints, the same as the nth row of the export.
+ */
+export function labelPositions(db: Db, batchId: string, from: number, count: number) {
+  return db
+    .select({ code: labels.code, status: labels.status })
+    .from(labels)
+    .where(eq(labels.batchId, batchId))
+    .orderBy(asc(labels.createdAt), asc(labels.code))
+    .limit(count)
+    .offset(from - 1);
+}
+
+/** What the labels of an authorization's batches name: the GI product and its producer. */
+export async function labelProductOf(db: Db, authorizationId: string) {
   const [row] = await db
-    .select({ nameZh: giProducts.nameZh, nameEn: giProducts.nameEn })
+    .select({
+      nameZh: giProducts.nameZh,
+      nameEn: giProducts.nameEn,
+      protectionType: giProducts.protectionType,
+      producer: organizations.name,
+    })
     .from(authorizations)
     .innerJoin(giProducts, eq(giProducts.id, authorizations.giProductId))
+    .innerJoin(organizations, eq(organizations.id, authorizations.organizationId))
     .where(eq(authorizations.id, authorizationId));
   return row ?? null;
 }

@@ -7,9 +7,14 @@ import {
   type ReadableBatch,
   readableBatch,
 } from "../../db/queries/batch-access";
-import { type LabelKey, labelExportChunk, productNamesOf } from "../../db/queries/label-export";
+import {
+  type LabelKey,
+  labelExportChunk,
+  labelPositions,
+  labelProductOf,
+} from "../../db/queries/label-export";
 import { insertLabelRows } from "../../db/queries/label-rows";
-import { authorizations, giProducts, labels, organizations } from "../../db/schema";
+import { labels } from "../../db/schema";
 import { assertAuthorizationUsable } from "../../lib/authorization-usable";
 import { ApiError, fieldError } from "../../lib/errors";
 import { attachmentDisposition } from "../../lib/exports/attachment";
@@ -23,9 +28,11 @@ import { labelOrigin, labelUrl } from "../../lib/label-links";
 import { buildLabelSheetPdf } from "../../lib/label-sheet-pdf";
 import { type LabelGeometry, labelGeometry } from "../../lib/label-templates";
 import { afterCursor, nextPageLink, toPage } from "../../lib/pagination";
+import { apiObject } from "../../lib/schemas/api-object";
 import type { AppEnv, AppRouteHandler } from "../../types";
 import type * as routes from "./batch-labels.routes";
 import { MAX_PDF_LABELS } from "./batch-labels.routes";
+import { LabelSchema } from "./labels.schemas";
 
 type LabelRow = typeof labels.$inferSelect;
 
@@ -52,24 +59,14 @@ export const issueLabels: AppRouteHandler<typeof routes.issueLabels> = async (c)
 };
 
 function toLabelDto(origin: string, batch: BatchRow, row: LabelRow) {
-  return {
-    code: row.code,
-    url: labelUrl(origin, batch, row.code),
-    batch_id: row.batchId,
-    status: row.status,
-    void_reason: row.voidReason,
-    scan_count: row.scanCount,
-    first_scan_at: row.firstScanAt,
-    first_scan_region: row.firstScanRegion,
-    created_at: row.createdAt,
-  };
+  return apiObject(LabelSchema, row, { url: labelUrl(origin, batch, row.code) });
 }
 
 /** Every label of the batch as one CSV stream, read in chunks on the batch's label order. */
 async function labelsCsv(c: Context<AppEnv>, batch: ReadableBatch) {
   const db = getDb(c.env.DB);
   const origin = labelOrigin(c.env, c.req.url);
-  const names = await productNamesOf(db, batch.authorizationId);
+  const names = await labelProductOf(db, batch.authorizationId);
   const lang = requestLanguage(c.req.header("Accept-Language"));
   const context = {
     product: (lang === "en" ? names?.nameEn || names?.nameZh : names?.nameZh) ?? null,
@@ -131,25 +128,9 @@ export const labelsPdf: AppRouteHandler<typeof routes.labelsPdf> = async (c) => 
     );
   const range = printRange(query.from, query.count, total);
   const db = getDb(c.env.DB);
-  const [rows, names, fonts] = await Promise.all([
-    db
-      .select({ code: labels.code, status: labels.status })
-      .from(labels)
-      .where(eq(labels.batchId, batch.id))
-      .orderBy(asc(labels.createdAt), asc(labels.code))
-      .limit(range.count)
-      .offset(range.from - 1),
-    db
-      .select({
-        nameZh: giProducts.nameZh,
-        nameEn: giProducts.nameEn,
-        protectionType: giProducts.protectionType,
-        producer: organizations.name,
-      })
-      .from(authorizations)
-      .innerJoin(giProducts, eq(giProducts.id, authorizations.giProductId))
-      .innerJoin(organizations, eq(organizations.id, authorizations.organizationId))
-      .where(eq(authorizations.id, batch.authorizationId)),
+  const [rows, product, fonts] = await Promise.all([
+    labelPositions(db, batch.id, range.from, range.count),
+    labelProductOf(db, batch.authorizationId),
     loadLabelFonts(c.env.ASSETS, c.req.url),
   ]);
   const origin = labelOrigin(c.env, c.req.url);
@@ -165,7 +146,6 @@ export const labelsPdf: AppRouteHandler<typeof routes.labelsPdf> = async (c) => 
       `Every label in positions ${range.from}-${last} is voided; nothing to print.`,
       { errors: [{ path: "query.from", message: "no active label in the range" }] },
     );
-  const product = names[0];
   const pdf = await buildLabelSheetPdf({
     geometry,
     fonts,
