@@ -3,10 +3,10 @@
 // does it offer, with an explanation, to add the approximate location to that same scan.
 // No framework, no inline script (CSP script-src 'self'); bundled by scripts/build-web.ts.
 import { type Language, type WordKind, wordFor } from "../../src/lib/i18n/domain-words";
-import type { components } from "../api/schema";
 import { verdictMessage } from "../../src/lib/risk/messages";
 import { formatBeijingTime } from "../../src/lib/risk/time";
 import type { Verdict } from "../../src/lib/risk/types";
+import type { components } from "../api/schema";
 
 /** The answer of POST /v1/scans, as the app's OpenAPI document describes it. */
 type ScanResult = components["schemas"]["ScanResult"];
