@@ -21,6 +21,10 @@ export const ListQuerySchema = z.object({
     .openapi({ description: "The next_cursor of the previous page" }),
 });
 
+/** A free-text list filter, 1 to 100 characters once trimmed. */
+export const searchFilter = (description: string) =>
+  z.string().trim().min(1).max(100).optional().openapi({ description });
+
 export const pageOf = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), next_cursor: z.string().nullable() });
 

@@ -7,3 +7,11 @@ export const RegionCodeSchema = z
   .regex(/^\d{6}$/, "a 6-digit GB/T 2260 code")
   .refine(isRegionCode, "not a GB/T 2260 region code")
   .openapi({ example: "330900" });
+
+/** A list filter by region: any six digits; a code not in GB/T 2260 simply matches nothing. */
+export const regionFilter = (description: string) =>
+  z
+    .string()
+    .regex(/^\d{6}$/)
+    .optional()
+    .openapi({ description });

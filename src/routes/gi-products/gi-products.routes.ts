@@ -1,7 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { giCategories, giProductStatuses, protectionTypes } from "../../db/schema";
 import { jsonBody, jsonContent } from "../../lib/openapi";
-import { ListQuerySchema } from "../../lib/pagination";
+import { ListQuerySchema, searchFilter } from "../../lib/pagination";
+import { regionFilter } from "../../lib/region-schema";
 import { jsonPage, operationsOf } from "../../lib/route-specs";
 import {
   CreateGiProductSchema,
@@ -24,24 +25,13 @@ export const list = registry.get("/v1/gi-products", "listGiProducts", {
   summary: "Search the GI registry (public)",
   request: {
     query: ListQuerySchema.extend({
-      q: z
-        .string()
-        .trim()
-        .min(1)
-        .max(100)
-        .optional()
-        .openapi({ description: "Part of the Chinese or English name" }),
+      q: searchFilter("Part of the Chinese or English name"),
       category: z.enum(giCategories).optional(),
       protection_type: z.enum(protectionTypes).optional(),
       status: z.enum(giProductStatuses).optional(),
-      region_code: z
-        .string()
-        .regex(/^\d{6}$/)
-        .optional()
-        .openapi({
-          description:
-            "Products whose protected regions overlap this region (a province matches its prefectures and counties, a county the prefecture that contains it)",
-        }),
+      region_code: regionFilter(
+        "Products whose protected regions overlap this region (a province matches its prefectures and counties, a county the prefecture that contains it)",
+      ),
       eu_china_agreement: z.enum(["true", "false"]).optional(),
     }),
   },

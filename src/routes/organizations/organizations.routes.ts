@@ -1,7 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { organizationKinds } from "../../db/schema";
 import { jsonBody, jsonContent } from "../../lib/openapi";
-import { ListQuerySchema } from "../../lib/pagination";
+import { ListQuerySchema, searchFilter } from "../../lib/pagination";
+import { regionFilter } from "../../lib/region-schema";
 import { jsonPage, operationsOf } from "../../lib/route-specs";
 import {
   CreateOrganizationSchema,
@@ -27,19 +28,9 @@ export const list = registry.get("/v1/organizations", "listOrganizations", {
   access: ["admin", "regulator", "producer"],
   request: {
     query: ListQuerySchema.extend({
-      q: z
-        .string()
-        .trim()
-        .min(1)
-        .max(100)
-        .optional()
-        .openapi({ description: "Part of the name, or the USCC" }),
+      q: searchFilter("Part of the name, or the USCC"),
       kind: z.enum(organizationKinds).optional(),
-      region_code: z
-        .string()
-        .regex(/^\d{6}$/)
-        .optional()
-        .openapi({ description: "Organizations inside this region" }),
+      region_code: regionFilter("Organizations inside this region"),
     }),
   },
   responses: { 200: jsonPage(OrganizationSchema, "A page of organizations") },
