@@ -34,6 +34,7 @@ async function dictionary(): Promise<string> {
     format: "cjs",
     target: "es2017",
     legalComments: "none",
+    charset: "utf8",
     logLevel: "warning",
     define: { "Object.hasOwn": "__hasOwn" },
   });

@@ -26,211 +26,194 @@ __export(domain_words_exports, {
   wordFor: () => wordFor
 });
 module.exports = __toCommonJS(domain_words_exports);
-var w = (zh, en) => ({ zh, en });
-var category = {
-  seafood: w("\u6D77\u4EA7\u54C1", "Seafood"),
-  aquatic: w("\u6C34\u4EA7\u54C1", "Aquatic product"),
-  produce: w("\u852C\u83DC", "Vegetables"),
-  fruit: w("\u6C34\u679C", "Fruit"),
-  grain: w("\u7CAE\u98DF", "Grain"),
-  tea: w("\u8336\u53F6", "Tea"),
-  livestock: w("\u755C\u79BD\u4EA7\u54C1", "Livestock product"),
-  processed_food: w("\u52A0\u5DE5\u98DF\u54C1", "Processed food"),
-  beverage: w("\u996E\u54C1", "Beverage"),
-  herbal: w("\u4E2D\u836F\u6750", "Herbal medicine"),
-  handicraft: w("\u624B\u5DE5\u827A\u54C1", "Handicraft"),
-  other: w("\u5176\u4ED6", "Other")
+
+// src/lib/i18n/domain-words.json
+var domain_words_default = {
+  category: {
+    seafood: { zh: "海产品", en: "Seafood" },
+    aquatic: { zh: "水产品", en: "Aquatic product" },
+    produce: { zh: "蔬菜", en: "Vegetables" },
+    fruit: { zh: "水果", en: "Fruit" },
+    grain: { zh: "粮食", en: "Grain" },
+    tea: { zh: "茶叶", en: "Tea" },
+    livestock: { zh: "畜禽产品", en: "Livestock product" },
+    processed_food: { zh: "加工食品", en: "Processed food" },
+    beverage: { zh: "饮品", en: "Beverage" },
+    herbal: { zh: "中药材", en: "Herbal medicine" },
+    handicraft: { zh: "手工艺品", en: "Handicraft" },
+    other: { zh: "其他", en: "Other" }
+  },
+  protectionType: {
+    gi_product: { zh: "地理标志保护产品", en: "Protected geographical indication product" },
+    certification_mark: { zh: "地理标志证明商标", en: "GI certification mark" },
+    collective_mark: { zh: "地理标志集体商标", en: "GI collective mark" },
+    agri_product_gi: { zh: "农产品地理标志", en: "Agricultural product GI" }
+  },
+  giProductStatus: {
+    active: { zh: "保护中", en: "Protected" },
+    suspended: { zh: "已暂停", en: "Suspended" },
+    revoked: { zh: "已撤销", en: "Revoked" }
+  },
+  organizationKind: {
+    cooperative: { zh: "农民专业合作社", en: "Farmers' cooperative" },
+    enterprise: { zh: "企业", en: "Enterprise" },
+    individual_household: { zh: "个体户", en: "Individual household" },
+    association: { zh: "协会", en: "Association" }
+  },
+  organizationStatus: {
+    active: { zh: "正常", en: "Active" },
+    suspended: { zh: "已暂停", en: "Suspended" }
+  },
+  siteKind: {
+    farm: { zh: "种养殖场", en: "Farm" },
+    fishing_ground: { zh: "渔场", en: "Fishing ground" },
+    base: { zh: "生产基地", en: "Production base" },
+    processing: { zh: "加工厂", en: "Processing plant" },
+    port: { zh: "港口", en: "Port" },
+    warehouse: { zh: "仓库", en: "Warehouse" }
+  },
+  role: {
+    admin: { zh: "登记管理员", en: "Registry administrator" },
+    producer: { zh: "生产者", en: "Producer" },
+    regulator: { zh: "市场监管人员", en: "Regulator" },
+    consumer: { zh: "消费者", en: "Consumer" },
+    partner: { zh: "合作伙伴（物流、零售等）", en: "Partner (carrier, retailer)" }
+  },
+  authorizationStatus: {
+    pending: { zh: "未生效", en: "Not yet valid" },
+    active: { zh: "有效", en: "Active" },
+    suspended: { zh: "已暂停", en: "Suspended" },
+    revoked: { zh: "已撤销", en: "Revoked" },
+    expired: { zh: "已过期", en: "Expired" }
+  },
+  batchStatus: {
+    draft: { zh: "草稿", en: "Draft" },
+    released: { zh: "已放行", en: "Released" },
+    recalled: { zh: "已召回", en: "Recalled" }
+  },
+  labelStatus: {
+    active: { zh: "有效", en: "Active" },
+    voided: { zh: "已作废", en: "Voided" }
+  },
+  traceStep: {
+    harvest: { zh: "采收", en: "Harvest" },
+    catch: { zh: "捕捞", en: "Catch" },
+    landing: { zh: "靠港卸货", en: "Landing" },
+    processing: { zh: "加工", en: "Processing" },
+    inspection: { zh: "检验", en: "Inspection" },
+    packing: { zh: "包装", en: "Packing" },
+    shipping: { zh: "发货", en: "Shipping" },
+    receiving: { zh: "收货", en: "Receiving" },
+    retail: { zh: "零售", en: "Retail" },
+    other: { zh: "其他环节", en: "Other step" }
+  },
+  cbvBusinessStep: {
+    accepting: { zh: "验收", en: "Accepting" },
+    arriving: { zh: "到达", en: "Arriving" },
+    assembling: { zh: "组装", en: "Assembling" },
+    collecting: { zh: "收集", en: "Collecting" },
+    commissioning: { zh: "赋码", en: "Commissioning" },
+    consigning: { zh: "托运", en: "Consigning" },
+    creating_class_instance: { zh: "生产加工", en: "Creating class instance" },
+    cycle_counting: { zh: "循环盘点", en: "Cycle counting" },
+    decommissioning: { zh: "注销", en: "Decommissioning" },
+    departing: { zh: "离开", en: "Departing" },
+    destroying: { zh: "销毁", en: "Destroying" },
+    disassembling: { zh: "拆解", en: "Disassembling" },
+    dispensing: { zh: "分发", en: "Dispensing" },
+    encoding: { zh: "编码", en: "Encoding" },
+    entering_exiting: { zh: "进出", en: "Entering or exiting" },
+    holding: { zh: "暂扣", en: "Holding" },
+    inspecting: { zh: "检验", en: "Inspecting" },
+    installing: { zh: "安装", en: "Installing" },
+    killing: { zh: "屠宰", en: "Killing" },
+    loading: { zh: "装载", en: "Loading" },
+    other: { zh: "其他", en: "Other" },
+    packing: { zh: "包装", en: "Packing" },
+    picking: { zh: "拣货", en: "Picking" },
+    receiving: { zh: "收货", en: "Receiving" },
+    removing: { zh: "移除", en: "Removing" },
+    repackaging: { zh: "重新包装", en: "Repackaging" },
+    repairing: { zh: "维修", en: "Repairing" },
+    replacing: { zh: "更换", en: "Replacing" },
+    reserving: { zh: "预留", en: "Reserving" },
+    retail_selling: { zh: "零售", en: "Retail selling" },
+    sampling: { zh: "抽样", en: "Sampling" },
+    sensor_reporting: { zh: "传感器记录", en: "Sensor reporting" },
+    shipping: { zh: "发货", en: "Shipping" },
+    staging_outbound: { zh: "待出库", en: "Staging outbound" },
+    stock_taking: { zh: "盘点", en: "Stock taking" },
+    stocking: { zh: "上架", en: "Stocking" },
+    storing: { zh: "仓储", en: "Storing" },
+    transporting: { zh: "运输", en: "Transporting" },
+    unloading: { zh: "卸货", en: "Unloading" },
+    unpacking: { zh: "拆包", en: "Unpacking" },
+    void_shipping: { zh: "取消发货", en: "Void shipping" }
+  },
+  verdict: {
+    genuine: { zh: "正品", en: "Genuine" },
+    warning: { zh: "注意：请核实", en: "Warning: please check" },
+    suspicious: { zh: "可疑", en: "Suspicious" },
+    counterfeit: { zh: "疑似假冒", en: "Likely counterfeit" },
+    recalled: { zh: "已召回", en: "Recalled" },
+    invalid: { zh: "不是已登记的防伪码", en: "Not a registered code" }
+  },
+  rule: {
+    forged_code: { zh: "伪造或未登记的码", en: "Forged or unregistered code" },
+    voided_label: { zh: "标签已作废", en: "Label voided" },
+    recalled_batch: { zh: "批次已召回", en: "Batch recalled" },
+    unreleased_batch: { zh: "批次尚未放行", en: "Batch not yet released" },
+    authorization_lapsed: { zh: "授权已失效", en: "Authorization lapsed" },
+    past_shelf_life: { zh: "已过保质期", en: "Past shelf life" },
+    many_clients: { zh: "多个来源扫描同一码", en: "Scanned by many sources" },
+    impossible_travel: { zh: "短时间内异地扫描", en: "Impossible travel between scans" },
+    wide_spread: { zh: "在多个地市被扫描", en: "Scanned in many prefectures" },
+    batch_anomaly: { zh: "批次复制码比例异常", en: "Share of copied codes in batch" }
+  },
+  locationSource: {
+    gps: { zh: "设备定位", en: "Device location" },
+    ip: { zh: "网络位置", en: "Network location" },
+    none: { zh: "无位置", en: "No location" }
+  },
+  alertSubject: {
+    label: { zh: "标签", en: "Label" },
+    batch: { zh: "批次", en: "Batch" },
+    authorization: { zh: "授权", en: "Authorization" },
+    client: { zh: "扫码来源", en: "Scanning source" },
+    region: { zh: "地区", en: "Region" }
+  },
+  severity: {
+    low: { zh: "低", en: "Low" },
+    medium: { zh: "中", en: "Medium" },
+    high: { zh: "高", en: "High" },
+    critical: { zh: "严重", en: "Critical" }
+  },
+  alertStatus: {
+    new: { zh: "新线索", en: "New" },
+    acknowledged: { zh: "已受理", en: "Acknowledged" },
+    investigating: { zh: "调查中", en: "Investigating" },
+    confirmed: { zh: "已查实", en: "Confirmed" },
+    dismissed: { zh: "已排除", en: "Dismissed" }
+  },
+  alertAction: {
+    void_labels: { zh: "作废标签", en: "Void labels" },
+    suspend_authorization: { zh: "暂停授权", en: "Suspend authorization" },
+    recall_batch: { zh: "召回批次", en: "Recall batch" }
+  },
+  reportStatus: {
+    new: { zh: "待处理", en: "New" },
+    reviewed: { zh: "已审阅", en: "Reviewed" },
+    closed: { zh: "已结案", en: "Closed" }
+  },
+  importRowStatus: {
+    created: { zh: "将新建", en: "New" },
+    existing: { zh: "已存在", en: "Already registered" },
+    invalid: { zh: "有误", en: "Invalid" }
+  }
 };
-var protectionType = {
-  gi_product: w("\u5730\u7406\u6807\u5FD7\u4FDD\u62A4\u4EA7\u54C1", "Protected geographical indication product"),
-  certification_mark: w("\u5730\u7406\u6807\u5FD7\u8BC1\u660E\u5546\u6807", "GI certification mark"),
-  collective_mark: w("\u5730\u7406\u6807\u5FD7\u96C6\u4F53\u5546\u6807", "GI collective mark"),
-  agri_product_gi: w("\u519C\u4EA7\u54C1\u5730\u7406\u6807\u5FD7", "Agricultural product GI")
-};
-var giProductStatus = {
-  active: w("\u4FDD\u62A4\u4E2D", "Protected"),
-  suspended: w("\u5DF2\u6682\u505C", "Suspended"),
-  revoked: w("\u5DF2\u64A4\u9500", "Revoked")
-};
-var organizationKind = {
-  cooperative: w("\u519C\u6C11\u4E13\u4E1A\u5408\u4F5C\u793E", "Farmers' cooperative"),
-  enterprise: w("\u4F01\u4E1A", "Enterprise"),
-  individual_household: w("\u4E2A\u4F53\u6237", "Individual household"),
-  association: w("\u534F\u4F1A", "Association")
-};
-var organizationStatus = {
-  active: w("\u6B63\u5E38", "Active"),
-  suspended: w("\u5DF2\u6682\u505C", "Suspended")
-};
-var siteKind = {
-  farm: w("\u79CD\u517B\u6B96\u573A", "Farm"),
-  fishing_ground: w("\u6E14\u573A", "Fishing ground"),
-  base: w("\u751F\u4EA7\u57FA\u5730", "Production base"),
-  processing: w("\u52A0\u5DE5\u5382", "Processing plant"),
-  port: w("\u6E2F\u53E3", "Port"),
-  warehouse: w("\u4ED3\u5E93", "Warehouse")
-};
-var role = {
-  admin: w("\u767B\u8BB0\u7BA1\u7406\u5458", "Registry administrator"),
-  producer: w("\u751F\u4EA7\u8005", "Producer"),
-  regulator: w("\u5E02\u573A\u76D1\u7BA1\u4EBA\u5458", "Regulator"),
-  consumer: w("\u6D88\u8D39\u8005", "Consumer"),
-  partner: w("\u5408\u4F5C\u4F19\u4F34\uFF08\u7269\u6D41\u3001\u96F6\u552E\u7B49\uFF09", "Partner (carrier, retailer)")
-};
-var authorizationStatus = {
-  pending: w("\u672A\u751F\u6548", "Not yet valid"),
-  active: w("\u6709\u6548", "Active"),
-  suspended: w("\u5DF2\u6682\u505C", "Suspended"),
-  revoked: w("\u5DF2\u64A4\u9500", "Revoked"),
-  expired: w("\u5DF2\u8FC7\u671F", "Expired")
-};
-var batchStatus = {
-  draft: w("\u8349\u7A3F", "Draft"),
-  released: w("\u5DF2\u653E\u884C", "Released"),
-  recalled: w("\u5DF2\u53EC\u56DE", "Recalled")
-};
-var labelStatus = {
-  active: w("\u6709\u6548", "Active"),
-  voided: w("\u5DF2\u4F5C\u5E9F", "Voided")
-};
-var traceStep = {
-  harvest: w("\u91C7\u6536", "Harvest"),
-  catch: w("\u6355\u635E", "Catch"),
-  landing: w("\u9760\u6E2F\u5378\u8D27", "Landing"),
-  processing: w("\u52A0\u5DE5", "Processing"),
-  inspection: w("\u68C0\u9A8C", "Inspection"),
-  packing: w("\u5305\u88C5", "Packing"),
-  shipping: w("\u53D1\u8D27", "Shipping"),
-  receiving: w("\u6536\u8D27", "Receiving"),
-  retail: w("\u96F6\u552E", "Retail"),
-  other: w("\u5176\u4ED6\u73AF\u8282", "Other step")
-};
-var cbvBusinessStep = {
-  accepting: w("\u9A8C\u6536", "Accepting"),
-  arriving: w("\u5230\u8FBE", "Arriving"),
-  assembling: w("\u7EC4\u88C5", "Assembling"),
-  collecting: w("\u6536\u96C6", "Collecting"),
-  commissioning: w("\u8D4B\u7801", "Commissioning"),
-  consigning: w("\u6258\u8FD0", "Consigning"),
-  creating_class_instance: w("\u751F\u4EA7\u52A0\u5DE5", "Creating class instance"),
-  cycle_counting: w("\u5FAA\u73AF\u76D8\u70B9", "Cycle counting"),
-  decommissioning: w("\u6CE8\u9500", "Decommissioning"),
-  departing: w("\u79BB\u5F00", "Departing"),
-  destroying: w("\u9500\u6BC1", "Destroying"),
-  disassembling: w("\u62C6\u89E3", "Disassembling"),
-  dispensing: w("\u5206\u53D1", "Dispensing"),
-  encoding: w("\u7F16\u7801", "Encoding"),
-  entering_exiting: w("\u8FDB\u51FA", "Entering or exiting"),
-  holding: w("\u6682\u6263", "Holding"),
-  inspecting: w("\u68C0\u9A8C", "Inspecting"),
-  installing: w("\u5B89\u88C5", "Installing"),
-  killing: w("\u5C60\u5BB0", "Killing"),
-  loading: w("\u88C5\u8F7D", "Loading"),
-  other: w("\u5176\u4ED6", "Other"),
-  packing: w("\u5305\u88C5", "Packing"),
-  picking: w("\u62E3\u8D27", "Picking"),
-  receiving: w("\u6536\u8D27", "Receiving"),
-  removing: w("\u79FB\u9664", "Removing"),
-  repackaging: w("\u91CD\u65B0\u5305\u88C5", "Repackaging"),
-  repairing: w("\u7EF4\u4FEE", "Repairing"),
-  replacing: w("\u66F4\u6362", "Replacing"),
-  reserving: w("\u9884\u7559", "Reserving"),
-  retail_selling: w("\u96F6\u552E", "Retail selling"),
-  sampling: w("\u62BD\u6837", "Sampling"),
-  sensor_reporting: w("\u4F20\u611F\u5668\u8BB0\u5F55", "Sensor reporting"),
-  shipping: w("\u53D1\u8D27", "Shipping"),
-  staging_outbound: w("\u5F85\u51FA\u5E93", "Staging outbound"),
-  stock_taking: w("\u76D8\u70B9", "Stock taking"),
-  stocking: w("\u4E0A\u67B6", "Stocking"),
-  storing: w("\u4ED3\u50A8", "Storing"),
-  transporting: w("\u8FD0\u8F93", "Transporting"),
-  unloading: w("\u5378\u8D27", "Unloading"),
-  unpacking: w("\u62C6\u5305", "Unpacking"),
-  void_shipping: w("\u53D6\u6D88\u53D1\u8D27", "Void shipping")
-};
-var verdict = {
-  genuine: w("\u6B63\u54C1", "Genuine"),
-  warning: w("\u6CE8\u610F\uFF1A\u8BF7\u6838\u5B9E", "Warning: please check"),
-  suspicious: w("\u53EF\u7591", "Suspicious"),
-  counterfeit: w("\u7591\u4F3C\u5047\u5192", "Likely counterfeit"),
-  recalled: w("\u5DF2\u53EC\u56DE", "Recalled"),
-  invalid: w("\u4E0D\u662F\u5DF2\u767B\u8BB0\u7684\u9632\u4F2A\u7801", "Not a registered code")
-};
-var rule = {
-  forged_code: w("\u4F2A\u9020\u6216\u672A\u767B\u8BB0\u7684\u7801", "Forged or unregistered code"),
-  voided_label: w("\u6807\u7B7E\u5DF2\u4F5C\u5E9F", "Label voided"),
-  recalled_batch: w("\u6279\u6B21\u5DF2\u53EC\u56DE", "Batch recalled"),
-  unreleased_batch: w("\u6279\u6B21\u5C1A\u672A\u653E\u884C", "Batch not yet released"),
-  authorization_lapsed: w("\u6388\u6743\u5DF2\u5931\u6548", "Authorization lapsed"),
-  past_shelf_life: w("\u5DF2\u8FC7\u4FDD\u8D28\u671F", "Past shelf life"),
-  many_clients: w("\u591A\u4E2A\u6765\u6E90\u626B\u63CF\u540C\u4E00\u7801", "Scanned by many sources"),
-  impossible_travel: w("\u77ED\u65F6\u95F4\u5185\u5F02\u5730\u626B\u63CF", "Impossible travel between scans"),
-  wide_spread: w("\u5728\u591A\u4E2A\u5730\u5E02\u88AB\u626B\u63CF", "Scanned in many prefectures"),
-  batch_anomaly: w("\u6279\u6B21\u590D\u5236\u7801\u6BD4\u4F8B\u5F02\u5E38", "Share of copied codes in batch")
-};
-var locationSource = {
-  gps: w("\u8BBE\u5907\u5B9A\u4F4D", "Device location"),
-  ip: w("\u7F51\u7EDC\u4F4D\u7F6E", "Network location"),
-  none: w("\u65E0\u4F4D\u7F6E", "No location")
-};
-var alertSubject = {
-  label: w("\u6807\u7B7E", "Label"),
-  batch: w("\u6279\u6B21", "Batch"),
-  authorization: w("\u6388\u6743", "Authorization"),
-  client: w("\u626B\u7801\u6765\u6E90", "Scanning source"),
-  region: w("\u5730\u533A", "Region")
-};
-var severity = {
-  low: w("\u4F4E", "Low"),
-  medium: w("\u4E2D", "Medium"),
-  high: w("\u9AD8", "High"),
-  critical: w("\u4E25\u91CD", "Critical")
-};
-var alertStatus = {
-  new: w("\u65B0\u7EBF\u7D22", "New"),
-  acknowledged: w("\u5DF2\u53D7\u7406", "Acknowledged"),
-  investigating: w("\u8C03\u67E5\u4E2D", "Investigating"),
-  confirmed: w("\u5DF2\u67E5\u5B9E", "Confirmed"),
-  dismissed: w("\u5DF2\u6392\u9664", "Dismissed")
-};
-var alertAction = {
-  void_labels: w("\u4F5C\u5E9F\u6807\u7B7E", "Void labels"),
-  suspend_authorization: w("\u6682\u505C\u6388\u6743", "Suspend authorization"),
-  recall_batch: w("\u53EC\u56DE\u6279\u6B21", "Recall batch")
-};
-var reportStatus = {
-  new: w("\u5F85\u5904\u7406", "New"),
-  reviewed: w("\u5DF2\u5BA1\u9605", "Reviewed"),
-  closed: w("\u5DF2\u7ED3\u6848", "Closed")
-};
-var importRowStatus = {
-  created: w("\u5C06\u65B0\u5EFA", "New"),
-  existing: w("\u5DF2\u5B58\u5728", "Already registered"),
-  invalid: w("\u6709\u8BEF", "Invalid")
-};
-var domainWords = {
-  category,
-  protectionType,
-  giProductStatus,
-  organizationKind,
-  organizationStatus,
-  siteKind,
-  role,
-  authorizationStatus,
-  batchStatus,
-  labelStatus,
-  traceStep,
-  cbvBusinessStep,
-  verdict,
-  rule,
-  locationSource,
-  alertSubject,
-  severity,
-  alertStatus,
-  alertAction,
-  reportStatus,
-  importRowStatus
-};
+
+// src/lib/i18n/domain-words.ts
+var domainWords = domain_words_default;
 function readable(id) {
   return id.replace(/^.*[/:-]/, "").split("_").join(" ");
 }
@@ -240,7 +223,8 @@ function wordFor(kind, id, lang) {
   if (own) return own[lang];
   if (kind === "traceStep" || kind === "cbvBusinessStep") {
     const step = id.replace(/^.*(BizStep-|bizstep:)/, "");
-    const cbv = __hasOwn(cbvBusinessStep, step) ? cbvBusinessStep[step] : void 0;
+    const steps = domainWords.cbvBusinessStep;
+    const cbv = __hasOwn(steps, step) ? steps[step] : void 0;
     if (cbv) return cbv[lang];
   }
   return readable(id);
