@@ -16,10 +16,10 @@ import {
   scanCountQueries,
 } from "../src/db/queries/scan-counters.ts";
 import * as schema from "../src/db/schema.ts";
+import { chinaDate } from "../src/lib/beijing-time.ts";
 import { type Statement, statement } from "../src/lib/d1-group-batch.ts";
 import { newId } from "../src/lib/ids.ts";
 import { hashPassword } from "../src/lib/password.ts";
-import { chinaDate } from "../src/lib/risk/time.ts";
 import { overviewRange } from "../src/routes/stats/overview-range.ts";
 import type { AuthUser } from "../src/types.ts";
 import { counterRecountChecks } from "./counter-recount.ts";

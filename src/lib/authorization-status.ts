@@ -1,6 +1,6 @@
 // The status a reader sees: the stored one, except that an active authorization outside its
 // validity dates reads as pending (not yet valid) or expired. Dates are China calendar days.
-import { chinaDate } from "./risk/time";
+import { chinaDate } from "./beijing-time";
 
 export type StoredAuthorizationStatus = "active" | "suspended" | "revoked";
 export type EffectiveAuthorizationStatus = StoredAuthorizationStatus | "expired" | "pending";

@@ -1,6 +1,7 @@
 // The words of a recall notice: the record shown in the app, and the subscribe-message data.
 // The template (公众平台 → 订阅消息) must have the keywords thing1 (product), character_string2
 // (lot), thing3 (reason) and time4 (recalled at); docs/wechat.md says how to pick one.
+import { formatBeijingTime } from "./beijing-time";
 
 export type RecalledBatch = {
   productName: string;
@@ -18,10 +19,7 @@ function clip(text: string, max: number): string {
   return chars.length <= max ? text : `${chars.slice(0, max - 1).join("")}…`;
 }
 
-function beijingMinute(iso: string): string {
-  const d = new Date(Date.parse(iso) + 8 * 3_600_000);
-  return d.toISOString().slice(0, 16).replace("T", " ");
-}
+const beijingMinute = (iso: string) => formatBeijingTime(iso) ?? iso;
 
 export function recallNoticeText(batch: RecalledBatch): { title: string; body: string } {
   const reason = batch.reason?.trim() ? `：${batch.reason.trim()}` : "";

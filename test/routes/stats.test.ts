@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chinaDate } from "../../src/lib/risk/time";
+import { chinaDate } from "../../src/lib/beijing-time";
 import { storePastScans } from "../helpers/counted-scans";
 import { createBatch, createProducerSetup, createUser, issue } from "../helpers/fixtures";
 import { call, callJson, expectProblem } from "../helpers/http";

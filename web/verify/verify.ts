@@ -2,9 +2,10 @@
 // the scan is posted on load, without location, and the verdict shows with no tap. Only then
 // does it offer, with an explanation, to add the approximate location to that same scan.
 // No framework, no inline script (CSP script-src 'self'); bundled by scripts/build-web.ts.
+
+import { formatBeijingTime } from "../../src/lib/beijing-time";
 import { type Language, type WordKind, wordFor } from "../../src/lib/i18n/domain-words";
 import { verdictMessage } from "../../src/lib/risk/messages";
-import { formatBeijingTime } from "../../src/lib/risk/time";
 import type { Verdict } from "../../src/lib/risk/types";
 import type { components } from "../api/schema";
 

@@ -4,11 +4,11 @@
 // that would pass it writes nothing.
 import { sql } from "drizzle-orm";
 import type { Context } from "hono";
+import { chinaDate } from "../../lib/beijing-time";
 import { chunk } from "../../lib/chunk";
 import { ApiError } from "../../lib/errors";
 import { mintLabelCodes } from "../../lib/label-code";
 import { labelKeys, labelOrigin, labelUrl } from "../../lib/label-links";
-import { chinaDate } from "../../lib/risk/time";
 import { runFenced } from "../../middleware/idempotency";
 import type { AppEnv } from "../../types";
 import { getDb } from "../client";

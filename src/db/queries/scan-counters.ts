@@ -4,9 +4,9 @@
 // return, never the scans.
 import { and, asc, desc, eq, gte, inArray, lte, not, type SQL, sql } from "drizzle-orm";
 import { regionCondition } from "../../lib/access";
+import { chinaDate } from "../../lib/beijing-time";
 import { type Statement, statement } from "../../lib/d1-group-batch";
 import { scopeCodesFor, scopeCodesOf } from "../../lib/regions";
-import { chinaDate } from "../../lib/risk/time";
 import type { AuthUser } from "../../types";
 import type { Db } from "../client";
 import {

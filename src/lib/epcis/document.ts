@@ -1,12 +1,10 @@
 // The EPCIS 2.0 JSON-LD document of a batch: a commissioning ObjectEvent for its labels and one
 // ObjectEvent per trace event, with CBV 2.0 business steps and dispositions.
+import { BEIJING_OFFSET, beijingWallClock } from "../beijing-time";
 import { cbvBusinessStep, type TraceEventType } from "../trace-events";
 import { eventHashId } from "./event-hash";
 
 export const EPCIS_CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld";
-/** China Standard Time: producers' events are told in the zone they happen in. */
-const ZONE_OFFSET = "+08:00";
-const ZONE_MS = 8 * 3_600_000;
 
 type Json = Record<string, unknown>;
 
@@ -27,9 +25,14 @@ const disposition: Record<TraceEventType, string> = {
 // (boxes, bundles) are counts and carry no uom.
 const UOM: Record<string, string> = { kg: "KGM", g: "GRM", t: "TNE", l: "LTR", ml: "MLT" };
 
-/** `2026-11-20T12:30:00.000+08:00` for `2026-11-20T04:30:00.000Z`. */
+/**
+ * `2026-11-20T12:30:00.000+08:00` for `2026-11-20T04:30:00.000Z`: producers' events are told in
+ * China Standard Time, the zone they happen in.
+ */
 export function localTime(utc: string): string {
-  return `${new Date(Date.parse(utc) + ZONE_MS).toISOString().slice(0, -1)}${ZONE_OFFSET}`;
+  const wall = beijingWallClock(utc);
+  if (wall === null) throw new RangeError(`a stored time that is no instant: ${utc}`);
+  return `${wall}${BEIJING_OFFSET}`;
 }
 
 export const geoUri = (lat: number, lng: number) => `geo:${lat},${lng}`;
@@ -68,7 +71,7 @@ export async function commissioningEvent(batch: EpcisBatch, epcs: string[]): Pro
   return withEventId({
     type: "ObjectEvent",
     eventTime: localTime(batch.producedAt),
-    eventTimeZoneOffset: ZONE_OFFSET,
+    eventTimeZoneOffset: BEIJING_OFFSET,
     epcList: epcs,
     quantityList: [{ epcClass: batch.classUri, quantity: batch.quantity, ...(uom ? { uom } : {}) }],
     action: "ADD",
@@ -84,7 +87,7 @@ export async function traceObjectEvent(batch: EpcisBatch, event: EpcisTraceEvent
   return withEventId({
     type: "ObjectEvent",
     eventTime: localTime(event.occurredAt),
-    eventTimeZoneOffset: ZONE_OFFSET,
+    eventTimeZoneOffset: BEIJING_OFFSET,
     epcList: [],
     quantityList: [{ epcClass: batch.classUri }],
     action: "OBSERVE",

@@ -1,9 +1,10 @@
 // What a label export says about each label: code and URL first (what a label printer's
 // software reads), then its position in the batch's label order and its state in words.
+
+import { formatBeijingTime } from "../beijing-time";
 import type { Language } from "../i18n/domain-words";
 import { wordFor } from "../i18n/domain-words";
 import { regionName } from "../regions";
-import { formatBeijingTime } from "../risk";
 import type { CsvValue } from "./csv";
 
 export type LabelForExport = {

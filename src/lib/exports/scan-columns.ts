@@ -1,9 +1,10 @@
 // What a scan export says about each scan: the stored fields, and beside the identifiers the
 // words a regulator reads (product, producer, region names, verdict and rules, Beijing time).
+
+import { formatBeijingTime } from "../beijing-time";
 import type { Language } from "../i18n/domain-words";
 import { wordFor } from "../i18n/domain-words";
 import { regionName } from "../regions";
-import { formatBeijingTime } from "../risk";
 import type { CsvValue } from "./csv";
 
 export type ScanForExport = {

@@ -30,7 +30,6 @@ export {
   riskSettingsLimits,
   ruleSeverity,
 } from "./settings";
-export { chinaDate, formatBeijingTime } from "./time";
 export {
   type AlertSubject,
   type Evaluation,

@@ -1,4 +1,4 @@
-import { formatBeijingTime } from "./time";
+import { formatBeijingTime } from "../beijing-time";
 import type { Verdict } from "./types";
 
 export type MessageLanguage = "zh" | "en";

@@ -3,12 +3,12 @@
 // the stream itself only reads.
 import type { Context } from "hono";
 import type { ScanKey, ScanReader } from "../../db/queries/scan-list";
+import { chinaDate } from "../../lib/beijing-time";
 import { attachmentDisposition } from "../../lib/exports/attachment";
 import { csvLines, UTF8_BOM } from "../../lib/exports/csv";
 import { keysetStream } from "../../lib/exports/keyset-stream";
 import { SCAN_CSV_COLUMNS, scanCsvRow, scanFeature } from "../../lib/exports/scan-columns";
 import { requestLanguage } from "../../lib/i18n/request-language";
-import { chinaDate } from "../../lib/risk";
 import type { AppEnv } from "../../types";
 
 export function exportScans(

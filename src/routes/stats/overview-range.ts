@@ -1,7 +1,8 @@
 // The period of the overview: Beijing calendar days, turned into the UTC instants that bound
-// scanned_at. China has one time zone, UTC+8 without daylight saving, so the offset is exact.
+// scanned_at.
+import { BEIJING_OFFSET_MS } from "../../lib/beijing-time";
+
 const DAY_MS = 86_400_000;
-const BEIJING_OFFSET_MS = 8 * 3_600_000;
 
 export const DEFAULT_DAYS = 30;
 export const MAX_DAYS = 366;

@@ -7,8 +7,8 @@ import {
   type TopBatch,
 } from "../../db/queries/scan-counters";
 import { verdicts } from "../../db/schema";
+import { chinaDate } from "../../lib/beijing-time";
 import { fieldError } from "../../lib/errors";
-import { chinaDate } from "../../lib/risk/time";
 import type { AppRouteHandler } from "../../types";
 import { overviewRange } from "./overview-range";
 import type * as routes from "./stats.routes";

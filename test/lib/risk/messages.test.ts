@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { verdictMessage } from "../../../src/lib/risk/messages";
-import { formatBeijingTime } from "../../../src/lib/risk/time";
 import { verdicts } from "../../../src/lib/risk/types";
 
 const never = { count: 1, firstAt: null, firstRegionName: null };
@@ -53,16 +52,5 @@ describe("verdictMessage", () => {
       const texts = verdicts.map((verdict) => verdictMessage(verdict, lang, never));
       expect(new Set(texts).size).toBe(verdicts.length);
     }
-  });
-});
-
-describe("formatBeijingTime", () => {
-  it("shifts to UTC+8 across a day and year boundary", () => {
-    expect(formatBeijingTime("2026-12-31T16:00:00.000Z")).toBe("2027-01-01 00:00");
-    expect(formatBeijingTime("2026-06-30T15:59:59.999Z")).toBe("2026-06-30 23:59");
-  });
-
-  it("gives null for something that is not a timestamp", () => {
-    expect(formatBeijingTime("yesterday")).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { chinaDate } from "../../../src/lib/beijing-time";
 import { combineVerdicts, evaluateLabelScan, verdictRank } from "../../../src/lib/risk/evaluate";
 import { verdictMessage } from "../../../src/lib/risk/messages";
 import { batchAnomaly } from "../../../src/lib/risk/rules/batch-anomaly";
@@ -11,7 +12,6 @@ import {
   type RiskSettings,
   ruleSeverity,
 } from "../../../src/lib/risk/settings";
-import { chinaDate } from "../../../src/lib/risk/time";
 import { type LabelContext, type RuleId, ruleIds, verdicts } from "../../../src/lib/risk/types";
 import {
   clientKeyArb,

@@ -1,5 +1,5 @@
+import { chinaDate } from "../../beijing-time";
 import { type RuleToggle, ruleSeverity } from "../settings";
-import { chinaDate } from "../time";
 import type { LabelContext, RuleHit, ScanObservation } from "../types";
 
 export type LapseReason =
