@@ -35,7 +35,7 @@ let giId: string;
  * A page in a browser of its own, closed when the test ends: the contexts of a single-process
  * Chromium share localStorage, and the session journey runs beside another.
  */
-async function newPage(test: TestContext, width = 1200): Promise<Page> {
+async function newPage(test: TestContext, width = 1200, timezoneId?: string): Promise<Page> {
   const browser = await playwright.launch({
     executablePath: await chromium.executablePath(),
     args: chromium.args,
@@ -46,6 +46,7 @@ async function newPage(test: TestContext, width = 1200): Promise<Page> {
     viewport: { width, height: 860 },
     locale: "zh-CN",
     acceptDownloads: true,
+    ...(timezoneId ? { timezoneId } : {}),
   });
   return context.newPage();
 }
@@ -239,7 +240,8 @@ describe("the console in a real browser", () => {
   });
 
   it("a producer on a 390 px phone creates a batch, records a catch, releases it, issues labels and prints them", async (test) => {
-    const page = await newPage(test, 390);
+    // A cooperative's laptop set to another zone still records Beijing times.
+    const page = await newPage(test, 390, "America/New_York");
     await signIn(page, producer);
     await page.locator("#batches").waitFor({ timeout: 20_000 });
     await page.click("#new-batch");
@@ -261,12 +263,21 @@ describe("the console in a real browser", () => {
     await page.fill("#batch-quantity input", "120");
     await page.click("#batch-submit");
     await page.locator('#batch-detail[data-status="draft"]').waitFor({ timeout: 15_000 });
+    // Times are picked in Beijing time whatever the browser's zone: 06:30 there is 22:30 UTC.
+    const batchId = page.url().split("/").pop();
+    const producerToken = await tokenOf(call, producer);
+    const created = await call("GET", `/v1/batches/${batchId}`, undefined, producerToken);
+    expect(created.produced_at).toBe("2026-11-01T22:30:00.000Z");
 
     await page.fill("#event-place input", "嵊泗列岛养殖区");
     await page.fill("#event-occurred-at", "2026-11-02T05:00");
     await page.click("#event-submit");
     await page.locator('#events li[data-type="harvest"]').waitFor({ timeout: 15_000 });
     expect(await page.locator("#events").innerText()).toContain("采收");
+    const events = await call("GET", `/v1/batches/${batchId}/events`, undefined, producerToken);
+    expect(events.items.map((e: { occurred_at: string }) => e.occurred_at)).toContain(
+      "2026-11-01T21:00:00.000Z",
+    );
 
     await page.click("#release-btn");
     await page.locator('#batch-detail[data-status="released"]').waitFor({ timeout: 15_000 });
@@ -310,6 +321,18 @@ describe("the console in a real browser", () => {
     expect((await call("GET", `/v1/organizations/${orgId}`, undefined, admin)).status).toBe(
       "suspended",
     );
+
+    // The suspension is in the audit log, found by its target and a Beijing start time that the
+    // address keeps as an instant; a start after it finds nothing.
+    await page.goto(`${server.base}/console/audit`);
+    await page.fill("#audit-target input", orgId);
+    await page.fill("#audit-since", "2000-01-01T08:00");
+    await page.click("#audit-filter");
+    await page.locator("#audit-list li", { hasText: orgId }).first().waitFor({ timeout: 15_000 });
+    expect(new URL(page.url()).searchParams.get("since")).toBe("2000-01-01T00:00:00.000Z");
+    await page.fill("#audit-since", "2099-01-01T08:00");
+    await page.click("#audit-filter");
+    await expect.poll(() => page.locator("#audit-list li").count(), { timeout: 15_000 }).toBe(0);
 
     await page.goto(`${server.base}/console/registry/gi-products`);
     const gi = page.locator(`#gi-list li[data-id="${giId}"]`);

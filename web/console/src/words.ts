@@ -38,13 +38,3 @@ export function num(value: number | null | undefined): string {
     ? "—"
     : new Intl.NumberFormat(language.value === "en" ? "en-US" : "zh-CN").format(value);
 }
-
-/** `2026-11-20T12:30` (a datetime-local value, Beijing time) → an ISO instant. */
-export function fromBeijingLocal(value: string): string {
-  return new Date(`${value}:00+08:00`).toISOString();
-}
-
-/** The current instant as a datetime-local value in Beijing time. */
-export function beijingLocalNow(): string {
-  return new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 16);
-}
