@@ -49,7 +49,6 @@ const zh = {
     reactivate: "恢复",
     revoke: "撤销",
     requestId: "请求编号",
-    notAvailable: "此功能尚未在服务器上提供。",
     count: "数量",
   },
   dashboard: {
@@ -301,7 +300,6 @@ const en: Messages = {
     reactivate: "Reactivate",
     revoke: "Revoke",
     requestId: "Request id",
-    notAvailable: "This is not available on the server yet.",
     count: "Count",
   },
   dashboard: {
