@@ -1,7 +1,7 @@
 // `npm run bench`: builds the worker, serves the bundle with Miniflare directly on 127.0.0.1 (no
 // wrangler dev proxy), seeds its own data, drives each scenario with autocannon (32 connections,
-// a bounded time, three runs, each in a child process: bench/load.ts; workerd restarted and
-// warmed up before each scenario), then prints a table, the issue 9 targets and
+// a bounded time, each run in a child process: bench/load.ts; three rounds of every scenario,
+// workerd restarted and warmed up before each run), then prints a table, the issue 9 targets and
 // bench/results.json. BENCH_D1_DELAY_MS=<ms> makes the worker wait that long before every D1
 // round trip (a remote D1 from a distant colo); each scenario's row also shows the D1 round trips
 // of one of its requests (Server-Timing). BENCH_SCAN_INGEST=queue serves the worker with scans
@@ -77,8 +77,8 @@ const { productId } = server.seed;
 /** A scenario: its warm-up, its runs, and the median run's figures (errors summed). */
 type Row = {
   scenario: string;
-  /** The unmeasured warm-up after the restart (its errors count in the row's). */
-  warmup: LoadRun;
+  /** The unmeasured warm-up after each restart (their errors count in the row's). */
+  warmups: LoadRun[];
   runs: LoadRun[];
   /** D1 round trips and rows read of one request of the scenario, from its Server-Timing. */
   d1: { roundTrips: number; rowsRead: number } | null;
@@ -253,35 +253,52 @@ try {
     },
   ];
 
-  // Each scenario starts on a freshly started workerd (same database, same secrets) after an
+  // Each run starts on a freshly started workerd (same database, same secrets) after an
   // unmeasured warm-up: what a scenario leaves in the runtime's heaps is collected during the
   // next one otherwise (measured: three /healthz runs before the genuine scans took their
   // p99/p50 from 1.7–2.6 to 3.1–3.5, through Miniflare's entry worker's collections).
+  // The runs go in rounds, every scenario once a round, so that a slow spell of this shared
+  // machine falls on the scenarios of one round alike; a target compares scenarios round by
+  // round (the median of the per-round ratios).
+  const warmups: LoadRun[][] = scenarios.map(() => []);
+  const runsOf: LoadRun[][] = scenarios.map(() => []);
+  const d1Of: Row["d1"][] = scenarios.map(() => null);
+  for (let round = 0; round < RUNS; round++) {
+    for (const [i, { scenario }] of scenarios.entries()) {
+      const url = await server.restart();
+      const load = async (durationS: number) => {
+        const { counter: next, ...run } = await runLoad({
+          url,
+          connections: CONNECTIONS,
+          durationS,
+          counter,
+          scenario,
+        });
+        counter = next;
+        return run;
+      };
+      warmups[i]?.push(await load(WARMUP_S));
+      runsOf[i]?.push(await load(DURATION_S));
+      // One more request on the warm isolate (its caches filled, as under load), for its D1 usage.
+      if (round === RUNS - 1) {
+        counter += 1;
+        d1Of[i] = await d1UsageOf(scenario, counter);
+      }
+    }
+    console.log(`bench: round ${round + 1} of ${RUNS} done`);
+  }
   const rows: Row[] = [];
-  for (const { name, scenario } of scenarios) {
-    const url = await server.restart();
-    const load = async (durationS: number) => {
-      const { counter: next, ...run } = await runLoad({
-        url,
-        connections: CONNECTIONS,
-        durationS,
-        counter,
-        scenario,
-      });
-      counter = next;
-      return run;
-    };
-    const warmup = await load(WARMUP_S);
-    const runs: Row["runs"] = [];
-    for (let i = 0; i < RUNS; i++) runs.push(await load(DURATION_S));
-    // The warm-up counts here too: an error is an error whenever it happens.
+  for (const [i, { name }] of scenarios.entries()) {
+    const warmup = warmups[i] ?? [];
+    const runs = runsOf[i] ?? [];
+    // The warm-ups count here too: an error is an error whenever it happens.
     const total = (key: "errors" | "non2xx" | "s5xx") =>
-      [warmup, ...runs].reduce((n, r) => n + r[key], 0);
+      [...warmup, ...runs].reduce((n, r) => n + r[key], 0);
     const row: Row = {
       scenario: name,
-      warmup,
+      warmups: warmup,
       runs,
-      d1: await d1UsageOf(scenario, counter + 1),
+      d1: d1Of[i] ?? null,
       rps: median(runs.map((r) => r.rps)),
       p50: median(runs.map((r) => r.p50)),
       p99: median(runs.map((r) => r.p99)),
@@ -291,7 +308,7 @@ try {
     };
     rows.push(row);
     console.log(
-      `bench: ${row.scenario}: ${row.rps.toFixed(0)} req/s (runs ${runs.map((r) => r.rps.toFixed(0)).join(", ")})`,
+      `bench: ${row.scenario}: ${row.rps.toFixed(0)} req/s (rounds ${runs.map((r) => r.rps.toFixed(0)).join(", ")})`,
     );
   }
 
@@ -309,18 +326,21 @@ try {
 
   // ---- report ----------------------------------------------------------------------------
   const by = (prefix: string) => rows.find((r) => r.scenario.startsWith(prefix)) as Row;
-  const oneRead = by("GET /v1/gi-products").rps;
+  const oneReadRow = by("GET /v1/gi-products");
   const genuine = by("POST /v1/scans genuine");
   const forged = by("POST /v1/scans forged");
   const alerting = by("POST /v1/scans alerting");
+  /** A scenario's rate over the one-read rate, round by round: the median of the rounds. */
+  const overOneRead = (row: Row) =>
+    median(row.runs.map((run, round) => run.rps / (oneReadRow.runs[round]?.rps ?? Number.NaN)));
   const issueMs = (timed[0] as Timed).median_ms;
   const rawMs = (timed[1] as Timed).median_ms;
   const targets = [
-    { target: "genuine scan rps >= 0.8 x one-read rps", ratio: genuine.rps / oneRead, limit: 0.8 },
-    { target: "forged scan rps >= 0.8 x one-read rps", ratio: forged.rps / oneRead, limit: 0.8 },
+    { target: "genuine scan rps >= 0.8 x one-read rps", ratio: overOneRead(genuine), limit: 0.8 },
+    { target: "forged scan rps >= 0.8 x one-read rps", ratio: overOneRead(forged), limit: 0.8 },
     {
       target: "alerting scan rps >= 0.5 x one-read rps",
-      ratio: alerting.rps / oneRead,
+      ratio: overOneRead(alerting),
       limit: 0.5,
     },
     {
@@ -338,9 +358,8 @@ try {
   ].map((t) => ({ ...t, pass: t.max ? t.ratio <= t.limit : t.ratio >= t.limit }));
   // Not a target of the issue: the genuine scan's tail relative to the tail of the one-read
   // ceiling in the same run. Stop-the-world garbage collections of the runtime stall every
-  // request in flight in any scenario (see README, "The p99 target"); this ratio shows what
+  // request in flight in any scenario (docs/performance.md, "The p99 tail"); this ratio shows what
   // the scan path adds on top of them.
-  const oneReadRow = by("GET /v1/gi-products");
   const tailVsCeiling = genuine.p99 / genuine.p50 / (oneReadRow.p99 / oneReadRow.p50);
   if (SCAN_INGEST === "queue") {
     for (const [row, limit] of [
@@ -368,7 +387,7 @@ try {
   });
 
   const table = [
-    "| scenario | D1 round trips | req/s (median of 3) | p50 ms | p99 ms | errors | non-2xx |",
+    "| scenario | D1 round trips | req/s (median of 3 rounds) | p50 ms | p99 ms | errors | non-2xx |",
     "|---|---:|---:|---:|---:|---:|---:|",
     ...rows.map(
       (r) =>
