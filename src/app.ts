@@ -5,6 +5,7 @@ import { createRouter } from "./lib/create-router";
 import { DOCS_CSP, docsPage } from "./lib/docs-page";
 import { ApiError, type ErrorCode, renderProblem } from "./lib/errors";
 import { allowedMethods } from "./lib/method-not-allowed";
+import { registerProblemResponses } from "./lib/openapi";
 import { openApiDocument } from "./lib/openapi-document";
 import { maxBodySize } from "./middleware/body-limit";
 import { configCheck } from "./middleware/config-check";
@@ -96,6 +97,7 @@ export function createApp() {
   app.route("/", wechatCheckRouter);
 
   app.doc31("/openapi.json", openApiDocument);
+  registerProblemResponses(app.openAPIRegistry);
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",
     scheme: "bearer",

@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import { type ErrorCode, errorStatus } from "./errors";
 
 const errorCodes = Object.keys(errorStatus) as [ErrorCode, ...ErrorCode[]];
@@ -39,9 +39,44 @@ const meanings: Record<ErrorStatus, string> = {
 const codesOf = (status: ErrorStatus) =>
   errorCodes.filter((code) => errorStatus[code] === status).join(", ");
 
-const problem = (status: ErrorStatus) => ({
-  description: `${meanings[status]} (${codesOf(status)})`,
-  content: { "application/problem+json": { schema: ProblemSchema } },
+/**
+ * The name of each status's problem answer in `components.responses`. Not 405: it answers a
+ * method that no operation of the path has, so no operation documents it.
+ */
+const problemNames = {
+  400: "InvalidInput",
+  401: "Unauthenticated",
+  403: "Forbidden",
+  404: "NotFound",
+  409: "Conflict",
+  413: "PayloadTooLarge",
+  415: "UnsupportedMediaType",
+  422: "RuleRefused",
+  429: "RateLimited",
+  500: "InternalError",
+  502: "BadGateway",
+  503: "Unavailable",
+} as const satisfies Record<Exclude<ErrorStatus, 405>, string>;
+
+/** A status an operation can document: every problem status but 405. */
+export type DocumentedStatus = keyof typeof problemNames;
+
+/**
+ * `components.responses` of the document: one problem+json answer per status, to which every
+ * operation refers, and the Problem schema they carry.
+ */
+export function registerProblemResponses(registry: OpenAPIHono["openAPIRegistry"]): void {
+  registry.register("Problem", ProblemSchema);
+  for (const [status, name] of Object.entries(problemNames)) {
+    registry.registerComponent("responses", name, {
+      description: `${meanings[Number(status) as DocumentedStatus]} (${codesOf(Number(status) as DocumentedStatus)})`,
+      content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
+    });
+  }
+}
+
+const problemRef = (status: DocumentedStatus) => ({
+  $ref: `#/components/responses/${problemNames[status]}`,
 });
 
 // Any request may fail unexpectedly (500), and in production with a bad configuration every
@@ -49,14 +84,17 @@ const problem = (status: ErrorStatus) => ({
 const EVERY_OPERATION = [500, 503] as const;
 
 /**
- * The problem+json answers of one operation: the statuses it can give, plus 500 and 503 that
- * every operation can. Spread into a route's `responses`.
+ * The problem+json answers of one operation, as references to `components.responses`: the
+ * statuses it can give, plus 500 and 503 that every operation can. Spread into a route's
+ * `responses`.
  */
-export function errorResponses<S extends ErrorStatus>(...statuses: S[]) {
-  const all = [...new Set<ErrorStatus>([...statuses, ...EVERY_OPERATION])].sort((a, b) => a - b);
-  return Object.fromEntries(all.map((status) => [status, problem(status)])) as Record<
+export function errorResponses<S extends DocumentedStatus>(...statuses: S[]) {
+  const all = [...new Set<DocumentedStatus>([...statuses, ...EVERY_OPERATION])].sort(
+    (a, b) => a - b,
+  );
+  return Object.fromEntries(all.map((status) => [status, problemRef(status)])) as Record<
     S | (typeof EVERY_OPERATION)[number],
-    ReturnType<typeof problem>
+    ReturnType<typeof problemRef>
   >;
 }
 

@@ -4,7 +4,7 @@ import type { Role } from "../db/schema";
 import { requireAuth } from "../middleware/auth";
 import { idempotencyHeader, idempotent } from "../middleware/idempotency";
 import type { AppEnv } from "../types";
-import { type ErrorStatus, errorResponses, jsonContent } from "./openapi";
+import { type DocumentedStatus, errorResponses, jsonContent } from "./openapi";
 import type { Tag } from "./openapi-document";
 import { pageOf } from "./pagination";
 import { type PathParamsOf, pathParamsOf } from "./route-params";
@@ -25,7 +25,7 @@ type OperationSpec = Omit<
   access: Access;
   request?: RequestSpec;
   /** Error statuses beyond those that the path, request and access imply (impliedErrors). */
-  errors?: readonly ErrorStatus[];
+  errors?: readonly DocumentedStatus[];
   /** Middleware that runs after the sign-in check and the idempotency key's. */
   middleware?: MiddlewareHandler<AppEnv>[];
   /** Retries with the same Idempotency-Key replay the first answer (middleware/idempotency). */
@@ -57,8 +57,8 @@ export function impliedErrors(
   request: RouteConfig["request"],
   access: Access,
   idempotency?: Idempotency,
-): ErrorStatus[] {
-  const statuses: ErrorStatus[] = [];
+): DocumentedStatus[] {
+  const statuses: DocumentedStatus[] = [];
   if (request && Object.values(request).some((part) => part !== undefined)) statuses.push(400);
   if (access !== "public") statuses.push(401);
   if (Array.isArray(access)) statuses.push(403);

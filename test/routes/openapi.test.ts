@@ -8,13 +8,17 @@ type Operation = {
   operationId?: string;
   tags?: string[];
   security?: unknown[];
-  responses: Record<string, { content?: Record<string, unknown> }>;
+  responses: Record<string, { $ref?: string; content?: Record<string, unknown> }>;
 };
+type Response = { description?: string; content?: Record<string, { schema?: { $ref?: string } }> };
 type Document = {
   openapi: string;
   tags?: { name: string; description?: string }[];
   paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, { properties?: Record<string, { enum?: string[] }> }> };
+  components: {
+    schemas: Record<string, { properties?: Record<string, { enum?: string[] }> }>;
+    responses: Record<string, Response>;
+  };
 };
 
 // Routes served outside the OpenAPI document on purpose: the document itself and its viewer.
@@ -61,23 +65,39 @@ describe("GET /openapi.json", () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it("documents error answers as problem+json whose code is the enum of errorStatus", async () => {
+  it("documents error answers as shared problem+json responses whose code is the enum of errorStatus", async () => {
     const { body } = await callJson<Document>("/openapi.json");
     const statuses = new Set(Object.values(errorStatus).map(String));
     expect(body.components.schemas.Problem?.properties?.code?.enum).toEqual(
       Object.keys(errorStatus),
     );
+    const shared = body.components.responses;
+    for (const [name, response] of Object.entries(shared)) {
+      expect(Object.keys(response.content ?? {}), name).toEqual(["application/problem+json"]);
+      expect(response.content?.["application/problem+json"]?.schema?.$ref, name).toBe(
+        "#/components/schemas/Problem",
+      );
+    }
+    const used = new Set<string>();
     for (const [path, operations] of Object.entries(body.paths)) {
       for (const [method, operation] of Object.entries(operations)) {
         for (const [status, response] of Object.entries(operation.responses)) {
           if (Number(status) < 400) continue;
-          expect(statuses, `${method} ${path} ${status}`).toContain(status);
-          expect(Object.keys(response.content ?? {}), `${method} ${path} ${status}`).toEqual([
-            "application/problem+json",
-          ]);
+          const where = `${method} ${path} ${status}`;
+          expect(statuses, where).toContain(status);
+          const name = /^#\/components\/responses\/(\w+)$/.exec(response.$ref ?? "")?.[1];
+          expect(name && shared[name], where).toBeTruthy();
+          // One shared response per status: its description names the status's codes.
+          const codes = Object.entries(errorStatus)
+            .filter(([, s]) => String(s) === status)
+            .map(([code]) => code);
+          for (const code of codes)
+            expect(shared[name as string]?.description, where).toContain(code);
+          used.add(name as string);
         }
       }
     }
+    expect([...used].sort()).toEqual(Object.keys(shared).sort());
   });
 
   it("documents on GET /healthz only the failures every request can meet", async () => {
