@@ -1926,15 +1926,6 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Method not allowed (method_not_allowed) */
-        MethodNotAllowed: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
         /** @description Conflict with the current state, or an idempotency key reused with another body (conflict, location_window_closed, scan_pending) */
         Conflict: {
             headers: {
