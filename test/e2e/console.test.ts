@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import chromium from "@sparticuz/chromium";
 import { type BrowserContext, type Page, chromium as playwright } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
+import { makeUscc } from "../helpers/uscc.ts";
 import {
   type Caller,
   type Credentials,
@@ -347,6 +348,50 @@ describe("the console in a real browser", () => {
       .waitFor({ timeout: 15_000 });
     expect((await call("GET", `/v1/gi-products/${giId}`)).name_en).toBe("Shengsi mussels");
     await shot(page, "console-08-admin-gi-product-edited");
+  });
+
+  it("an admin checks an organization CSV, sees each invalid row with its reasons and nothing imported, then imports the valid file", async (test) => {
+    const page = await newPage(test);
+    await signIn(page, ADMIN);
+    await page.locator("#dashboard").waitFor({ timeout: 20_000 });
+    await page.goto(`${server.base}/console/registry/import`);
+    const csv = [
+      "name,uscc,kind,region_code",
+      `东极渔业合作社,${makeUscc()},cooperative,330903`,
+      "无码合作社,not-a-uscc,cooperative,330903",
+    ].join("\n");
+    await page.setInputFiles("#import-file", {
+      name: "organizations.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from(csv),
+    });
+    await page.click("#import-check");
+    const invalid = page.locator('#import-rows li[data-status="invalid"]');
+    await invalid.waitFor({ timeout: 15_000 });
+    expect(await page.locator("#import-rows li").count()).toBe(2);
+    expect(await invalid.innerText()).toContain("uscc");
+    expect(await page.locator("#import-run").isDisabled()).toBe(true);
+    const admin = await tokenOf(call, ADMIN);
+    const found = await call("GET", "/v1/organizations?q=东极渔业", undefined, admin);
+    expect(found.items).toEqual([]);
+
+    // The valid row alone: checked, then imported.
+    await page.setInputFiles("#import-file", {
+      name: "organizations.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from(csv.split("\n").slice(0, 2).join("\n")),
+    });
+    await page.click("#import-check");
+    await page.locator('#import-rows li[data-status="created"]').waitFor({ timeout: 15_000 });
+    await page.click("#import-run");
+    await expect
+      .poll(
+        async () => (await call("GET", "/v1/organizations?q=东极渔业", undefined, admin)).items,
+        {
+          timeout: 15_000,
+        },
+      )
+      .toHaveLength(1);
   });
 
   it("signs out by revoking the refresh token", async (test) => {
