@@ -350,6 +350,29 @@ describe("the console in a real browser", () => {
     await shot(page, "console-08-admin-gi-product-edited");
   });
 
+  it("an admin creates a partner account that acts for one organization", async (test) => {
+    const page = await newPage(test);
+    await signIn(page, ADMIN);
+    await page.locator("#dashboard").waitFor({ timeout: 20_000 });
+    await page.goto(`${server.base}/console/registry/users`);
+    await page.click("#new-user");
+    await page.locator("#user-form").waitFor();
+    const email = `carrier-${Date.now()}@shengsi.test`;
+    await page.fill("#user-email input", email);
+    await page.fill("#user-password input", "冷链承运-2026-partner");
+    await page.fill("#user-name input", "嵊泗冷链承运");
+    await page.click("#user-role");
+    await page.locator(".t-select-option", { hasText: "合作伙伴" }).click();
+    await page.click("#user-organization");
+    await page.locator(".t-select-option", { hasText: "嵊泗县贻贝专业合作社" }).first().click();
+    await page.click("#user-save");
+    await page.locator("#user-list li", { hasText: email }).waitFor({ timeout: 15_000 });
+    const admin = await tokenOf(call, ADMIN);
+    const users = await call("GET", "/v1/users?limit=200", undefined, admin);
+    const partner = users.items.find((u: { email: string }) => u.email === email);
+    expect(partner).toMatchObject({ role: "partner", organization_id: orgId });
+  });
+
   it("an admin checks an organization CSV, sees each invalid row with its reasons and nothing imported, then imports the valid file", async (test) => {
     const page = await newPage(test);
     await signIn(page, ADMIN);
