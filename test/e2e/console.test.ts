@@ -373,6 +373,46 @@ describe("the console in a real browser", () => {
     expect(partner).toMatchObject({ role: "partner", organization_id: orgId });
   });
 
+  it("an admin authorizes an organization found by searching the registry, not from a first page of options", async (test) => {
+    const admin = await tokenOf(call, ADMIN);
+    const org = await call(
+      "POST",
+      "/v1/organizations",
+      {
+        name: "岱山县海鲜加工合作社",
+        uscc: makeUscc("330921"),
+        kind: "cooperative",
+        region_code: "330921",
+      },
+      admin,
+    );
+    const page = await newPage(test);
+    await signIn(page, ADMIN);
+    await page.locator("#dashboard").waitFor({ timeout: 20_000 });
+    await page.goto(`${server.base}/console/registry/authorizations`);
+    await page.click("#new-authorization");
+    await page.locator("#authorization-form").waitFor();
+    const searched = page.waitForRequest((r) => /\/v1\/organizations\?.*q=/.test(r.url()));
+    await page.click("#authorization-organization");
+    await page.fill("#authorization-organization input", "岱山县海鲜");
+    await searched;
+    await page.locator(".t-select-option", { hasText: "岱山县海鲜加工合作社" }).click();
+    await page.click("#authorization-product");
+    await page.fill("#authorization-product input", "嵊泗贻贝");
+    await page.locator(".t-select-option", { hasText: "嵊泗贻贝" }).first().click();
+    await page.fill("#authorization-from", "2027-01-01");
+    await page.fill("#authorization-until", "2029-12-31");
+    await page.click("#authorization-save");
+    // The new row names its organization and product, read by id.
+    const row = page.locator("#authorization-list li", { hasText: "岱山县海鲜加工合作社" });
+    await row.waitFor({ timeout: 15_000 });
+    expect(await row.innerText()).toContain("嵊泗贻贝");
+    const held = await call("GET", `/v1/authorizations?limit=200`, undefined, admin);
+    expect(
+      held.items.filter((a: { organization_id: string }) => a.organization_id === org.id),
+    ).toMatchObject([{ gi_product_id: giId, valid_from: "2027-01-01", valid_until: "2029-12-31" }]);
+  });
+
   it("an admin checks an organization CSV, sees each invalid row with its reasons and nothing imported, then imports the valid file", async (test) => {
     const page = await newPage(test);
     await signIn(page, ADMIN);
