@@ -413,6 +413,33 @@ describe("the console in a real browser", () => {
     ).toMatchObject([{ gi_product_id: giId, valid_from: "2027-01-01", valid_until: "2029-12-31" }]);
   });
 
+  it("an admin changes a risk threshold; an out-of-range one is refused and changes nothing", async (test) => {
+    const admin = await tokenOf(call, ADMIN);
+    const before = await call("GET", "/v1/risk-settings", undefined, admin);
+    const page = await newPage(test);
+    await signIn(page, ADMIN);
+    await page.locator("#dashboard").waitFor({ timeout: 20_000 });
+    await page.goto(`${server.base}/console/risk-settings`);
+    const maxClients = page.locator('[data-rule="many_clients"] [data-param="max_clients"] input');
+    await maxClients.waitFor({ timeout: 15_000 });
+
+    await maxClients.fill("99");
+    await page.click("#risk-save");
+    await page
+      .locator('#risk-form .problem[data-code="validation_failed"]')
+      .waitFor({ timeout: 15_000 });
+    expect(await page.locator("#risk-form").innerText()).toContain("many_clients.max_clients");
+    expect(await call("GET", "/v1/risk-settings", undefined, admin)).toEqual(before);
+
+    const next = before.many_clients.max_clients === 5 ? 6 : 5;
+    await maxClients.fill(String(next));
+    await page.click("#risk-save");
+    await page.locator("#risk-saved").waitFor({ timeout: 15_000 });
+    const after = await call("GET", "/v1/risk-settings", undefined, admin);
+    expect(after.many_clients.max_clients).toBe(next);
+    await call("PUT", "/v1/risk-settings", before, admin);
+  });
+
   it("an admin checks an organization CSV, sees each invalid row with its reasons and nothing imported, then imports the valid file", async (test) => {
     const page = await newPage(test);
     await signIn(page, ADMIN);
