@@ -1,5 +1,7 @@
 // The mini-program's own words (labels, buttons). Domain words (verdicts, categories, trace steps,
 // reasons, statuses) come from the shared dictionary, never from here.
+import { chinaDate, formatBeijingTime } from "../shared/beijing-time";
+
 export type Lang = "zh" | "en";
 
 export const ui = {
@@ -120,12 +122,7 @@ export function toggleLang(): Lang {
   return next;
 }
 
-/** Beijing time (UTC+8, no daylight saving) without Intl, which some mini-program engines lack. */
+/** Beijing time, `2026-11-20 12:30` (or the day alone); the text itself when it is no instant. */
 export function beijingTime(iso: string, withTime = true): string {
-  const t = Date.parse(iso);
-  if (Number.isNaN(t)) return iso;
-  const d = new Date(t + 8 * 3_600_000);
-  const p = (n: number) => String(n).padStart(2, "0");
-  const date = `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())}`;
-  return withTime ? `${date} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}` : date;
+  return (withTime ? formatBeijingTime(iso) : chinaDate(iso)) ?? iso;
 }
