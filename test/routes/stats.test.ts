@@ -20,6 +20,7 @@ type Overview = {
   scans_per_day: { date: string; scans: number; verdicts: Counts }[];
   verdict_mix: Counts;
   alerts_by_rule: { rule: string; alerts: number; open: number }[];
+  open_alerts_by_severity: Record<"low" | "medium" | "high" | "critical", number>;
   top_batches: {
     batch_id: string;
     lot_code: string;
@@ -105,6 +106,8 @@ describe("GET /v1/stats/overview", () => {
       ]),
     );
     expect(body.totals.alerts).toBe(3);
+    // many_clients and unreleased_batch open medium alerts, voided_label a high one.
+    expect(body.open_alerts_by_severity).toEqual({ low: 0, medium: 2, high: 1, critical: 0 });
     expect(body.top_batches).toEqual([
       {
         batch_id: batch,

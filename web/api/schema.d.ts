@@ -1825,6 +1825,13 @@ export interface components {
                 alerts: number;
                 open: number;
             }[];
+            /** @description The open alerts of alerts_by_rule by severity (an alert keeps the severity of its rule) */
+            open_alerts_by_severity: {
+                low: number;
+                medium: number;
+                high: number;
+                critical: number;
+            };
             top_batches: {
                 batch_id: string;
                 lot_code: string;

@@ -41,7 +41,6 @@ export {
   type ScanObservation,
   type Severity,
   SeveritySchema,
-  severities,
   type Verdict,
   VerdictSchema,
   verdicts,

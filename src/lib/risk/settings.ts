@@ -156,6 +156,30 @@ export const ruleSeverity: Readonly<Record<RuleId, Severity>> = Object.freeze({
   batch_anomaly: "critical",
 });
 
+/** A consumer's report opens a medium alert. */
+export const consumerReportSeverity: Severity = "medium";
+
+/**
+ * The severity every alert of `rule` opens with. An alert keeps it for good, so open alerts by
+ * severity follow exactly from open alerts by rule. Null for a rule this build does not know.
+ */
+export function severityOfRule(rule: string): Severity | null {
+  if (rule === "consumer_report") return consumerReportSeverity;
+  return Object.hasOwn(ruleSeverity, rule) ? ruleSeverity[rule as RuleId] : null;
+}
+
+/** Open alerts per severity, from open alerts per rule (a rule this build lacks counts nowhere). */
+export function openAlertsBySeverity(
+  byRule: readonly { rule: string; open: number }[],
+): Record<Severity, number> {
+  const counts: Record<Severity, number> = { low: 0, medium: 0, high: 0, critical: 0 };
+  for (const { rule, open } of byRule) {
+    const severity = severityOfRule(rule);
+    if (severity) counts[severity] += open;
+  }
+  return counts;
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }

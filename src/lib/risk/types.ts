@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 
-import { verdicts } from "../../db/schema";
+import { alertSeverities, verdicts } from "../../db/schema";
 
 export { verdicts };
 export type Verdict = (typeof verdicts)[number];
@@ -22,9 +22,8 @@ export const ruleIds = [
 export type RuleId = (typeof ruleIds)[number];
 export const RuleIdSchema = z.enum(ruleIds).openapi("RiskRule");
 
-export const severities = ["low", "medium", "high", "critical"] as const;
-export type Severity = (typeof severities)[number];
-export const SeveritySchema = z.enum(severities).openapi("AlertSeverity");
+export type Severity = (typeof alertSeverities)[number];
+export const SeveritySchema = z.enum(alertSeverities).openapi("AlertSeverity");
 
 export type AlertSubject = "label" | "batch" | "authorization" | "client" | "region";
 

@@ -18,6 +18,7 @@ import { parseScanInput } from "../../lib/label-url";
 import { afterCursor, toPage } from "../../lib/pagination";
 import type { RuleHit, RuleId } from "../../lib/risk";
 import { cooldownStart } from "../../lib/risk/alert-raise";
+import { consumerReportSeverity } from "../../lib/risk/settings";
 import { type IpGeolocation, ipPosition } from "../../lib/scan-locate";
 import { toReportDto } from "../../lib/schemas/report";
 import { optionalClaims } from "../../middleware/auth";
@@ -104,7 +105,7 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
   const hit: RuleHit = {
     rule: CONSUMER_REPORT,
     verdict: "suspicious",
-    severity: "medium",
+    severity: consumerReportSeverity,
     alert: true,
     subject: label ? "label" : "region",
     // The reports themselves are kept whole and listed with the alert; its details only say

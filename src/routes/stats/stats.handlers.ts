@@ -9,6 +9,7 @@ import {
 import { verdicts } from "../../db/schema";
 import { chinaDate } from "../../lib/beijing-time";
 import { fieldError } from "../../lib/errors";
+import { openAlertsBySeverity } from "../../lib/risk/settings";
 import type { AppRouteHandler } from "../../types";
 import { overviewRange } from "./overview-range";
 import type * as routes from "./stats.routes";
@@ -70,6 +71,7 @@ export const overview: AppRouteHandler<typeof routes.overview> = async (c) => {
       })),
       verdict_mix: mix,
       alerts_by_rule: byRule,
+      open_alerts_by_severity: openAlertsBySeverity(byRule),
       top_batches: flaggedBatches.map((b) => ({
         batch_id: b.batchId,
         lot_code: b.lotCode,

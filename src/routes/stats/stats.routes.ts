@@ -43,6 +43,17 @@ export const OverviewSchema = z
     alerts_by_rule: z.array(
       z.object({ rule: z.string(), alerts: z.number().int(), open: z.number().int() }),
     ),
+    open_alerts_by_severity: z
+      .object({
+        low: z.number().int(),
+        medium: z.number().int(),
+        high: z.number().int(),
+        critical: z.number().int(),
+      })
+      .openapi({
+        description:
+          "The open alerts of alerts_by_rule by severity (an alert keeps the severity of its rule)",
+      }),
     top_batches: z.array(
       z.object({
         batch_id: z.string(),

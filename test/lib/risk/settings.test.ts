@@ -4,9 +4,11 @@ import { describe, expect, it } from "vitest";
 import {
   defaultRiskSettings,
   mergeRiskSettings,
+  openAlertsBySeverity,
   RiskSettingsPatchSchema,
   RiskSettingsSchema,
   ruleSeverity,
+  severityOfRule,
 } from "../../../src/lib/risk/settings";
 import { ruleIds } from "../../../src/lib/risk/types";
 import { type Limit, numericFields, patchArb, sections, settingsArb } from "./arbitraries";
@@ -137,5 +139,26 @@ describe("mergeRiskSettings", () => {
         expect(RiskSettingsSchema.safeParse(whole).success).toBe(false);
       }),
     );
+  });
+});
+
+describe("alert severity", () => {
+  it("is the rule's for every rule, medium for a consumer's report, none for an unknown rule", () => {
+    for (const rule of ruleIds) expect(severityOfRule(rule)).toBe(ruleSeverity[rule]);
+    expect(severityOfRule("consumer_report")).toBe("medium");
+    expect(severityOfRule("toString")).toBeNull();
+    expect(severityOfRule("retired_rule")).toBeNull();
+  });
+
+  it("sums open alerts by rule into open alerts by severity", () => {
+    expect(
+      openAlertsBySeverity([
+        { rule: "batch_anomaly", open: 2 },
+        { rule: "many_clients", open: 3 },
+        { rule: "consumer_report", open: 4 },
+        { rule: "forged_code", open: 1 },
+        { rule: "retired_rule", open: 9 },
+      ]),
+    ).toEqual({ low: 0, medium: 7, high: 1, critical: 2 });
   });
 });
