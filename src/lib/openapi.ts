@@ -67,9 +67,10 @@ export type DocumentedStatus = keyof typeof problemNames;
  */
 export function registerProblemResponses(registry: OpenAPIHono["openAPIRegistry"]): void {
   registry.register("Problem", ProblemSchema);
-  for (const [status, name] of Object.entries(problemNames)) {
+  for (const [key, name] of Object.entries(problemNames)) {
+    const status = Number(key) as DocumentedStatus;
     registry.registerComponent("responses", name, {
-      description: `${meanings[Number(status) as DocumentedStatus]} (${codesOf(Number(status) as DocumentedStatus)})`,
+      description: `${meanings[status]} (${codesOf(status)})`,
       content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
     });
   }

@@ -156,7 +156,12 @@ export const ruleSeverity: Readonly<Record<RuleId, Severity>> = Object.freeze({
   batch_anomaly: "critical",
 });
 
-/** A consumer's report opens a medium alert. */
+/**
+ * The alerts of consumers' reports. A report is no risk rule of the scan path (nothing evaluates
+ * it on scans), but its alerts share the scan path's upsert and cooldown, whose hit type names
+ * the rule as a RuleId. They open medium.
+ */
+export const CONSUMER_REPORT = "consumer_report" as string as RuleId;
 export const consumerReportSeverity: Severity = "medium";
 
 /**
@@ -164,7 +169,7 @@ export const consumerReportSeverity: Severity = "medium";
  * severity follow exactly from open alerts by rule. Null for a rule this build does not know.
  */
 export function severityOfRule(rule: string): Severity | null {
-  if (rule === "consumer_report") return consumerReportSeverity;
+  if (rule === CONSUMER_REPORT) return consumerReportSeverity;
   return Object.hasOwn(ruleSeverity, rule) ? ruleSeverity[rule as RuleId] : null;
 }
 

@@ -16,9 +16,9 @@ import { verifyLabelCode } from "../../lib/label-code";
 import { labelKeys } from "../../lib/label-links";
 import { parseScanInput } from "../../lib/label-url";
 import { afterCursor, toPage } from "../../lib/pagination";
-import type { RuleHit, RuleId } from "../../lib/risk";
+import type { RuleHit } from "../../lib/risk";
 import { cooldownStart } from "../../lib/risk/alert-raise";
-import { consumerReportSeverity } from "../../lib/risk/settings";
+import { CONSUMER_REPORT, consumerReportSeverity } from "../../lib/risk/settings";
 import { type IpGeolocation, ipPosition } from "../../lib/scan-locate";
 import { toReportDto } from "../../lib/schemas/report";
 import { optionalClaims } from "../../middleware/auth";
@@ -27,9 +27,6 @@ import { enforceRateLimit } from "../../middleware/rate-limit";
 import type { AppEnv, AppRouteHandler, AuthUser } from "../../types";
 import type * as routes from "./reports.routes";
 
-// A consumer's report is no risk rule of the scan path (nothing evaluates it on scans), but its
-// alerts share the scan path's upsert and cooldown, whose hit type names the rule as a RuleId.
-const CONSUMER_REPORT = "consumer_report" as string as RuleId;
 const REPORTED_CODE_MAX = 128;
 
 type ReportedLabel = {
